@@ -1,0 +1,33 @@
+using Maas.Core.Inference;
+using Maas.Core.Monitoring;
+using Maas.Core.Protocol;
+using Maas.Core.Registry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Maas.Core;
+
+/// <summary>Registers the Core services and their options, each validated when the app starts.</summary>
+public static class CoreServiceCollectionExtensions
+{
+    public static IServiceCollection AddMaasCore(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<RegistryOptions>(RegistryOptions.SectionName);
+        services.AddValidatedOptions<InferenceOptions>(InferenceOptions.SectionName);
+        services.AddValidatedOptions<LimitsOptions>(LimitsOptions.SectionName);
+        services.AddValidatedOptions<MonitoringOptions>(MonitoringOptions.SectionName);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ModelRegistrar>();
+        services.AddSingleton<MetricsAggregator>();
+        services.AddSingleton<InferenceService>();
+        return services;
+    }
+
+    /// <summary>Binds <typeparamref name="TOptions"/> to a configuration section and checks its data annotations at start-up.</summary>
+    public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions>(this IServiceCollection services, string sectionName)
+        where TOptions : class
+        => services.AddOptions<TOptions>()
+            .BindConfiguration(sectionName, binder => binder.ErrorOnUnknownConfiguration = true)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+}

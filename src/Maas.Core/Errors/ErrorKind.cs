@@ -1,0 +1,26 @@
+namespace Maas.Core.Errors;
+
+/// <summary>The protocol-neutral classes of failure. The HTTP layer maps each to exactly one status code.</summary>
+public enum ErrorKind
+{
+    /// <summary>The request is malformed or does not fit the model (400).</summary>
+    InvalidInput,
+
+    /// <summary>No such model or version (404).</summary>
+    NotFound,
+
+    /// <summary>The version exists but is not servable: Failed or Removed (409).</summary>
+    NotReady,
+
+    /// <summary>The body is larger than allowed (413).</summary>
+    PayloadTooLarge,
+
+    /// <summary>The content type is not one the endpoint reads (415).</summary>
+    UnsupportedMediaType,
+
+    /// <summary>The batch queue is full; retry later (429).</summary>
+    Throttled,
+
+    /// <summary>The endpoint exists but the capability is not available on this deployment (501).</summary>
+    NotImplemented,
+}

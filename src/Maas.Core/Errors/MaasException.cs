@@ -1,0 +1,13 @@
+namespace Maas.Core.Errors;
+
+/// <summary>
+/// An expected failure whose message is safe to show the caller: it names what was wrong and what was expected,
+/// and never carries tensor data or credentials.
+/// </summary>
+public sealed class MaasException(ErrorKind kind, string message) : Exception(message)
+{
+    public ErrorKind Kind { get; } = kind;
+
+    /// <summary>For <see cref="ErrorKind.Throttled"/>: how long the caller should wait before retrying.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+}

@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Maas.Core.Inference;
+
+/// <summary>Settings of the session cache and ONNX Runtime sessions (configuration section <c>Inference</c>).</summary>
+public sealed class InferenceOptions
+{
+    public const string SectionName = "Inference";
+
+    /// <summary>Byte budget of all cached sessions together (measured by model file size).</summary>
+    [Range(1, long.MaxValue, ErrorMessage = "Inference:MaxCachedModelBytes must be a positive number of bytes.")]
+    public long MaxCachedModelBytes { get; set; } = 4L * 1024 * 1024 * 1024;
+
+    /// <summary>Most sessions kept at once, whatever their size.</summary>
+    [Range(1, 10_000, ErrorMessage = "Inference:MaxCachedModels must be between 1 and 10000.")]
+    public int MaxCachedModels { get; set; } = 32;
+
+    /// <summary>Threads ONNX Runtime uses inside one operator; 0 lets ONNX Runtime choose.</summary>
+    [Range(0, 1024, ErrorMessage = "Inference:IntraOpThreads must be between 0 (ONNX Runtime default) and 1024.")]
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>Threads ONNX Runtime uses across operators; 0 lets ONNX Runtime choose.</summary>
+    [Range(0, 1024, ErrorMessage = "Inference:InterOpThreads must be between 0 (ONNX Runtime default) and 1024.")]
+    public int InterOpThreads { get; set; }
+
+    /// <summary>Graph optimisation level applied when a session is created.</summary>
+    [EnumDataType(typeof(GraphOptimization), ErrorMessage = "Inference:GraphOptimization must be Disabled, Basic, Extended or All.")]
+    public GraphOptimization GraphOptimization { get; set; } = GraphOptimization.All;
+
+    /// <summary>Execution provider for models whose config.json does not choose one.</summary>
+    [EnumDataType(typeof(ExecutionProviderChoice), ErrorMessage = "Inference:ExecutionProvider must be Cpu, Cuda or Auto.")]
+    public ExecutionProviderChoice ExecutionProvider { get; set; } = ExecutionProviderChoice.Cpu;
+}

@@ -1,0 +1,29 @@
+using Maas.Core.Inference;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Maas.Functions.Functions;
+
+/// <summary>Open Inference Protocol V2 inference: <c>POST /v2/models/{name}[/versions/{version}]/infer</c>.</summary>
+public sealed class Infer(InferenceService inference)
+{
+    [Function(nameof(Infer))]
+    public Task<IActionResult> Run(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v2/models/{name}/infer")] HttpRequest request,
+        string name)
+        => RunAsync(request, name, version: null);
+
+    [Function(nameof(InferVersion))]
+    public Task<IActionResult> InferVersion(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v2/models/{name}/versions/{version}/infer")] HttpRequest request,
+        string name,
+        string version)
+        => RunAsync(request, name, version);
+
+    private async Task<IActionResult> RunAsync(HttpRequest request, string name, string? version)
+    {
+        await inference.InferAsync(name, version, request.ContentLength, request.Body, request.HttpContext.RequestAborted);
+        return new OkResult();
+    }
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text.Json;
+using Maas.Core.Errors;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+
+namespace Maas.Functions.Http;
+
+/// <summary>
+/// The one map from failures to HTTP responses: Open Inference Protocol paths (<c>/v2/...</c>) answer
+/// <c>{"error": "..."}</c>, everything else answers RFC 9457 problem+json.
+/// </summary>
+internal static class ErrorResponses
+{
+    public const string ProblemContentType = "application/problem+json";
+    private const string V2PathPrefix = "/v2";
+
+    public static int StatusCodeFor(ErrorKind kind) => kind switch
+    {
+        ErrorKind.InvalidInput => StatusCodes.Status400BadRequest,
+        ErrorKind.NotFound => StatusCodes.Status404NotFound,
+        ErrorKind.NotReady => StatusCodes.Status409Conflict,
+        ErrorKind.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
+        ErrorKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
+        ErrorKind.Throttled => StatusCodes.Status429TooManyRequests,
+        ErrorKind.NotImplemented => StatusCodes.Status501NotImplemented,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Every ErrorKind needs a status code."),
+    };
+
+    /// <summary>Writes the response for an expected failure; its message is meant for the caller.</summary>
+    public static Task WriteAsync(HttpResponse response, MaasException error)
+    {
+        if (error.RetryAfter is { } retryAfter)
+        {
+            response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+        }
+
+        return WriteAsync(response, StatusCodeFor(error.Kind), error.Message);
+    }
+
+    /// <summary>Writes a 500 that tells the caller only the correlation id to quote.</summary>
+    public static Task WriteUnexpectedAsync(HttpResponse response, string correlationId)
+    {
+        response.Headers["x-correlation-id"] = correlationId;
+        return WriteAsync(response, StatusCodes.Status500InternalServerError, $"An unexpected error occurred. Quote correlation id {correlationId} when reporting it.");
+    }
+
+    /// <summary>Writes a response with <paramref name="statusCode"/> and a caller-safe <paramref name="message"/>.</summary>
+    public static async Task WriteAsync(HttpResponse response, int statusCode, string message)
+    {
+        response.StatusCode = statusCode;
+        var isV2 = response.HttpContext.Request.Path.StartsWithSegments(V2PathPrefix, StringComparison.Ordinal);
+        await using var writer = new Utf8JsonWriter(response.Body);
+        if (isV2)
+        {
+            response.ContentType = "application/json";
+            writer.WriteStartObject();
+            writer.WriteString("error", message);
+            writer.WriteEndObject();
+        }
+        else
+        {
+            response.ContentType = ProblemContentType;
+            writer.WriteStartObject();
+            writer.WriteString("type", "about:blank");
+            writer.WriteString("title", ReasonPhrases.GetReasonPhrase(statusCode));
+            writer.WriteNumber("status", statusCode);
+            writer.WriteString("detail", message);
+            writer.WriteString("instance", response.HttpContext.Request.Path.Value);
+            writer.WriteEndObject();
+        }
+
+        await writer.FlushAsync(response.HttpContext.RequestAborted);
+    }
+}

@@ -1,0 +1,44 @@
+using Maas.Core.Errors;
+using Maas.Functions.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Middleware;
+using Microsoft.Extensions.Logging;
+
+namespace Maas.Functions.Middleware;
+
+/// <summary>
+/// Turns failures of HTTP invocations into responses: expected ones (<see cref="MaasException"/>) into their
+/// status code and message, anything else into a 500 that carries only a correlation id. Non-HTTP
+/// invocations rethrow so the host can retry them.
+/// </summary>
+internal sealed partial class ErrorMappingMiddleware(ILogger<ErrorMappingMiddleware> logger) : IFunctionsWorkerMiddleware
+{
+    public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception exception) when (context.GetHttpContext() is { Response.HasStarted: false } httpContext)
+        {
+            var failure = exception as MaasException ?? exception.InnerException as MaasException;
+            if (failure is not null)
+            {
+                LogExpectedFailure(logger, context.FunctionDefinition.Name, failure.Kind, failure.Message);
+                await ErrorResponses.WriteAsync(httpContext.Response, failure);
+                return;
+            }
+
+            // The log names the failure by type and message only: no stack trace, nothing of the request body.
+            var correlationId = context.InvocationId;
+            LogUnexpectedFailure(logger, context.FunctionDefinition.Name, correlationId, exception.GetType().FullName, exception.Message);
+            await ErrorResponses.WriteUnexpectedAsync(httpContext.Response, correlationId);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{FunctionName} answered {ErrorKind}: {Reason}")]
+    private static partial void LogExpectedFailure(ILogger logger, string functionName, ErrorKind errorKind, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{FunctionName} failed unexpectedly; correlation id {CorrelationId}: {ExceptionType}: {ExceptionMessage}")]
+    private static partial void LogUnexpectedFailure(ILogger logger, string functionName, string correlationId, string? exceptionType, string exceptionMessage);
+}

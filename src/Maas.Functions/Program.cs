@@ -1,0 +1,10 @@
+using Maas.Functions.Hosting;
+using Maas.Functions.Middleware;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
+builder.UseMiddleware<ErrorMappingMiddleware>();
+builder.Services.AddMaasFunctions();
+builder.Build().Run();

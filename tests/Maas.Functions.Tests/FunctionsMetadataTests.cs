@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Maas.TestKit;
+
+namespace Maas.Functions.Tests;
+
+/// <summary>
+/// The Functions host wires triggers from the <c>functions.metadata</c> file that the worker SDK generates at build.
+/// These tests read the file the build of <c>src/Maas.Functions</c> produced, so they prove what the host will see.
+/// </summary>
+public sealed class FunctionsMetadataTests
+{
+    private static readonly Lazy<Dictionary<string, JsonElement>> Functions = new(LoadFunctions);
+
+    [Fact]
+    public void RegisterModel_IsBlobTriggerOnWholeModelsContainer_WithModelStorageConnection()
+    {
+        var trigger = Trigger("RegisterModel");
+
+        Assert.Equal("blobTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("%Registry:ContainerName%/{path}", trigger.GetProperty("path").GetString());
+        Assert.Equal("ModelStorage", trigger.GetProperty("connection").GetString());
+        Assert.Equal("True", trigger.GetProperty("properties").GetProperty("supportsDeferredBinding").GetString());
+    }
+
+    [Theory]
+    [InlineData("Infer", "v2/models/{name}/infer")]
+    [InlineData("InferVersion", "v2/models/{name}/versions/{version}/infer")]
+    public void Infer_IsHttpPostOnOpenInferenceProtocolRoute(string function, string route)
+    {
+        var trigger = Trigger(function);
+
+        Assert.Equal("httpTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal(["post"], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+    }
+
+    [Theory]
+    [InlineData("ServerMetadata", "v2")]
+    [InlineData("ServerLive", "v2/health/live")]
+    [InlineData("ServerReady", "v2/health/ready")]
+    public void ServerEndpoints_AreAnonymousGets(string function, string route)
+    {
+        var trigger = Trigger(function);
+
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal("Anonymous", trigger.GetProperty("authLevel").GetString());
+        Assert.Equal(["get"], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+    }
+
+    [Fact]
+    public void AggregateMetrics_IsTimerOnScheduleSetting()
+    {
+        var trigger = Trigger("AggregateMetrics");
+
+        Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("%MetricsAggregationSchedule%", trigger.GetProperty("schedule").GetString());
+    }
+
+    [Fact]
+    public void HostJson_HasEmptyRoutePrefixAndFunctionTimeout()
+    {
+        using var host = JsonDocument.Parse(File.ReadAllBytes(RepoPaths.Combine("host.json")));
+
+        Assert.Equal(string.Empty, host.RootElement.GetProperty("extensions").GetProperty("http").GetProperty("routePrefix").GetString());
+        Assert.True(TimeSpan.TryParse(host.RootElement.GetProperty("functionTimeout").GetString(), System.Globalization.CultureInfo.InvariantCulture, out _));
+        Assert.True(File.Exists(Path.Combine(FunctionsOutput, "host.json")), "host.json must be copied into the Functions output folder.");
+    }
+
+    private static JsonElement Trigger(string function)
+        => Functions.Value[function].GetProperty("bindings").EnumerateArray()
+            .Single(binding => binding.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal));
+
+    /// <summary>src/Maas.Functions/bin/&lt;configuration&gt;/&lt;framework&gt;, matching the build these tests run in.</summary>
+    private static string FunctionsOutput
+    {
+        get
+        {
+            var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+            return RepoPaths.Combine("src", "Maas.Functions", "bin", testOutput.Parent!.Name, testOutput.Name);
+        }
+    }
+
+    private static Dictionary<string, JsonElement> LoadFunctions()
+    {
+        var path = Path.Combine(FunctionsOutput, "functions.metadata");
+        using var document = JsonDocument.Parse(File.ReadAllBytes(path));
+        return document.RootElement.EnumerateArray()
+            .ToDictionary(function => function.GetProperty("name").GetString()!, function => function.Clone());
+    }
+}

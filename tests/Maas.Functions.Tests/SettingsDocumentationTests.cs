@@ -1,0 +1,46 @@
+using System.Reflection;
+using Maas.Core.Inference;
+using Maas.Core.Monitoring;
+using Maas.Core.Protocol;
+using Maas.Core.Registry;
+using Maas.Functions.Hosting;
+using Maas.TestKit;
+using Maas.TestKit.Hosting;
+
+namespace Maas.Functions.Tests;
+
+/// <summary>Every setting the app reads is in local.settings.sample.json and in the README's configuration table.</summary>
+public sealed class SettingsDocumentationTests
+{
+    public static TheoryData<string> Settings()
+    {
+        var data = new TheoryData<string>();
+        foreach (var (section, type) in new (string, Type)[]
+        {
+            (RegistryOptions.SectionName, typeof(RegistryOptions)),
+            (InferenceOptions.SectionName, typeof(InferenceOptions)),
+            (LimitsOptions.SectionName, typeof(LimitsOptions)),
+            (MonitoringOptions.SectionName, typeof(MonitoringOptions)),
+        })
+        {
+            foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
+            {
+                data.Add($"{section}:{property.Name}");
+            }
+        }
+
+        data.Add(TimerScheduleOptions.MetricsAggregationScheduleSetting);
+        data.Add(ModelStorageOptions.ConnectionName);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Settings))]
+    public void Setting_IsInSampleSettings(string setting)
+        => Assert.True(SampleSettings.Load().ContainsKey(setting), $"{setting} is missing from {SampleSettings.FileName}.");
+
+    [Theory]
+    [MemberData(nameof(Settings))]
+    public void Setting_IsInReadmeConfigurationTable(string setting)
+        => Assert.Contains($"| `{setting}` |", File.ReadAllText(RepoPaths.Combine("README.md")), StringComparison.Ordinal);
+}

@@ -1,0 +1,109 @@
+using DataType = Onnx.TensorProto.Types.DataType;
+
+namespace Maas.TestKit.Onnx;
+
+/// <summary>
+/// The catalogue of small models the tests use, with their known parameters so tests compute expected
+/// outputs independently of the service.
+/// </summary>
+public static class TestModels
+{
+    public const string BatchDim = "batch";
+    public const int LinearInputs = 4;
+    public const int LinearOutputs = 3;
+
+    /// <summary>W of the linear model, row-major [4, 3].</summary>
+    public static float[] LinearWeights { get; } =
+    [
+        0.5f, -1.0f, 2.0f,
+        1.5f, 0.25f, -0.5f,
+        -2.0f, 1.0f, 0.75f,
+        0.1f, 0.2f, 0.3f,
+    ];
+
+    /// <summary>b of the linear model, [3].</summary>
+    public static float[] LinearBias { get; } = [0.1f, -0.2f, 0.3f];
+
+    public const long Int64Factor = 3;
+
+    /// <summary><c>y = xW + b</c>; x: FP32[batch, 4], y: FP32[batch, 3]; batch is dynamic.</summary>
+    public static byte[] Linear() => LinearBuilder(BatchDim).ToBytes();
+
+    /// <summary>The linear model with the batch fixed at 1: x: FP32[1, 4], y: FP32[1, 3].</summary>
+    public static byte[] LinearFixedBatch() => LinearBuilder(1).ToBytes();
+
+    /// <summary><c>y = x * 3</c> on INT64[batch, 3].</summary>
+    public static byte[] Int64Scale() => new OnnxModelBuilder("int64_scale")
+        .Input("x", DataType.Int64, BatchDim, 3)
+        .Initializer("k", [Int64Factor], 1)
+        .Node("Mul", ["x", "k"], ["y"])
+        .Output("y", DataType.Int64, BatchDim, 3)
+        .ToBytes();
+
+    /// <summary>ONNX strings in and out: <c>text</c> STRING[batch] → <c>echo</c> STRING[batch] (Identity).</summary>
+    public static byte[] StringIdentity() => Identity(DataType.String, "text", "echo");
+
+    /// <summary>Any element type through Identity: <paramref name="input"/>[batch, n] → <paramref name="output"/>[batch, n].</summary>
+    public static byte[] Identity(DataType type, string input = "x", string output = "y") => new OnnxModelBuilder($"identity_{type}")
+        .Input(input, type, BatchDim, "n")
+        .Node("Identity", [input], [output])
+        .Output(output, type, BatchDim, "n")
+        .ToBytes();
+
+    /// <summary>Two inputs, two outputs: <c>a</c>, <c>b</c> FP32[batch, 2] → <c>sum</c> = a + b, <c>product</c> = a * b.</summary>
+    public static byte[] MultiInputOutput() => new OnnxModelBuilder("multi_io")
+        .Input("a", DataType.Float, BatchDim, 2)
+        .Input("b", DataType.Float, BatchDim, 2)
+        .Node("Add", ["a", "b"], ["sum"])
+        .Node("Mul", ["a", "b"], ["product"])
+        .Output("sum", DataType.Float, BatchDim, 2)
+        .Output("product", DataType.Float, BatchDim, 2)
+        .ToBytes();
+
+    /// <summary>The linear model with W stored as external data in <c>weights.bin</c>; upload both files.</summary>
+    public static OnnxModelBuilder LinearWithExternalWeights(string location = "weights.bin") => new OnnxModelBuilder("linear_external")
+        .Input("x", DataType.Float, BatchDim, LinearInputs)
+        .ExternalInitializer("W", location, LinearWeights, LinearInputs, LinearOutputs)
+        .Initializer("b", LinearBias, LinearOutputs)
+        .Node("MatMul", ["x", "W"], ["xw"])
+        .Node("Add", ["xw", "b"], ["y"])
+        .Output("y", DataType.Float, BatchDim, LinearOutputs);
+
+    /// <summary>The first half of a valid model: looks like ONNX, does not load.</summary>
+    public static byte[] Corrupt()
+    {
+        var valid = Linear();
+        return valid[..(valid.Length / 2)];
+    }
+
+    /// <summary>Computes the linear model's output for a row-major [rows, 4] input, independently of ONNX Runtime.</summary>
+    public static float[] LinearExpected(float[] x)
+    {
+        var rows = x.Length / LinearInputs;
+        var y = new float[rows * LinearOutputs];
+        for (var r = 0; r < rows; r++)
+        {
+            for (var j = 0; j < LinearOutputs; j++)
+            {
+                var sum = LinearBias[j];
+                for (var i = 0; i < LinearInputs; i++)
+                {
+                    sum += x[(r * LinearInputs) + i] * LinearWeights[(i * LinearOutputs) + j];
+                }
+
+                y[(r * LinearOutputs) + j] = sum;
+            }
+        }
+
+        return y;
+    }
+
+    private static OnnxModelBuilder LinearBuilder(TensorDim batch) => new OnnxModelBuilder("linear")
+        .Input("x", DataType.Float, batch, LinearInputs)
+        .Initializer("W", LinearWeights, LinearInputs, LinearOutputs)
+        .Initializer("b", LinearBias, LinearOutputs)
+        .Node("MatMul", ["x", "W"], ["xw"])
+        .Node("Add", ["xw", "b"], ["y"])
+        .Output("y", DataType.Float, batch, LinearOutputs)
+        .Metadata("purpose", "test");
+}
