@@ -17,7 +17,11 @@ public static class CoreServiceCollectionExtensions
         services.AddValidatedOptions<LimitsOptions>(LimitsOptions.SectionName);
         services.AddValidatedOptions<MonitoringOptions>(MonitoringOptions.SectionName);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ModelRegistryStore>();
+        services.AddMemoryCache();
         services.AddSingleton<ModelRegistrar>();
+        services.AddSingleton<ModelReconciler>();
+        services.AddSingleton<ModelRepository>();
         services.AddSingleton<MetricsAggregator>();
         services.AddSingleton<InferenceService>();
         return services;

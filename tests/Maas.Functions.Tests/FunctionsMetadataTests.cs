@@ -35,6 +35,28 @@ public sealed class FunctionsMetadataTests
     }
 
     [Theory]
+    [InlineData("ListModels", "models", "get")]
+    [InlineData("GetModel", "models/{name}", "get")]
+    [InlineData("GetModelVersion", "models/{name}/versions/{version}", "get")]
+    [InlineData("RepositoryIndex", "v2/repository/index", "post")]
+    public void Management_IsHttpOnItsRoute(string function, string route, string method)
+    {
+        var trigger = Trigger(function);
+
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+    }
+
+    [Fact]
+    public void ReconcileModels_IsTimerOnScheduleSetting()
+    {
+        var trigger = Trigger("ReconcileModels");
+
+        Assert.Equal("timerTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("%ReconcileSchedule%", trigger.GetProperty("schedule").GetString());
+    }
+
+    [Theory]
     [InlineData("ServerMetadata", "v2")]
     [InlineData("ServerLive", "v2/health/live")]
     [InlineData("ServerReady", "v2/health/ready")]

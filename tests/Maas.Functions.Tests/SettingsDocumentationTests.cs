@@ -30,6 +30,7 @@ public sealed class SettingsDocumentationTests
         }
 
         data.Add(TimerScheduleOptions.MetricsAggregationScheduleSetting);
+        data.Add(TimerScheduleOptions.ReconcileScheduleSetting);
         data.Add(ModelStorageOptions.ConnectionName);
         return data;
     }

@@ -1,29 +1,315 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Azure;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Maas.Core.Registry;
 
-/// <summary>Turns a blob that arrived in the models container into a registry entry.</summary>
-public sealed partial class ModelRegistrar(ILogger<ModelRegistrar> logger)
+/// <summary>
+/// Turns what is in a version folder of the models container into one registry row. Problems with the model
+/// itself (size, checksum, config, a graph that does not load) become a Failed row with the reason; storage
+/// failures are thrown so the Functions host retries.
+/// </summary>
+public sealed partial class ModelRegistrar(ModelRegistryStore store, IOptions<RegistryOptions> options, TimeProvider clock, ILogger<ModelRegistrar> logger)
 {
-    /// <summary>Registers what <paramref name="path"/> (the blob name inside the container) says, or ignores it with a warning.</summary>
-    public Task<RegistrationOutcome> RegisterAsync(BlobClient blob, string path, CancellationToken cancellationToken)
+    /// <summary>Bound on read-modify-write rounds when other writers keep changing the same row.</summary>
+    private const int MaxWriteAttempts = 8;
+    private const string Sha256MetadataKey = "sha256";
+    private const int CopyBufferBytes = 1024 * 1024;
+
+    /// <summary>Registers what <paramref name="path"/> (a blob name inside the container of <paramref name="blob"/>) concerns, or ignores it with a warning.</summary>
+    public async Task<RegistrationOutcome> RegisterAsync(BlobClient blob, string path, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(blob);
-        cancellationToken.ThrowIfCancellationRequested();
         if (!ModelBlobPath.TryParse(path, out var parsed, out var rule))
         {
             LogIgnored(logger, path, rule);
-            return Task.FromResult(RegistrationOutcome.Ignored);
+            return RegistrationOutcome.Ignored;
         }
 
-        LogReceived(logger, parsed.ModelName, parsed.Version, parsed.FileName);
-        return Task.FromResult(RegistrationOutcome.Received);
+        var container = blob.GetParentBlobContainerClient();
+        if (parsed.Version is { } version)
+        {
+            return await RegisterVersionAsync(container, parsed.ModelName, version, cancellationToken);
+        }
+
+        await foreach (var each in ListVersionsWithGraphAsync(container, parsed.ModelName, cancellationToken))
+        {
+            await RegisterVersionAsync(container, parsed.ModelName, each, cancellationToken);
+        }
+
+        return RegistrationOutcome.ConfigApplied;
     }
+
+    /// <summary>Registers one version from the current contents of its folder and the model's config.json.</summary>
+    public async Task<RegistrationOutcome> RegisterVersionAsync(BlobContainerClient container, string name, long version, CancellationToken cancellationToken)
+    {
+        var folder = string.Create(CultureInfo.InvariantCulture, $"{name}/{version}/");
+        var files = new Dictionary<string, BlobItem>(StringComparer.Ordinal);
+        await foreach (var item in container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, folder, cancellationToken))
+        {
+            files[item.Name[folder.Length..]] = item;
+        }
+
+        if (!files.TryGetValue(ModelBlobPath.GraphFileName, out var graph))
+        {
+            LogNoGraph(logger, name, version);
+            return RegistrationOutcome.NoGraph;
+        }
+
+        var (configBytes, configETag) = await ReadConfigAsync(container, name, cancellationToken);
+        var fingerprint = string.Join(';', files.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={f.Value.Properties.ETag}").Append($"config={configETag}"));
+        var existing = await store.GetAsync(name, version, cancellationToken);
+        if (existing is { Record: var seen } && seen.SourceFingerprint == fingerprint && seen.Status != ModelStatus.Removed)
+        {
+            await WriteAsync(seen, cancellationToken);
+            LogUnchanged(logger, name, version);
+            return RegistrationOutcome.Unchanged;
+        }
+
+        var record = new ModelVersionRecord
+        {
+            Name = name,
+            Version = version,
+            Status = ModelStatus.Failed,
+            BlobPath = folder + ModelBlobPath.GraphFileName,
+            BlobETag = graph.Properties.ETag?.ToString() ?? string.Empty,
+            SizeBytes = graph.Properties.ContentLength ?? 0,
+            SourceFingerprint = fingerprint,
+        };
+        record = await EvaluateAsync(container, record, files, configBytes, cancellationToken);
+        await WriteAsync(record, cancellationToken);
+        if (record.Status == ModelStatus.Ready)
+        {
+            LogReady(logger, name, version, record.Sha256);
+            return RegistrationOutcome.Ready;
+        }
+
+        LogFailed(logger, name, version, record.Reason);
+        return RegistrationOutcome.Failed;
+    }
+
+    /// <summary>The versions of <paramref name="name"/> whose folder holds a graph.</summary>
+    public static async IAsyncEnumerable<long> ListVersionsWithGraphAsync(
+        BlobContainerClient container,
+        string name,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var item in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, name + "/", cancellationToken))
+        {
+            if (ModelBlobPath.TryParse(item.Name, out var parsed, out _) && parsed.IsGraph)
+            {
+                yield return parsed.Version!.Value;
+            }
+        }
+    }
+
+    private async Task<ModelVersionRecord> EvaluateAsync(
+        BlobContainerClient container,
+        ModelVersionRecord record,
+        Dictionary<string, BlobItem> files,
+        byte[]? configBytes,
+        CancellationToken cancellationToken)
+    {
+        ModelConfig config;
+        try
+        {
+            config = configBytes is null ? ModelConfig.Default : ModelConfig.Parse(configBytes);
+        }
+        catch (FormatException error)
+        {
+            return record with { Reason = error.Message };
+        }
+
+        record = record with { Config = config };
+        var limit = options.Value.MaxModelBytes;
+        if (record.SizeBytes > limit)
+        {
+            return record with
+            {
+                Reason = string.Create(CultureInfo.InvariantCulture, $"model.onnx is {record.SizeBytes} bytes; Registry:MaxModelBytes allows at most {limit}."),
+            };
+        }
+
+        var graph = files[ModelBlobPath.GraphFileName];
+        var inMemory = files.Count == 1 && record.SizeBytes <= options.Value.InMemoryLoadMaxBytes;
+        var loaded = inMemory
+            ? await LoadInMemoryAsync(container.GetBlobClient(record.BlobPath), graph, cancellationToken)
+            : await LoadThroughTempFolderAsync(container, record, files, cancellationToken);
+
+        var declared = graph.Metadata.TryGetValue(Sha256MetadataKey, out var value) ? value : null;
+        if (declared is not null && !string.Equals(declared, loaded.Sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            return record with { Sha256 = loaded.Sha256, Reason = $"SHA-256 of model.onnx is {loaded.Sha256} but blob metadata sha256 says {declared}." };
+        }
+
+        return loaded.Inspection is { } inspection
+            ? record with
+            {
+                Status = ModelStatus.Ready,
+                Sha256 = loaded.Sha256,
+                Inputs = inspection.Inputs,
+                Outputs = inspection.Outputs,
+                Opset = inspection.Opset,
+                Producer = inspection.Producer,
+            }
+            : record with { Sha256 = loaded.Sha256, Reason = loaded.Error! };
+    }
+
+    /// <summary>One read of the blob fills the buffer and the hash together.</summary>
+    private static async Task<LoadResult> LoadInMemoryAsync(BlobClient graphBlob, BlobItem graph, CancellationToken cancellationToken)
+    {
+        var bytes = new byte[graph.Properties.ContentLength ?? 0];
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        await using (var stream = await OpenExactAsync(graphBlob, graph, cancellationToken))
+        {
+            var filled = 0;
+            while (filled < bytes.Length)
+            {
+                var read = await stream.ReadAsync(bytes.AsMemory(filled), cancellationToken);
+                if (read == 0)
+                {
+                    throw new IOException($"{graphBlob.Name} ended after {filled} of {bytes.Length} bytes; it changed during registration.");
+                }
+
+                hash.AppendData(bytes, filled, read);
+                filled += read;
+            }
+        }
+
+        var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
+        return Inspect(sha256, () => OnnxInspector.Inspect(bytes), folder: null);
+    }
+
+    /// <summary>Large models and models with external data: every file of the folder goes to a temp folder, hashed as the graph is written.</summary>
+    private static async Task<LoadResult> LoadThroughTempFolderAsync(
+        BlobContainerClient container,
+        ModelVersionRecord record,
+        Dictionary<string, BlobItem> files,
+        CancellationToken cancellationToken)
+    {
+        var folder = Directory.CreateTempSubdirectory("maas-register-");
+        try
+        {
+            string? sha256 = null;
+            foreach (var (relative, item) in files)
+            {
+                var target = Path.Combine(folder.FullName, relative);
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                await using var source = await OpenExactAsync(container.GetBlobClient(item.Name), item, cancellationToken);
+                await using var file = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, CopyBufferBytes, useAsync: true);
+                if (relative == ModelBlobPath.GraphFileName)
+                {
+                    sha256 = await CopyHashingAsync(source, file, cancellationToken);
+                }
+                else
+                {
+                    await source.CopyToAsync(file, CopyBufferBytes, cancellationToken);
+                }
+            }
+
+            return Inspect(sha256!, () => OnnxInspector.InspectFile(Path.Combine(folder.FullName, ModelBlobPath.GraphFileName)), folder.FullName);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static async Task<string> CopyHashingAsync(Stream source, Stream target, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[CopyBufferBytes];
+        int read;
+        while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            hash.AppendData(buffer, 0, read);
+            await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>Opens the blob only if it is still the version that was listed (a change mid-registration fails with 412 and the host retries).</summary>
+    private static async Task<Stream> OpenExactAsync(BlobClient blob, BlobItem item, CancellationToken cancellationToken)
+        => await blob.OpenReadAsync(
+            new BlobOpenReadOptions(allowModifications: false) { Conditions = new BlobRequestConditions { IfMatch = item.Properties.ETag } },
+            cancellationToken);
+
+    private static LoadResult Inspect(string sha256, Func<ModelInspection> inspect, string? folder)
+    {
+        try
+        {
+            return new LoadResult(sha256, inspect(), null);
+        }
+        catch (Exception error) when (error is OnnxRuntimeException or InvalidDataException)
+        {
+            var message = folder is null ? error.Message : error.Message.Replace(folder + Path.DirectorySeparatorChar, string.Empty, StringComparison.Ordinal).Replace(folder, string.Empty, StringComparison.Ordinal);
+            return new LoadResult(sha256, null, $"model.onnx does not load in ONNX Runtime: {message}");
+        }
+    }
+
+    private static async Task<(byte[]? Bytes, string ETag)> ReadConfigAsync(BlobContainerClient container, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var config = await container.GetBlobClient($"{name}/{ModelBlobPath.ConfigFileName}").DownloadContentAsync(cancellationToken);
+            return (config.Value.Content.ToArray(), config.Value.Details.ETag.ToString());
+        }
+        catch (RequestFailedException error) when (error.Status == 404)
+        {
+            return (null, "none");
+        }
+    }
+
+    /// <summary>Writes <paramref name="record"/> over whatever row is there now, conditional on its ETag; re-reads and retries on a concurrent write.</summary>
+    private async Task WriteAsync(ModelVersionRecord record, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var now = clock.GetUtcNow();
+            var current = await store.GetAsync(record.Name, record.Version, cancellationToken);
+            var unchanged = current is { Record: var row } && row.SourceFingerprint == record.SourceFingerprint && row.Status == record.Status;
+            var toWrite = record with
+            {
+                RegisteredAt = current?.Record.RegisteredAt ?? now,
+                UpdatedAt = unchanged ? current!.Value.Record.UpdatedAt : now,
+                LastSeenAt = now,
+            };
+            try
+            {
+                await store.WriteAsync(toWrite, current?.ETag, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException error) when (error.Status is 409 or 412 && attempt < MaxWriteAttempts)
+            {
+                LogWriteConflict(logger, record.Name, record.Version, attempt);
+            }
+        }
+    }
+
+    private sealed record LoadResult(string Sha256, ModelInspection? Inspection, string? Error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignoring blob {BlobPath}: {Rule}")]
     private static partial void LogIgnored(ILogger logger, string blobPath, string rule);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Model blob received: {ModelName} version {ModelVersion} file {FileName}")]
-    private static partial void LogReceived(ILogger logger, string modelName, long? modelVersion, string fileName);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelName} version {ModelVersion} has no model.onnx yet; nothing registered")]
+    private static partial void LogNoGraph(ILogger logger, string modelName, long modelVersion);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelName} version {ModelVersion} is unchanged; marked as seen")]
+    private static partial void LogUnchanged(ILogger logger, string modelName, long modelVersion);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelName} version {ModelVersion} is Ready (SHA-256 {Sha256})")]
+    private static partial void LogReady(ILogger logger, string modelName, long modelVersion, string sha256);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelName} version {ModelVersion} failed registration: {Reason}")]
+    private static partial void LogFailed(ILogger logger, string modelName, long modelVersion, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Registry row {ModelName}/{ModelVersion} changed concurrently; retrying (attempt {Attempt})")]
+    private static partial void LogWriteConflict(ILogger logger, string modelName, long modelVersion, int attempt);
 }

@@ -1,49 +1,26 @@
 using Maas.Core.Registry;
 using Maas.Functions.Functions;
 using Maas.TestKit.Azurite;
-using Maas.TestKit.Logging;
 using Maas.TestKit.Onnx;
-using Microsoft.Extensions.Logging;
+using Maas.TestKit.Registry;
 
 namespace Maas.Functions.Tests.Functions;
 
 [Collection(UsesAzurite.Name)]
 public sealed class RegisterModelTests(AzuriteFixture azurite)
 {
-    private readonly LogRecorder _logs = new();
-
-    [Theory]
-    [InlineData("Fraud/3/model.onnx", ModelBlobPath.NameRule)]
-    [InlineData("fraud/v3/model.onnx", ModelBlobPath.VersionRule)]
-    [InlineData("fraud/model.onnx", ModelBlobPath.LayoutRule)]
-    public async Task Run_BlobAtBadPath_IsIgnoredWithOneWarningNamingPathAndRule(string path, string rule)
-    {
-        var blob = await UploadAsync(path);
-
-        await new RegisterModel(new ModelRegistrar(_logs.CreateLogger<ModelRegistrar>())).Run(blob, path, CancellationToken.None);
-
-        var warning = Assert.Single(_logs.Entries, entry => entry.Level == LogLevel.Warning);
-        Assert.Equal(path, warning.Values["BlobPath"]);
-        Assert.Equal(rule, warning.Values["Rule"]);
-    }
+    private readonly RegistryHarness _registry = new(azurite);
 
     [Fact]
-    public async Task Run_BlobAtValidPath_IsReceivedWithoutWarning()
+    public async Task Run_GraphUploaded_RegistersTheVersionFromTheBindingValues()
     {
-        const string path = "fraud/3/model.onnx";
-        var blob = await UploadAsync(path);
+        var name = RegistryHarness.NewModelName();
+        var path = $"{name}/3/model.onnx";
+        var blob = await _registry.UploadAsync(path, TestModels.Linear());
 
-        await new RegisterModel(new ModelRegistrar(_logs.CreateLogger<ModelRegistrar>())).Run(blob, path, CancellationToken.None);
+        // The host passes the BlobClient and the {path} binding value: the blob name inside the container.
+        await new RegisterModel(_registry.Registrar).Run(blob, path, CancellationToken.None);
 
-        Assert.DoesNotContain(_logs.Entries, entry => entry.Level >= LogLevel.Warning);
-    }
-
-    private async Task<Azure.Storage.Blobs.BlobClient> UploadAsync(string path)
-    {
-        var container = azurite.BlobService.GetBlobContainerClient(AzuriteFixture.UniqueName("models"));
-        await container.CreateAsync();
-        var blob = container.GetBlobClient(path);
-        await blob.UploadAsync(BinaryData.FromBytes(TestModels.Linear()));
-        return blob;
+        Assert.Equal(ModelStatus.Ready, (await _registry.RowAsync(name, 3))!.Status);
     }
 }

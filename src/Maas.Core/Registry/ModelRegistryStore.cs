@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+
+namespace Maas.Core.Registry;
+
+/// <summary>
+/// The <c>ModelVersions</c> table: PartitionKey = model name, RowKey = version zero-padded to 10 digits.
+/// Every write is conditional on the row's ETag (or on its absence), so concurrent registrations cannot overwrite each other blindly.
+/// </summary>
+public sealed class ModelRegistryStore(TableClient table)
+{
+    public const string TableName = "ModelVersions";
+    private const string VersionFormat = "D10";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly TableClient _table = table;
+
+    /// <summary>The store on the standard <c>ModelVersions</c> table.</summary>
+    public ModelRegistryStore(TableServiceClient tables)
+        : this(tables.GetTableClient(TableName))
+    {
+    }
+    private int _created;
+
+    /// <summary>The row and its ETag, or null when the version was never registered.</summary>
+    public async Task<(ModelVersionRecord Record, ETag ETag)?> GetAsync(string name, long version, CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var row = await _table.GetEntityIfExistsAsync<TableEntity>(name, RowKey(version), cancellationToken: cancellationToken);
+        return row.HasValue ? (FromEntity(row.Value!), row.Value!.ETag) : null;
+    }
+
+    public async Task<IReadOnlyList<ModelVersionRecord>> ListVersionsAsync(string name, CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var rows = new List<ModelVersionRecord>();
+        await foreach (var entity in _table.QueryAsync<TableEntity>(e => e.PartitionKey == name, cancellationToken: cancellationToken))
+        {
+            rows.Add(FromEntity(entity));
+        }
+
+        return rows;
+    }
+
+    public async Task<IReadOnlyList<ModelVersionRecord>> ListAllAsync(CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var rows = new List<ModelVersionRecord>();
+        await foreach (var entity in _table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+        {
+            rows.Add(FromEntity(entity));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Inserts the row when <paramref name="expected"/> is null, else replaces it only if its ETag is still <paramref name="expected"/>.</summary>
+    /// <exception cref="RequestFailedException">409 or 412 when another writer got there first; the caller re-reads and retries.</exception>
+    public async Task WriteAsync(ModelVersionRecord record, ETag? expected, CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var entity = ToEntity(record);
+        if (expected is { } etag)
+        {
+            await _table.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, cancellationToken);
+        }
+        else
+        {
+            await _table.AddEntityAsync(entity, cancellationToken);
+        }
+    }
+
+    public static string RowKey(long version) => version.ToString(VersionFormat, CultureInfo.InvariantCulture);
+
+    private async Task EnsureTableAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _created) == 0)
+        {
+            await _table.CreateIfNotExistsAsync(cancellationToken);
+            Volatile.Write(ref _created, 1);
+        }
+    }
+
+    private static TableEntity ToEntity(ModelVersionRecord record) => new(record.Name, RowKey(record.Version))
+    {
+        ["Status"] = record.Status.ToString(),
+        ["Reason"] = record.Reason,
+        ["BlobPath"] = record.BlobPath,
+        ["BlobETag"] = record.BlobETag,
+        ["Sha256"] = record.Sha256,
+        ["SizeBytes"] = record.SizeBytes,
+        ["Inputs"] = JsonSerializer.Serialize(record.Inputs, Json),
+        ["Outputs"] = JsonSerializer.Serialize(record.Outputs, Json),
+        ["Opset"] = record.Opset,
+        ["Producer"] = record.Producer,
+        ["Config"] = record.Config.ToJson(),
+        ["SourceFingerprint"] = record.SourceFingerprint,
+        ["RegisteredAt"] = record.RegisteredAt,
+        ["UpdatedAt"] = record.UpdatedAt,
+        ["LastSeenAt"] = record.LastSeenAt,
+    };
+
+    private static ModelVersionRecord FromEntity(TableEntity entity) => new()
+    {
+        Name = entity.PartitionKey,
+        Version = long.Parse(entity.RowKey, CultureInfo.InvariantCulture),
+        Status = Enum.Parse<ModelStatus>(entity.GetString("Status")),
+        Reason = entity.GetString("Reason") ?? string.Empty,
+        BlobPath = entity.GetString("BlobPath") ?? string.Empty,
+        BlobETag = entity.GetString("BlobETag") ?? string.Empty,
+        Sha256 = entity.GetString("Sha256") ?? string.Empty,
+        SizeBytes = entity.GetInt64("SizeBytes") ?? 0,
+        Inputs = JsonSerializer.Deserialize<TensorSignature[]>(entity.GetString("Inputs") ?? "[]", Json) ?? [],
+        Outputs = JsonSerializer.Deserialize<TensorSignature[]>(entity.GetString("Outputs") ?? "[]", Json) ?? [],
+        Opset = entity.GetInt64("Opset"),
+        Producer = entity.GetString("Producer") ?? string.Empty,
+        Config = ModelConfig.FromJson(entity.GetString("Config") ?? "{}"),
+        SourceFingerprint = entity.GetString("SourceFingerprint") ?? string.Empty,
+        RegisteredAt = entity.GetDateTimeOffset("RegisteredAt") ?? default,
+        UpdatedAt = entity.GetDateTimeOffset("UpdatedAt") ?? default,
+        LastSeenAt = entity.GetDateTimeOffset("LastSeenAt") ?? default,
+    };
+}

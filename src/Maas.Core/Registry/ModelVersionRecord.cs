@@ -1,0 +1,45 @@
+namespace Maas.Core.Registry;
+
+/// <summary>One row of the <c>ModelVersions</c> registry table: a model version and what registration found.</summary>
+public sealed record ModelVersionRecord
+{
+    public required string Name { get; init; }
+
+    public required long Version { get; init; }
+
+    public required ModelStatus Status { get; init; }
+
+    /// <summary>Why the version is Failed or Removed; empty when Ready.</summary>
+    public string Reason { get; init; } = string.Empty;
+
+    /// <summary>The graph's blob name inside the container, e.g. <c>fraud/3/model.onnx</c>.</summary>
+    public required string BlobPath { get; init; }
+
+    /// <summary>The graph blob's ETag when it was registered.</summary>
+    public string BlobETag { get; init; } = string.Empty;
+
+    /// <summary>Hex SHA-256 of the graph bytes; empty when registration failed before reading them.</summary>
+    public string Sha256 { get; init; } = string.Empty;
+
+    public long SizeBytes { get; init; }
+
+    public IReadOnlyList<TensorSignature> Inputs { get; init; } = [];
+
+    public IReadOnlyList<TensorSignature> Outputs { get; init; } = [];
+
+    public long? Opset { get; init; }
+
+    public string Producer { get; init; } = string.Empty;
+
+    public ModelConfig Config { get; init; } = ModelConfig.Default;
+
+    /// <summary>ETags of every blob that went into this registration (graph, external data, config): equal means nothing changed.</summary>
+    public string SourceFingerprint { get; init; } = string.Empty;
+
+    public DateTimeOffset RegisteredAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>When a trigger or reconciliation last saw the same sources again.</summary>
+    public DateTimeOffset LastSeenAt { get; init; }
+}

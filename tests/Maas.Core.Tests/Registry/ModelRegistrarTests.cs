@@ -1,0 +1,274 @@
+using System.Security.Cryptography;
+using System.Text;
+using Maas.Core.Registry;
+using Maas.TestKit.Azurite;
+using Maas.TestKit.Onnx;
+using Maas.TestKit.Registry;
+using Microsoft.Extensions.Logging;
+
+namespace Maas.Core.Tests.Registry;
+
+[Collection(UsesAzurite.Name)]
+public sealed class ModelRegistrarTests(AzuriteFixture azurite)
+{
+    private readonly RegistryHarness _registry = new(azurite);
+    private readonly string _name = RegistryHarness.NewModelName();
+
+    [Fact]
+    public async Task Register_ValidGraph_IsReadyWithSignatureShaAndProvenance()
+    {
+        var model = TestModels.Linear();
+
+        var outcome = await _registry.UploadAndRegisterAsync($"{_name}/3/model.onnx", model);
+
+        Assert.Equal(RegistrationOutcome.Ready, outcome);
+        var row = await _registry.RowAsync(_name, 3);
+        Assert.NotNull(row);
+        Assert.Equal(ModelStatus.Ready, row.Status);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(model)), row.Sha256);
+        Assert.Equal(model.Length, row.SizeBytes);
+        Assert.Equal($"{_name}/3/model.onnx", row.BlobPath);
+        Assert.Equal(OnnxModelBuilder.DefaultOpset, row.Opset);
+        Assert.Equal(OnnxModelBuilder.Producer, row.Producer);
+        var input = Assert.Single(row.Inputs);
+        Assert.Equal(("x", "FP32"), (input.Name, input.Datatype));
+        Assert.Equal([-1L, 4L], input.Shape);
+        Assert.Equal([-1L, 3L], Assert.Single(row.Outputs).Shape);
+        Assert.Equal("FP32", row.Outputs[0].Datatype);
+    }
+
+    [Fact]
+    public async Task Register_StringAndInt64Models_RecordV2Datatypes()
+    {
+        await _registry.UploadAndRegisterAsync($"{_name}/1/model.onnx", TestModels.StringIdentity());
+        await _registry.UploadAndRegisterAsync($"{_name}/2/model.onnx", TestModels.Int64Scale());
+
+        Assert.Equal("BYTES", (await _registry.RowAsync(_name, 1))!.Inputs[0].Datatype);
+        Assert.Equal("INT64", (await _registry.RowAsync(_name, 2))!.Outputs[0].Datatype);
+    }
+
+    [Fact]
+    public async Task Register_SameBytesAgain_IsIdempotentAndMarksSeen()
+    {
+        var blob = await _registry.UploadAsync($"{_name}/1/model.onnx", TestModels.Linear());
+        await _registry.RegisterAsync(blob, blob.Name);
+        var first = await _registry.RowAsync(_name, 1);
+
+        var outcome = await _registry.RegisterAsync(blob, blob.Name);
+
+        var second = await _registry.RowAsync(_name, 1);
+        Assert.Equal(RegistrationOutcome.Unchanged, outcome);
+        Assert.Equal(1, await _registry.RowCountAsync());
+        Assert.Equal(first!.Sha256, second!.Sha256);
+        Assert.Equal(first.RegisteredAt, second.RegisteredAt);
+        Assert.Equal(first.UpdatedAt, second.UpdatedAt);
+        Assert.True(second.LastSeenAt >= first.LastSeenAt);
+    }
+
+    [Fact]
+    public async Task Register_DifferentBytesForSameVersion_UpdatesShaInPlace()
+    {
+        await _registry.UploadAndRegisterAsync($"{_name}/1/model.onnx", TestModels.Linear());
+        var before = await _registry.RowAsync(_name, 1);
+
+        await _registry.UploadAndRegisterAsync($"{_name}/1/model.onnx", TestModels.LinearFixedBatch());
+
+        var after = await _registry.RowAsync(_name, 1);
+        Assert.NotEqual(before!.Sha256, after!.Sha256);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(TestModels.LinearFixedBatch())), after.Sha256);
+        Assert.Equal([1L, 4L], after.Inputs[0].Shape);
+        Assert.Equal(1, await _registry.RowCountAsync());
+    }
+
+    [Fact]
+    public async Task Register_CorruptFile_IsFailedWithLoadReasonWithoutThrowing()
+    {
+        var outcome = await _registry.UploadAndRegisterAsync($"{_name}/1/model.onnx", TestModels.Corrupt());
+
+        Assert.Equal(RegistrationOutcome.Failed, outcome);
+        var row = await _registry.RowAsync(_name, 1);
+        Assert.Equal(ModelStatus.Failed, row!.Status);
+        Assert.StartsWith("model.onnx does not load in ONNX Runtime:", row.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Register_NonOnnxFile_IsFailed()
+    {
+        await _registry.UploadAndRegisterAsync($"{_name}/1/model.onnx", Encoding.UTF8.GetBytes("this is a text file, not a model"));
+
+        var row = await _registry.RowAsync(_name, 1);
+        Assert.Equal(ModelStatus.Failed, row!.Status);
+        Assert.Contains("does not load", row.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Register_ModelOverMaxModelBytes_IsFailedNamingTheLimit()
+    {
+        var small = new RegistryHarness(azurite, options => options.MaxModelBytes = 64);
+
+        await small.UploadAndRegisterAsync($"{_name}/1/model.onnx", TestModels.Linear());
+
+        var row = await small.RowAsync(_name, 1);
+        Assert.Equal(ModelStatus.Failed, row!.Status);
+        Assert.Contains("Registry:MaxModelBytes allows at most 64", row.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Register_Sha256MetadataMismatch_IsFailed_AndMatchIsReady()
+    {
+        var model = TestModels.Linear();
+
+        await _registry.UploadAndRegisterAsync($"{_name}/1/model.onnx", model, new Dictionary<string, string> { ["sha256"] = new string('0', 64) });
+        await _registry.UploadAndRegisterAsync($"{_name}/2/model.onnx", model, new Dictionary<string, string> { ["sha256"] = Convert.ToHexString(SHA256.HashData(model)) });
+
+        var mismatch = await _registry.RowAsync(_name, 1);
+        Assert.Equal(ModelStatus.Failed, mismatch!.Status);
+        Assert.Contains("blob metadata sha256 says " + new string('0', 64), mismatch.Reason, StringComparison.Ordinal);
+        Assert.Equal(ModelStatus.Ready, (await _registry.RowAsync(_name, 2))!.Status);
+    }
+
+    [Theory]
+    [InlineData("Fraud/3/model.onnx")]
+    [InlineData("fraud/v3/model.onnx")]
+    [InlineData("fraud/model.onnx")]
+    public async Task Register_BadPath_IsIgnoredWithOneWarningAndNothingWritten(string path)
+    {
+        var outcome = await _registry.UploadAndRegisterAsync(path, TestModels.Linear());
+
+        Assert.Equal(RegistrationOutcome.Ignored, outcome);
+        Assert.Equal(0, await _registry.RowCountAsync());
+        var warning = Assert.Single(_registry.Logs.Entries, entry => entry.Level == LogLevel.Warning);
+        Assert.Equal(path, warning.Values["BlobPath"]);
+    }
+
+    [Fact]
+    public async Task Register_TraversalPath_IsIgnoredNamingTheRule()
+    {
+        var outcome = await _registry.RegisterAsync(_registry.Container.GetBlobClient("x"), "../x");
+
+        Assert.Equal(RegistrationOutcome.Ignored, outcome);
+        Assert.Equal(ModelBlobPath.NameRule, Assert.Single(_registry.Logs.Entries).Values["Rule"]);
+    }
+
+    [Fact]
+    public async Task Register_ExternalData_FailsNamingMissingFileThenReadyWhenItArrives()
+    {
+        var builder = TestModels.LinearWithExternalWeights();
+        await _registry.UploadAndRegisterAsync($"{_name}/1/model.onnx", builder.ToBytes());
+        var waiting = await _registry.RowAsync(_name, 1);
+
+        var (location, bytes) = Assert.Single(builder.ExternalFiles);
+        var outcome = await _registry.UploadAndRegisterAsync($"{_name}/1/{location}", bytes);
+
+        Assert.Equal(ModelStatus.Failed, waiting!.Status);
+        Assert.Contains(location, waiting.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(Path.GetTempPath(), waiting.Reason, StringComparison.Ordinal);
+        Assert.Equal(RegistrationOutcome.Ready, outcome);
+        Assert.Equal(ModelStatus.Ready, (await _registry.RowAsync(_name, 1))!.Status);
+    }
+
+    [Fact]
+    public async Task Register_LargeModelThroughTempFile_IsReadyWithSameSha()
+    {
+        var viaDisk = new RegistryHarness(azurite, options => options.InMemoryLoadMaxBytes = 0);
+        var model = TestModels.Linear();
+
+        var outcome = await viaDisk.UploadAndRegisterAsync($"{_name}/1/model.onnx", model);
+
+        Assert.Equal(RegistrationOutcome.Ready, outcome);
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(model)), (await viaDisk.RowAsync(_name, 1))!.Sha256);
+        Assert.Empty(Directory.GetDirectories(Path.GetTempPath(), "maas-register-*"));
+    }
+
+    [Fact]
+    public async Task Register_ConfigJson_AppliesToEveryVersion()
+    {
+        await _registry.UploadAndRegisterAsync($"{_name}/1/model.onnx", TestModels.Linear());
+        await _registry.UploadAndRegisterAsync($"{_name}/2/model.onnx", TestModels.Linear());
+        var config = """
+            {"description":"fraud scorer","defaultVersion":1,"maxBatchSize":8,
+             "dynamicBatching":{"maxQueueDelayMs":5,"preferredBatchSizes":[4,8]},
+             "executionProvider":"auto","requiredRoles":["Fraud.Score"],"warmup":true,
+             "labels":{"y":["a","b","c"]}}
+            """;
+
+        var outcome = await _registry.UploadAndRegisterAsync($"{_name}/config.json", Encoding.UTF8.GetBytes(config));
+
+        Assert.Equal(RegistrationOutcome.ConfigApplied, outcome);
+        foreach (var version in new long[] { 1, 2 })
+        {
+            var row = await _registry.RowAsync(_name, version);
+            Assert.Equal(ModelStatus.Ready, row!.Status);
+            Assert.Equal("fraud scorer", row.Config.Description);
+            Assert.Equal(1, row.Config.DefaultVersion);
+            Assert.Equal(8, row.Config.MaxBatchSize);
+            Assert.Equal([4, 8], row.Config.DynamicBatching!.PreferredBatchSizes);
+            Assert.Equal(Core.Inference.ExecutionProviderChoice.Auto, row.Config.ExecutionProvider);
+            Assert.Equal(["Fraud.Score"], row.Config.RequiredRoles);
+            Assert.True(row.Config.Warmup);
+            Assert.Equal(["a", "b", "c"], row.Config.Labels["y"]);
+        }
+    }
+
+    [Theory]
+    [InlineData("{\"executionProvider\":\"tpu\"}", "executionProvider")]
+    [InlineData("{\"maxBatchSize\":\"eight\"}", "maxBatchSize")]
+    [InlineData("{\"colour\":\"red\"}", "colour")]
+    [InlineData("{\"dynamicBatching\":{\"maxQueueDelay\":5}}", "dynamicBatching.maxQueueDelay")]
+    [InlineData("{\"defaultVersion\":0}", "defaultVersion")]
+    [InlineData("{not json", "not valid JSON")]
+    public async Task Register_MalformedConfig_IsFailedNamingTheField(string config, string named)
+    {
+        await _registry.UploadAndRegisterAsync($"{_name}/1/model.onnx", TestModels.Linear());
+
+        await _registry.UploadAndRegisterAsync($"{_name}/config.json", Encoding.UTF8.GetBytes(config));
+
+        var row = await _registry.RowAsync(_name, 1);
+        Assert.Equal(ModelStatus.Failed, row!.Status);
+        Assert.Contains(named, row.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Register_FileBesideMissingGraph_WritesNothing()
+    {
+        var outcome = await _registry.UploadAndRegisterAsync($"{_name}/1/weights.bin", [1, 2, 3]);
+
+        Assert.Equal(RegistrationOutcome.NoGraph, outcome);
+        Assert.Equal(0, await _registry.RowCountAsync());
+    }
+
+    [Fact]
+    public async Task Register_ConcurrentlyFromParallelTasks_EndsInOneConsistentRow()
+    {
+        var blob = await _registry.UploadAsync($"{_name}/1/model.onnx", TestModels.Linear());
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => _registry.RegisterAsync(blob, blob.Name))));
+
+        Assert.All(outcomes, outcome => Assert.Contains(outcome, new[] { RegistrationOutcome.Ready, RegistrationOutcome.Unchanged }));
+        Assert.Equal(1, await _registry.RowCountAsync());
+        Assert.Equal(ModelStatus.Ready, (await _registry.RowAsync(_name, 1))!.Status);
+    }
+}
+
+[Collection(UsesAzurite.Name)]
+public sealed class ModelRegistrarStorageFaultTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task Register_TableWritesFailMidRegistration_ThrowsForHostRetryThenEndsReady()
+    {
+        var outage = new Maas.TestKit.Storage.FailingWritesPolicy { Failing = false };
+        var registry = new RegistryHarness(azurite, tableFaults: outage);
+        var name = RegistryHarness.NewModelName();
+        var blob = await registry.UploadAsync($"{name}/1/model.onnx", TestModels.Linear());
+        await registry.Table.CreateIfNotExistsAsync();
+        outage.Failing = true;
+
+        await Assert.ThrowsAsync<Azure.RequestFailedException>(() => registry.RegisterAsync(blob, blob.Name));
+
+        Assert.True(outage.FailedWrites > 0);
+        outage.Failing = false;
+        Assert.Equal(0, await registry.RowCountAsync());
+        Assert.Equal(RegistrationOutcome.Ready, await registry.RegisterAsync(blob, blob.Name));
+        Assert.Equal(1, await registry.RowCountAsync());
+    }
+}

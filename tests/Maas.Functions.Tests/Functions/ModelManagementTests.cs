@@ -1,0 +1,104 @@
+using System.Text.Json;
+using Maas.Core.Errors;
+using Maas.Core.Registry;
+using Maas.Functions.Functions;
+using Maas.TestKit.Azurite;
+using Maas.TestKit.Onnx;
+using Maas.TestKit.Registry;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Maas.Functions.Tests.Functions;
+
+[Collection(UsesAzurite.Name)]
+public sealed class ModelManagementTests(AzuriteFixture azurite)
+{
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+    private readonly RegistryHarness _registry = new(azurite, options => options.LookupCacheTtl = TimeSpan.Zero);
+    private readonly string _name = RegistryHarness.NewModelName();
+
+    private ModelManagement Management => new(_registry.Repository);
+
+    [Fact]
+    public async Task GetModel_ReadyAndFailedVersions_ListsBothWithSignatureAndDefault()
+    {
+        await _registry.UploadAndRegisterAsync($"{_name}/1/model.onnx", TestModels.Linear());
+        await _registry.UploadAndRegisterAsync($"{_name}/2/model.onnx", TestModels.Corrupt());
+
+        using var json = await ReadAsync(await Management.GetModel(Request(), _name));
+
+        var root = json.RootElement;
+        Assert.Equal(_name, root.GetProperty("name").GetString());
+        Assert.Equal(1, root.GetProperty("defaultVersion").GetInt64());
+        Assert.Equal(1, root.GetProperty("counts").GetProperty("Ready").GetInt32());
+        Assert.Equal(1, root.GetProperty("counts").GetProperty("Failed").GetInt32());
+        var versions = root.GetProperty("versions").EnumerateArray().ToList();
+        Assert.Equal([2L, 1L], versions.Select(v => v.GetProperty("version").GetInt64()));
+        Assert.Equal("Failed", versions[0].GetProperty("status").GetString());
+        Assert.Equal("FP32", versions[1].GetProperty("inputs")[0].GetProperty("datatype").GetString());
+        Assert.Equal(64, versions[1].GetProperty("sha256").GetString()!.Length);
+    }
+
+    [Fact]
+    public async Task ListModels_TwoModels_SummarisesEach()
+    {
+        var other = RegistryHarness.NewModelName();
+        await _registry.UploadAndRegisterAsync($"{_name}/1/model.onnx", TestModels.Linear());
+        await _registry.UploadAndRegisterAsync($"{other}/4/model.onnx", TestModels.Linear());
+
+        using var json = await ReadAsync(await Management.ListModels(Request()));
+
+        var models = json.RootElement.EnumerateArray().ToDictionary(m => m.GetProperty("name").GetString()!);
+        Assert.Equal(4, models[other].GetProperty("defaultVersion").GetInt64());
+        Assert.Equal(JsonValueKind.Null, models[_name].GetProperty("versions").ValueKind);
+    }
+
+    [Fact]
+    public async Task RepositoryIndex_UsesTritonStates()
+    {
+        await _registry.UploadAndRegisterAsync($"{_name}/1/model.onnx", TestModels.Linear());
+        await _registry.UploadAndRegisterAsync($"{_name}/2/model.onnx", TestModels.Corrupt());
+
+        using var json = await ReadAsync(await Management.RepositoryIndex(Request()));
+
+        var entries = json.RootElement.EnumerateArray().ToList();
+        Assert.Equal(["1", "2"], entries.Select(e => e.GetProperty("version").GetString()));
+        Assert.Equal(["READY", "UNAVAILABLE"], entries.Select(e => e.GetProperty("state").GetString()));
+        Assert.Contains("does not load", entries[1].GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("7")]
+    [InlineData("v1")]
+    public async Task GetModelVersion_UnknownModelOrVersion_IsNotFound(string version)
+    {
+        var error = await Assert.ThrowsAsync<MaasException>(() => Management.GetModelVersion(Request(), _name, version));
+
+        Assert.Equal(ErrorKind.NotFound, error.Kind);
+    }
+
+    [Fact]
+    public async Task Resolve_FailedVersion_IsNotReadyWithReason_AndRemovedAfterReconcile()
+    {
+        await _registry.UploadAndRegisterAsync($"{_name}/1/model.onnx", TestModels.Corrupt());
+        await _registry.UploadAndRegisterAsync($"{_name}/2/model.onnx", TestModels.Linear());
+
+        var failed = await Assert.ThrowsAsync<MaasException>(() => _registry.Repository.ResolveAsync(_name, "1", CancellationToken.None));
+        Assert.Equal(ErrorKind.NotReady, failed.Kind);
+        Assert.Contains("does not load", failed.Message, StringComparison.Ordinal);
+        Assert.Equal(2, (await _registry.Repository.ResolveAsync(_name, null, CancellationToken.None)).Version);
+
+        await _registry.Container.GetBlobClient($"{_name}/2/model.onnx").DeleteAsync();
+        await _registry.Reconciler.RunAsync(CancellationToken.None);
+
+        var removed = await Assert.ThrowsAsync<MaasException>(() => _registry.Repository.ResolveAsync(_name, "2", CancellationToken.None));
+        Assert.Equal(ErrorKind.NotReady, removed.Kind);
+        Assert.Contains(ModelStatus.Removed.ToString(), removed.Message, StringComparison.Ordinal);
+    }
+
+    private static HttpRequest Request() => new DefaultHttpContext().Request;
+
+    private static Task<JsonDocument> ReadAsync(IActionResult result)
+        => Task.FromResult(JsonDocument.Parse(JsonSerializer.Serialize(Assert.IsType<OkObjectResult>(result).Value, Web)));
+}

@@ -1,0 +1,85 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Maas.Core.Registry;
+using Maas.TestKit.Azurite;
+using Maas.TestKit.Logging;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace Maas.TestKit.Registry;
+
+/// <summary>
+/// The registry on real Azurite with a container and table of its own, so tests never see each other's models:
+/// upload blobs, invoke registration the way the blob trigger would, read rows back.
+/// </summary>
+public sealed class RegistryHarness
+{
+    public RegistryHarness(AzuriteFixture azurite, Action<RegistryOptions>? configure = null, Azure.Core.Pipeline.HttpPipelinePolicy? tableFaults = null)
+    {
+        Options = new RegistryOptions { ContainerName = AzuriteFixture.UniqueName("models") };
+        configure?.Invoke(Options);
+        var blobService = azurite.BlobService;
+        Container = blobService.GetBlobContainerClient(Options.ContainerName);
+        Container.CreateIfNotExists();
+        var tableOptions = new TableClientOptions();
+        if (tableFaults is not null)
+        {
+            tableOptions.AddPolicy(tableFaults, Azure.Core.HttpPipelinePosition.PerCall);
+        }
+
+        Table = new TableClient(azurite.ConnectionString, AzuriteFixture.UniqueName("registry"), tableOptions);
+        Store = new ModelRegistryStore(Table);
+        var options = Microsoft.Extensions.Options.Options.Create(Options);
+        Registrar = new ModelRegistrar(Store, options, TimeProvider.System, Logs.CreateLogger<ModelRegistrar>());
+        Reconciler = new ModelReconciler(blobService, Registrar, Store, options, TimeProvider.System, Logs.CreateLogger<ModelReconciler>());
+        Repository = new ModelRepository(Store, options, new MemoryCache(new MemoryCacheOptions()));
+    }
+
+    public RegistryOptions Options { get; }
+
+    public BlobContainerClient Container { get; }
+
+    public TableClient Table { get; }
+
+    public ModelRegistryStore Store { get; }
+
+    public ModelRegistrar Registrar { get; }
+
+    public ModelReconciler Reconciler { get; }
+
+    public ModelRepository Repository { get; }
+
+    public LogRecorder Logs { get; } = new();
+
+    /// <summary>A model name no other test uses.</summary>
+    public static string NewModelName() => AzuriteFixture.UniqueName("m");
+
+    public async Task<BlobClient> UploadAsync(string path, byte[] content, IDictionary<string, string>? metadata = null)
+    {
+        var blob = Container.GetBlobClient(path);
+        await blob.UploadAsync(BinaryData.FromBytes(content), new BlobUploadOptions { Metadata = metadata });
+        return blob;
+    }
+
+    /// <summary>Uploads then registers, as the blob trigger would for that blob.</summary>
+    public async Task<RegistrationOutcome> UploadAndRegisterAsync(string path, byte[] content, IDictionary<string, string>? metadata = null)
+        => await RegisterAsync(await UploadAsync(path, content, metadata), path);
+
+    public Task<RegistrationOutcome> RegisterAsync(BlobClient blob, string path)
+        => Registrar.RegisterAsync(blob, path, CancellationToken.None);
+
+    public async Task<ModelVersionRecord?> RowAsync(string name, long version)
+        => (await Store.GetAsync(name, version, CancellationToken.None))?.Record;
+
+    public async Task<int> RowCountAsync()
+    {
+        await Table.CreateIfNotExistsAsync();
+        var count = 0;
+        await foreach (var _ in Table.QueryAsync<TableEntity>())
+        {
+            count++;
+        }
+
+        return count;
+    }
+}

@@ -1,0 +1,31 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+
+namespace Maas.TestKit.Storage;
+
+/// <summary>
+/// A pipeline policy that answers every write (POST, PUT, PATCH, MERGE, DELETE) with 503 while <see cref="Failing"/>
+/// is set, without reaching storage: a storage outage in the middle of an operation, after its reads succeeded.
+/// </summary>
+public sealed class FailingWritesPolicy : HttpPipelinePolicy
+{
+    private int _failed;
+
+    public bool Failing { get; set; } = true;
+
+    public int FailedWrites => Volatile.Read(ref _failed);
+
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        => throw new NotSupportedException("The registry uses the async API.");
+
+    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        if (Failing && message.Request.Method != RequestMethod.Get && message.Request.Method != RequestMethod.Head)
+        {
+            Interlocked.Increment(ref _failed);
+            throw new Azure.RequestFailedException(503, "Injected storage outage.");
+        }
+
+        return ProcessNextAsync(message, pipeline);
+    }
+}
