@@ -3,7 +3,6 @@ using Maas.Core.Monitoring;
 using Maas.Core.Protocol;
 using Maas.Core.Registry;
 using Maas.TestKit.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -58,10 +57,5 @@ public sealed class CoreServiceCollectionExtensionsTests
     }
 
     private static IHost BuildHost(Dictionary<string, string?> settings)
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddMaasCore();
-        return builder.Build();
-    }
+        => TestHost.Build(settings, services => services.AddMaasCore());
 }

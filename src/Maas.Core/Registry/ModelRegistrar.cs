@@ -137,10 +137,7 @@ public sealed partial class ModelRegistrar(ModelRegistryStore store, IOptions<Re
         }
 
         var graph = files[ModelBlobPath.GraphFileName];
-        var inMemory = files.Count == 1 && record.SizeBytes <= options.Value.InMemoryLoadMaxBytes;
-        var loaded = inMemory
-            ? await LoadInMemoryAsync(container.GetBlobClient(record.BlobPath), graph, cancellationToken)
-            : await LoadThroughTempFolderAsync(container, record, files, cancellationToken);
+        var loaded = await LoadThroughTempFolderAsync(container, files, cancellationToken);
 
         var declared = graph.Metadata.TryGetValue(Sha256MetadataKey, out var value) ? value : null;
         if (declared is not null && !string.Equals(declared, loaded.Sha256, StringComparison.OrdinalIgnoreCase))
@@ -161,35 +158,13 @@ public sealed partial class ModelRegistrar(ModelRegistryStore store, IOptions<Re
             : record with { Sha256 = loaded.Sha256, Reason = loaded.Error! };
     }
 
-    /// <summary>One read of the blob fills the buffer and the hash together.</summary>
-    private static async Task<LoadResult> LoadInMemoryAsync(BlobClient graphBlob, BlobItem graph, CancellationToken cancellationToken)
-    {
-        var bytes = new byte[graph.Properties.ContentLength ?? 0];
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        await using (var stream = await OpenExactAsync(graphBlob, graph, cancellationToken))
-        {
-            var filled = 0;
-            while (filled < bytes.Length)
-            {
-                var read = await stream.ReadAsync(bytes.AsMemory(filled), cancellationToken);
-                if (read == 0)
-                {
-                    throw new IOException($"{graphBlob.Name} ended after {filled} of {bytes.Length} bytes; it changed during registration.");
-                }
-
-                hash.AppendData(bytes, filled, read);
-                filled += read;
-            }
-        }
-
-        var sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
-        return Inspect(sha256, () => OnnxInspector.Inspect(bytes), folder: null);
-    }
-
-    /// <summary>Large models and models with external data: every file of the folder goes to a temp folder, hashed as the graph is written.</summary>
+    /// <summary>
+    /// Every file of the version folder goes to a private temp folder, the graph hashed as it is written (one read),
+    /// and ONNX Runtime loads the graph from there. Loading from a file, never from memory, is deliberate: ONNX Runtime
+    /// resolves external-data paths of an in-memory graph against the process's working directory.
+    /// </summary>
     private static async Task<LoadResult> LoadThroughTempFolderAsync(
         BlobContainerClient container,
-        ModelVersionRecord record,
         Dictionary<string, BlobItem> files,
         CancellationToken cancellationToken)
     {
@@ -241,7 +216,8 @@ public sealed partial class ModelRegistrar(ModelRegistryStore store, IOptions<Re
             new BlobOpenReadOptions(allowModifications: false) { Conditions = new BlobRequestConditions { IfMatch = item.Properties.ETag } },
             cancellationToken);
 
-    private static LoadResult Inspect(string sha256, Func<ModelInspection> inspect, string? folder)
+    /// <summary>Runs the inspection; a load failure becomes the reason, with the server's temp folder cut out of the message.</summary>
+    private static LoadResult Inspect(string sha256, Func<ModelInspection> inspect, string folder)
     {
         try
         {
@@ -249,7 +225,7 @@ public sealed partial class ModelRegistrar(ModelRegistryStore store, IOptions<Re
         }
         catch (Exception error) when (error is OnnxRuntimeException or InvalidDataException)
         {
-            var message = folder is null ? error.Message : error.Message.Replace(folder + Path.DirectorySeparatorChar, string.Empty, StringComparison.Ordinal).Replace(folder, string.Empty, StringComparison.Ordinal);
+            var message = error.Message.Replace(folder + Path.DirectorySeparatorChar, string.Empty, StringComparison.Ordinal).Replace(folder, string.Empty, StringComparison.Ordinal);
             return new LoadResult(sha256, null, $"model.onnx does not load in ONNX Runtime: {message}");
         }
     }

@@ -16,10 +16,6 @@ public sealed class RegistryOptions
     [Range(1, long.MaxValue, ErrorMessage = "Registry:MaxModelBytes must be a positive number of bytes.")]
     public long MaxModelBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 
-    /// <summary>Models at or below this size are loaded from memory; larger ones go through a local temp file.</summary>
-    [Range(0, long.MaxValue, ErrorMessage = "Registry:InMemoryLoadMaxBytes must be zero or a positive number of bytes.")]
-    public long InMemoryLoadMaxBytes { get; set; } = 256L * 1024 * 1024;
-
     /// <summary>How long a registry lookup made by the serving path is reused before the table is read again.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "Registry:LookupCacheTtl must be between 00:00:00 and 01:00:00.")]
     public TimeSpan LookupCacheTtl { get; set; } = TimeSpan.FromSeconds(5);

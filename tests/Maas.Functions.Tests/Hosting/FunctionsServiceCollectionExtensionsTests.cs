@@ -2,7 +2,6 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Maas.Functions.Hosting;
 using Maas.TestKit.Hosting;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -64,10 +63,5 @@ public sealed class FunctionsServiceCollectionExtensionsTests
         => Assert.Equal(valid, TimerScheduleOptions.IsValidSchedule(schedule));
 
     private static IHost BuildHost(Dictionary<string, string?> settings)
-    {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddMaasFunctions();
-        return builder.Build();
-    }
+        => TestHost.Build(settings, services => services.AddMaasFunctions());
 }
