@@ -18,7 +18,7 @@ namespace Maas.Core.Registry;
 public sealed partial class ModelRegistrar(ModelRegistryStore store, IOptions<RegistryOptions> options, TimeProvider clock, ILogger<ModelRegistrar> logger)
 {
     /// <summary>Bound on read-modify-write rounds when other writers keep changing the same row.</summary>
-    private const int MaxWriteAttempts = 8;
+    private const int MaxWriteAttempts = 32;
     private const string Sha256MetadataKey = "sha256";
     private const int CopyBufferBytes = 1024 * 1024;
 
@@ -137,7 +137,7 @@ public sealed partial class ModelRegistrar(ModelRegistryStore store, IOptions<Re
         }
 
         var graph = files[ModelBlobPath.GraphFileName];
-        var loaded = await LoadThroughTempFolderAsync(container, files, cancellationToken);
+        var loaded = await LoadThroughTempFolderAsync(container, TempFolderPrefix(record.Name, record.Version), files, cancellationToken);
 
         var declared = graph.Metadata.TryGetValue(Sha256MetadataKey, out var value) ? value : null;
         if (declared is not null && !string.Equals(declared, loaded.Sha256, StringComparison.OrdinalIgnoreCase))
@@ -165,10 +165,11 @@ public sealed partial class ModelRegistrar(ModelRegistryStore store, IOptions<Re
     /// </summary>
     private static async Task<LoadResult> LoadThroughTempFolderAsync(
         BlobContainerClient container,
+        string prefix,
         Dictionary<string, BlobItem> files,
         CancellationToken cancellationToken)
     {
-        var folder = Directory.CreateTempSubdirectory("maas-register-");
+        var folder = Directory.CreateTempSubdirectory(prefix);
         try
         {
             string? sha256 = null;
@@ -195,6 +196,10 @@ public sealed partial class ModelRegistrar(ModelRegistryStore store, IOptions<Re
             folder.Delete(recursive: true);
         }
     }
+
+    /// <summary>The name start of the temp folder a registration of this version uses (under the system temp path).</summary>
+    public static string TempFolderPrefix(string name, long version)
+        => string.Create(CultureInfo.InvariantCulture, $"maas-register-{name}-{version}-");
 
     private static async Task<string> CopyHashingAsync(Stream source, Stream target, CancellationToken cancellationToken)
     {
