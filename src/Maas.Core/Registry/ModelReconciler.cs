@@ -24,12 +24,9 @@ public sealed partial class ModelReconciler(
         await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
 
         var present = new HashSet<(string Name, long Version)>();
-        await foreach (var item in container.GetBlobsAsync(cancellationToken: cancellationToken))
+        await foreach (var graph in ModelRegistrar.ListGraphsAsync(container, string.Empty, cancellationToken))
         {
-            if (ModelBlobPath.TryParse(item.Name, out var parsed, out _) && parsed.IsGraph)
-            {
-                present.Add((parsed.ModelName, parsed.Version!.Value));
-            }
+            present.Add((graph.ModelName, graph.Version!.Value));
         }
 
         var registered = 0;

@@ -38,9 +38,9 @@ public sealed partial class ModelRegistrar(ModelRegistryStore store, IOptions<Re
             return await RegisterVersionAsync(container, parsed.ModelName, version, cancellationToken);
         }
 
-        await foreach (var each in ListVersionsWithGraphAsync(container, parsed.ModelName, cancellationToken))
+        await foreach (var each in ListGraphsAsync(container, parsed.ModelName + "/", cancellationToken))
         {
-            await RegisterVersionAsync(container, parsed.ModelName, each, cancellationToken);
+            await RegisterVersionAsync(container, each.ModelName, each.Version!.Value, cancellationToken);
         }
 
         return RegistrationOutcome.ConfigApplied;
@@ -67,7 +67,7 @@ public sealed partial class ModelRegistrar(ModelRegistryStore store, IOptions<Re
         var existing = await store.GetAsync(name, version, cancellationToken);
         if (existing is { Record: var seen } && seen.SourceFingerprint == fingerprint && seen.Status != ModelStatus.Removed)
         {
-            await WriteAsync(seen, cancellationToken);
+            await WriteAsync(seen, existing, cancellationToken);
             LogUnchanged(logger, name, version);
             return RegistrationOutcome.Unchanged;
         }
@@ -83,7 +83,7 @@ public sealed partial class ModelRegistrar(ModelRegistryStore store, IOptions<Re
             SourceFingerprint = fingerprint,
         };
         record = await EvaluateAsync(container, record, files, configBytes, cancellationToken);
-        await WriteAsync(record, cancellationToken);
+        await WriteAsync(record, existing, cancellationToken);
         if (record.Status == ModelStatus.Ready)
         {
             LogReady(logger, name, version, record.Sha256);
@@ -94,17 +94,17 @@ public sealed partial class ModelRegistrar(ModelRegistryStore store, IOptions<Re
         return RegistrationOutcome.Failed;
     }
 
-    /// <summary>The versions of <paramref name="name"/> whose folder holds a graph.</summary>
-    public static async IAsyncEnumerable<long> ListVersionsWithGraphAsync(
+    /// <summary>Every valid <c>&lt;name&gt;/&lt;version&gt;/model.onnx</c> under <paramref name="prefix"/> (the whole container when empty).</summary>
+    public static async IAsyncEnumerable<ModelBlobPath> ListGraphsAsync(
         BlobContainerClient container,
-        string name,
+        string prefix,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var item in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, name + "/", cancellationToken))
+        await foreach (var item in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken))
         {
             if (ModelBlobPath.TryParse(item.Name, out var parsed, out _) && parsed.IsGraph)
             {
-                yield return parsed.Version!.Value;
+                yield return parsed;
             }
         }
     }
@@ -189,7 +189,7 @@ public sealed partial class ModelRegistrar(ModelRegistryStore store, IOptions<Re
                 }
             }
 
-            return Inspect(sha256!, () => OnnxInspector.InspectFile(Path.Combine(folder.FullName, ModelBlobPath.GraphFileName)), folder.FullName);
+            return Inspect(sha256!, folder.FullName);
         }
         finally
         {
@@ -221,12 +221,12 @@ public sealed partial class ModelRegistrar(ModelRegistryStore store, IOptions<Re
             new BlobOpenReadOptions(allowModifications: false) { Conditions = new BlobRequestConditions { IfMatch = item.Properties.ETag } },
             cancellationToken);
 
-    /// <summary>Runs the inspection; a load failure becomes the reason, with the server's temp folder cut out of the message.</summary>
-    private static LoadResult Inspect(string sha256, Func<ModelInspection> inspect, string folder)
+    /// <summary>Inspects the graph in <paramref name="folder"/>; a load failure becomes the reason, with the temp folder cut out of the message.</summary>
+    private static LoadResult Inspect(string sha256, string folder)
     {
         try
         {
-            return new LoadResult(sha256, inspect(), null);
+            return new LoadResult(sha256, OnnxInspector.InspectFile(Path.Combine(folder, ModelBlobPath.GraphFileName)), null);
         }
         catch (Exception error) when (error is OnnxRuntimeException or InvalidDataException)
         {
@@ -248,13 +248,15 @@ public sealed partial class ModelRegistrar(ModelRegistryStore store, IOptions<Re
         }
     }
 
-    /// <summary>Writes <paramref name="record"/> over whatever row is there now, conditional on its ETag; re-reads and retries on a concurrent write.</summary>
-    private async Task WriteAsync(ModelVersionRecord record, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes <paramref name="record"/> over the row <paramref name="current"/> (as last read; null when there was none),
+    /// conditional on its ETag; on a concurrent write it re-reads the row and retries.
+    /// </summary>
+    private async Task WriteAsync(ModelVersionRecord record, (ModelVersionRecord Record, ETag ETag)? current, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             var now = clock.GetUtcNow();
-            var current = await store.GetAsync(record.Name, record.Version, cancellationToken);
             var unchanged = current is { Record: var row } && row.SourceFingerprint == record.SourceFingerprint && row.Status == record.Status;
             var toWrite = record with
             {
@@ -270,6 +272,7 @@ public sealed partial class ModelRegistrar(ModelRegistryStore store, IOptions<Re
             catch (RequestFailedException error) when (error.Status is 409 or 412 && attempt < MaxWriteAttempts)
             {
                 LogWriteConflict(logger, record.Name, record.Version, attempt);
+                current = await store.GetAsync(record.Name, record.Version, cancellationToken);
             }
         }
     }

@@ -6,15 +6,6 @@ namespace Maas.Core.Registry;
 /// <summary>Proves a graph loads in ONNX Runtime and reads its signature. Throws <see cref="OnnxRuntimeException"/> or <see cref="InvalidDataException"/> when it does not load.</summary>
 public static class OnnxInspector
 {
-    /// <summary>Inspects a model held in memory (no external data).</summary>
-    public static ModelInspection Inspect(byte[] model)
-    {
-        using var options = LoadCheckOptions();
-        using var session = new InferenceSession(model, options);
-        using var header = new MemoryStream(model, writable: false);
-        return Describe(session, OnnxModelHeader.ReadOpset(header));
-    }
-
     /// <summary>Inspects a model file; external data files are resolved from the same folder.</summary>
     public static ModelInspection InspectFile(string modelPath)
     {
