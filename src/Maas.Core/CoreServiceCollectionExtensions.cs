@@ -23,7 +23,10 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ModelReconciler>();
         services.AddSingleton<ModelRepository>();
         services.AddSingleton<MetricsAggregator>();
+        services.AddSingleton<SessionLoader>();
+        services.AddSingleton<SessionCache>();
         services.AddSingleton<InferenceService>();
+        services.AddSingleton<ModelCatalog>();
         return services;
     }
 

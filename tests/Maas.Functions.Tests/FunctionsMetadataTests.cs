@@ -25,7 +25,9 @@ public sealed class FunctionsMetadataTests
     [Theory]
     [InlineData("Infer", "v2/models/{name}/infer")]
     [InlineData("InferVersion", "v2/models/{name}/versions/{version}/infer")]
-    public void Infer_IsHttpPostOnOpenInferenceProtocolRoute(string function, string route)
+    [InlineData("Predict", "models/{name}/predict")]
+    [InlineData("PredictVersion", "models/{name}/versions/{version}/predict")]
+    public void Predictions_AreHttpPostsOnTheirRoutes(string function, string route)
     {
         var trigger = Trigger(function);
 
@@ -39,6 +41,10 @@ public sealed class FunctionsMetadataTests
     [InlineData("GetModel", "models/{name}", "get")]
     [InlineData("GetModelVersion", "models/{name}/versions/{version}", "get")]
     [InlineData("RepositoryIndex", "v2/repository/index", "post")]
+    [InlineData("ModelMetadata", "v2/models/{name}", "get")]
+    [InlineData("ModelVersionMetadata", "v2/models/{name}/versions/{version}", "get")]
+    [InlineData("ModelReady", "v2/models/{name}/ready", "get")]
+    [InlineData("ModelVersionReady", "v2/models/{name}/versions/{version}/ready", "get")]
     public void Management_IsHttpOnItsRoute(string function, string route, string method)
     {
         var trigger = Trigger(function);

@@ -21,6 +21,6 @@ public enum ErrorKind
     /// <summary>The batch queue is full; retry later (429).</summary>
     Throttled,
 
-    /// <summary>The endpoint exists but the capability is not available on this deployment (501).</summary>
-    NotImplemented,
+    /// <summary>This instance cannot serve the request now: storage unreachable, or the execution provider the model needs is missing (503).</summary>
+    Unavailable,
 }

@@ -1,36 +1,28 @@
-using System.Globalization;
-using Maas.Core.Errors;
 using Maas.Core.Protocol;
 using Maas.Core.Registry;
 using Microsoft.Extensions.Options;
 
 namespace Maas.Core.Inference;
 
-/// <summary>The protocol-neutral data plane: resolves a model version and runs a prediction on it.</summary>
-public sealed class InferenceService(IOptions<LimitsOptions> limits)
+/// <summary>
+/// The protocol-neutral data plane: resolve the version, read and decode the body, validate it against the
+/// registered signature, run it on a leased cached session, encode the outputs.
+/// </summary>
+public sealed class InferenceService(ModelRepository repository, SessionCache sessions, IOptions<LimitsOptions> limits)
 {
-    /// <summary>Runs one Open Inference Protocol V2 request against <paramref name="modelName"/> (and <paramref name="version"/>, when given).</summary>
-    public Task InferAsync(string modelName, string? version, long? contentLength, Stream requestBody, CancellationToken cancellationToken)
+    public async Task<EncodedResponse> InferAsync(PredictionCall call, IInferenceProtocol protocol, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(requestBody);
-        cancellationToken.ThrowIfCancellationRequested();
-        if (contentLength > limits.Value.MaxRequestBytes)
-        {
-            throw new MaasException(
-                ErrorKind.PayloadTooLarge,
-                string.Create(CultureInfo.InvariantCulture, $"The request body is {contentLength} bytes; at most {limits.Value.MaxRequestBytes} bytes are accepted (Limits:MaxRequestBytes)."));
-        }
-
-        if (!ModelBlobPath.IsValidName(modelName))
-        {
-            throw new MaasException(ErrorKind.NotFound, $"Model '{modelName}' does not exist: {ModelBlobPath.NameRule}.");
-        }
-
-        if (version is not null && !ModelBlobPath.TryParseVersion(version, out _))
-        {
-            throw new MaasException(ErrorKind.NotFound, $"Version '{version}' of model '{modelName}' does not exist: {ModelBlobPath.VersionRule}.");
-        }
-
-        throw new MaasException(ErrorKind.NotImplemented, "Inference is not enabled on this build yet.");
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(protocol);
+        var limit = limits.Value;
+        protocol.CheckContentType(call.ContentType);
+        RequestBody.CheckLength(call.ContentLength, limit.MaxRequestBytes);
+        var model = await repository.ResolveAsync(call.ModelName, call.Version, cancellationToken);
+        using var body = await RequestBody.ReadAsync(call.Body, call.ContentLength, limit.MaxRequestBytes, cancellationToken);
+        using var request = protocol.Decode(body.WrittenMemory, call.InferenceHeaderContentLength, model, limit);
+        InputValidator.Validate(model, request);
+        using var lease = await sessions.AcquireAsync(model, cancellationToken);
+        using var result = ModelRunner.Run(lease.Session, request, cancellationToken);
+        return protocol.Encode(model, request, result);
     }
 }

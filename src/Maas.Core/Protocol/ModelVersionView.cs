@@ -1,8 +1,11 @@
+using Maas.Core.Inference;
 using Maas.Core.Registry;
 
 namespace Maas.Core.Protocol;
 
 /// <summary>A model version as the management API shows it (<c>GET /models/{name}[/versions/{v}]</c>).</summary>
+/// <param name="ExecutionProvider">The provider the version asks for: its config's <c>executionProvider</c>, else <c>Inference:ExecutionProvider</c>.</param>
+/// <param name="LoadedOn">The ONNX Runtime provider its session actually runs on in this instance; null when it is not loaded here.</param>
 public sealed record ModelVersionView(
     long Version,
     string Status,
@@ -14,11 +17,13 @@ public sealed record ModelVersionView(
     IReadOnlyList<TensorSignature> Inputs,
     IReadOnlyList<TensorSignature> Outputs,
     ModelConfig Config,
+    string ExecutionProvider,
+    string? LoadedOn,
     DateTimeOffset RegisteredAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset LastSeenAt)
 {
-    public static ModelVersionView From(ModelVersionRecord record) => new(
+    public static ModelVersionView From(ModelVersionRecord record, ExecutionProviderChoice defaultProvider, string? loadedOn) => new(
         record.Version,
         record.Status.ToString(),
         record.Reason,
@@ -29,6 +34,8 @@ public sealed record ModelVersionView(
         record.Inputs,
         record.Outputs,
         record.Config,
+        (record.Config.ExecutionProvider ?? defaultProvider).ToString().ToLowerInvariant(),
+        loadedOn,
         record.RegisteredAt,
         record.UpdatedAt,
         record.LastSeenAt);

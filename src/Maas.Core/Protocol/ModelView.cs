@@ -9,9 +9,10 @@ public sealed record ModelView(
     IReadOnlyDictionary<string, int> Counts,
     IReadOnlyList<ModelVersionView>? Versions)
 {
-    public static ModelView From(string name, IReadOnlyList<ModelVersionRecord> versions, bool withVersions) => new(
+    /// <param name="describe">How each version is shown; null lists no versions (the summary).</param>
+    public static ModelView From(string name, IReadOnlyList<ModelVersionRecord> versions, Func<ModelVersionRecord, ModelVersionView>? describe) => new(
         name,
         ModelRepository.DefaultOf(versions)?.Version,
         Enum.GetValues<ModelStatus>().ToDictionary(status => status.ToString(), status => versions.Count(v => v.Status == status)),
-        withVersions ? [.. versions.OrderByDescending(v => v.Version).Select(ModelVersionView.From)] : null);
+        describe is null ? null : [.. versions.OrderByDescending(v => v.Version).Select(describe)]);
 }

@@ -29,4 +29,11 @@ public static class V2DataType
     public static string? NameOf(TensorElementType type) => Names.GetValueOrDefault(type);
 
     public static bool TryParse(string name, out TensorElementType type) => Types.TryGetValue(name, out type);
+
+    /// <summary>The ONNX element type of a V2 datatype name the registry recorded for a tensor.</summary>
+    public static TensorElementType Parse(string name)
+        => TryParse(name, out var type) ? type : throw new ArgumentException($"'{name}' is not a V2 tensor datatype.", nameof(name));
+
+    /// <summary>Every V2 datatype name, for error messages.</summary>
+    public static string AllNames => string.Join(", ", Names.Values);
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -20,7 +19,6 @@ public sealed partial class ModelRegistrar(ModelRegistryStore store, IOptions<Re
     /// <summary>Bound on read-modify-write rounds when other writers keep changing the same row.</summary>
     private const int MaxWriteAttempts = 32;
     private const string Sha256MetadataKey = "sha256";
-    private const int CopyBufferBytes = 1024 * 1024;
 
     /// <summary>Registers what <paramref name="path"/> (a blob name inside the container of <paramref name="blob"/>) concerns, or ignores it with a warning.</summary>
     public async Task<RegistrationOutcome> RegisterAsync(BlobClient blob, string path, CancellationToken cancellationToken)
@@ -50,11 +48,7 @@ public sealed partial class ModelRegistrar(ModelRegistryStore store, IOptions<Re
     public async Task<RegistrationOutcome> RegisterVersionAsync(BlobContainerClient container, string name, long version, CancellationToken cancellationToken)
     {
         var folder = string.Create(CultureInfo.InvariantCulture, $"{name}/{version}/");
-        var files = new Dictionary<string, BlobItem>(StringComparer.Ordinal);
-        await foreach (var item in container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, folder, cancellationToken))
-        {
-            files[item.Name[folder.Length..]] = item;
-        }
+        var files = await ModelFolder.ListAsync(container, folder, cancellationToken);
 
         if (!files.TryGetValue(ModelBlobPath.GraphFileName, out var graph))
         {
@@ -158,80 +152,31 @@ public sealed partial class ModelRegistrar(ModelRegistryStore store, IOptions<Re
             : record with { Sha256 = loaded.Sha256, Reason = loaded.Error! };
     }
 
-    /// <summary>
-    /// Every file of the version folder goes to a private temp folder, the graph hashed as it is written (one read),
-    /// and ONNX Runtime loads the graph from there. Loading from a file, never from memory, is deliberate: ONNX Runtime
-    /// resolves external-data paths of an in-memory graph against the process's working directory.
-    /// </summary>
+    /// <summary>Copies the version folder to a private temp folder (one read, graph hashed) and inspects the graph there.</summary>
     private static async Task<LoadResult> LoadThroughTempFolderAsync(
         BlobContainerClient container,
         string prefix,
         Dictionary<string, BlobItem> files,
         CancellationToken cancellationToken)
     {
-        var folder = Directory.CreateTempSubdirectory(prefix);
-        try
-        {
-            string? sha256 = null;
-            foreach (var (relative, item) in files)
-            {
-                var target = Path.Combine(folder.FullName, relative);
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                await using var source = await OpenExactAsync(container.GetBlobClient(item.Name), item, cancellationToken);
-                await using var file = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, CopyBufferBytes, useAsync: true);
-                if (relative == ModelBlobPath.GraphFileName)
-                {
-                    sha256 = await CopyHashingAsync(source, file, cancellationToken);
-                }
-                else
-                {
-                    await source.CopyToAsync(file, CopyBufferBytes, cancellationToken);
-                }
-            }
-
-            return Inspect(sha256!, folder.FullName);
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
+        using var folder = await ModelFolder.DownloadAsync(container, files, prefix, cancellationToken);
+        return Inspect(folder);
     }
 
     /// <summary>The name start of the temp folder a registration of this version uses (under the system temp path).</summary>
     public static string TempFolderPrefix(string name, long version)
         => string.Create(CultureInfo.InvariantCulture, $"maas-register-{name}-{version}-");
 
-    private static async Task<string> CopyHashingAsync(Stream source, Stream target, CancellationToken cancellationToken)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[CopyBufferBytes];
-        int read;
-        while ((read = await source.ReadAsync(buffer, cancellationToken)) > 0)
-        {
-            hash.AppendData(buffer, 0, read);
-            await target.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-        }
-
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
-    }
-
-    /// <summary>Opens the blob only if it is still the version that was listed (a change mid-registration fails with 412 and the host retries).</summary>
-    private static async Task<Stream> OpenExactAsync(BlobClient blob, BlobItem item, CancellationToken cancellationToken)
-        => await blob.OpenReadAsync(
-            new BlobOpenReadOptions(allowModifications: false) { Conditions = new BlobRequestConditions { IfMatch = item.Properties.ETag } },
-            cancellationToken);
-
-    /// <summary>Inspects the graph in <paramref name="folder"/>; a load failure becomes the reason, with the temp folder cut out of the message.</summary>
-    private static LoadResult Inspect(string sha256, string folder)
+    /// <summary>Inspects the copied graph; a load failure becomes the reason, with the temp folder cut out of the message.</summary>
+    private static LoadResult Inspect(ModelFolder folder)
     {
         try
         {
-            return new LoadResult(sha256, OnnxInspector.InspectFile(Path.Combine(folder, ModelBlobPath.GraphFileName)), null);
+            return new LoadResult(folder.Sha256, OnnxInspector.InspectFile(folder.GraphPath), null);
         }
         catch (Exception error) when (error is OnnxRuntimeException or InvalidDataException)
         {
-            var message = error.Message.Replace(folder + Path.DirectorySeparatorChar, string.Empty, StringComparison.Ordinal).Replace(folder, string.Empty, StringComparison.Ordinal);
-            return new LoadResult(sha256, null, $"model.onnx does not load in ONNX Runtime: {message}");
+            return new LoadResult(folder.Sha256, null, $"model.onnx does not load in ONNX Runtime: {folder.Redact(error.Message)}");
         }
     }
 

@@ -1,11 +1,13 @@
 using Maas.Core.Inference;
+using Maas.Core.Protocol;
+using Maas.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 
 namespace Maas.Functions.Functions;
 
-/// <summary>Open Inference Protocol V2 inference: <c>POST /v2/models/{name}[/versions/{version}]/infer</c>.</summary>
+/// <summary>Open Inference Protocol V2 inference: <c>POST /v2/models/{name}[/versions/{version}]/infer</c>, JSON or binary tensor data.</summary>
 public sealed class Infer(InferenceService inference)
 {
     [Function(nameof(Infer))]
@@ -22,8 +24,5 @@ public sealed class Infer(InferenceService inference)
         => RunAsync(request, name, version);
 
     private async Task<IActionResult> RunAsync(HttpRequest request, string name, string? version)
-    {
-        await inference.InferAsync(name, version, request.ContentLength, request.Body, request.HttpContext.RequestAborted);
-        return new OkResult();
-    }
+        => new EncodedResponseResult(await inference.InferAsync(request.ToPredictionCall(name, version), V2InferenceProtocol.Instance, request.HttpContext.RequestAborted));
 }

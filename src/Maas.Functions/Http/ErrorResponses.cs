@@ -23,7 +23,7 @@ internal static class ErrorResponses
         ErrorKind.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
         ErrorKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
         ErrorKind.Throttled => StatusCodes.Status429TooManyRequests,
-        ErrorKind.NotImplemented => StatusCodes.Status501NotImplemented,
+        ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Every ErrorKind needs a status code."),
     };
 

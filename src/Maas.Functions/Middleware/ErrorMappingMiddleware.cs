@@ -19,6 +19,11 @@ internal sealed partial class ErrorMappingMiddleware(ILogger<ErrorMappingMiddlew
         {
             await next(context);
         }
+        catch (OperationCanceledException) when (context.GetHttpContext() is { RequestAborted.IsCancellationRequested: true })
+        {
+            // The caller went away: there is nobody to answer and nothing went wrong on our side.
+            LogCallerGone(logger, context.FunctionDefinition.Name);
+        }
         catch (Exception exception) when (context.GetHttpContext() is { Response.HasStarted: false } httpContext)
         {
             var failure = exception as MaasException ?? exception.InnerException as MaasException;
@@ -35,6 +40,9 @@ internal sealed partial class ErrorMappingMiddleware(ILogger<ErrorMappingMiddlew
             await ErrorResponses.WriteUnexpectedAsync(httpContext.Response, correlationId);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{FunctionName} stopped: the caller disconnected")]
+    private static partial void LogCallerGone(ILogger logger, string functionName);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{FunctionName} answered {ErrorKind}: {Reason}")]
     private static partial void LogExpectedFailure(ILogger logger, string functionName, ErrorKind errorKind, string reason);

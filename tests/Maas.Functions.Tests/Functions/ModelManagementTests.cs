@@ -1,23 +1,49 @@
 using System.Text.Json;
 using Maas.Core.Errors;
+using Maas.Core.Inference;
 using Maas.Core.Registry;
 using Maas.Functions.Functions;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Onnx;
 using Maas.TestKit.Registry;
+using Maas.TestKit.Serving;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Maas.Functions.Tests.Functions;
 
 [Collection(UsesAzurite.Name)]
-public sealed class ModelManagementTests(AzuriteFixture azurite)
+public sealed class ModelManagementTests : IDisposable
 {
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
-    private readonly RegistryHarness _registry = new(azurite, options => options.LookupCacheTtl = TimeSpan.Zero);
+    private readonly ServingHarness _serving;
+    private readonly RegistryHarness _registry;
     private readonly string _name = RegistryHarness.NewModelName();
 
-    private ModelManagement Management => new(_registry.Repository);
+    public ModelManagementTests(AzuriteFixture azurite)
+    {
+        _serving = new ServingHarness(azurite);
+        _registry = _serving.Registry;
+    }
+
+    private ModelManagement Management => new(_serving.Catalog);
+
+    [Fact]
+    public async Task GetModel_AfterAPrediction_ShowsTheProviderItRunsOn()
+    {
+        await _registry.UploadAndRegisterAsync($"{_name}/1/model.onnx", TestModels.Linear());
+        using var before = await ReadAsync(await Management.GetModel(Request(), _name));
+        using (await _serving.PredictAsync(_name, """{"input":[[1,2,3,4]]}"""))
+        {
+        }
+
+        using var after = await ReadAsync(await Management.GetModel(Request(), _name));
+
+        Assert.Equal(JsonValueKind.Null, before.RootElement.GetProperty("versions")[0].GetProperty("loadedOn").ValueKind);
+        var version = after.RootElement.GetProperty("versions")[0];
+        Assert.Equal("cpu", version.GetProperty("executionProvider").GetString());
+        Assert.Equal(SessionLoader.CpuProvider, version.GetProperty("loadedOn").GetString());
+    }
 
     [Fact]
     public async Task GetModel_ReadyAndFailedVersions_ListsBothWithSignatureAndDefault()
@@ -96,6 +122,8 @@ public sealed class ModelManagementTests(AzuriteFixture azurite)
         Assert.Equal(ErrorKind.NotReady, removed.Kind);
         Assert.Contains(ModelStatus.Removed.ToString(), removed.Message, StringComparison.Ordinal);
     }
+
+    public void Dispose() => _serving.Dispose();
 
     private static HttpRequest Request() => new DefaultHttpContext().Request;
 

@@ -17,7 +17,7 @@ public sealed class ErrorMappingMiddlewareTests
     [InlineData(ErrorKind.PayloadTooLarge, 413)]
     [InlineData(ErrorKind.UnsupportedMediaType, 415)]
     [InlineData(ErrorKind.Throttled, 429)]
-    [InlineData(ErrorKind.NotImplemented, 501)]
+    [InlineData(ErrorKind.Unavailable, 503)]
     public async Task Invoke_V2PathThrowsMaasException_WritesErrorObjectWithMappedStatus(ErrorKind kind, int expectedStatus)
     {
         var http = NewHttpContext("/v2/models/fraud/infer");
@@ -73,6 +73,20 @@ public sealed class ErrorMappingMiddlewareTests
         var logged = Assert.Single(_logs.Entries, entry => entry.Level == Microsoft.Extensions.Logging.LogLevel.Error);
         Assert.Equal(context.InvocationId, logged.Values["CorrelationId"]);
         Assert.DoesNotContain(" at ", logged.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_CallerDisconnected_WritesNothingAndLogsNoError()
+    {
+        var http = NewHttpContext("/v2/models/fraud/infer");
+        using var aborted = new CancellationTokenSource();
+        await aborted.CancelAsync();
+        http.RequestAborted = aborted.Token;
+
+        await InvokeThrowing(http, new OperationCanceledException(aborted.Token));
+
+        Assert.Equal(0, http.Response.Body.Length);
+        Assert.DoesNotContain(_logs.Entries, entry => entry.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
     }
 
     [Fact]

@@ -17,6 +17,7 @@ public sealed class OnnxModelBuilder
     private readonly GraphProto _graph;
     private readonly Dictionary<string, string> _metadata = [];
     private readonly List<(string Location, byte[] Bytes)> _externalFiles = [];
+    private readonly Dictionary<string, long> _extraOpsets = [];
 
     public OnnxModelBuilder(string graphName) => _graph = new GraphProto { Name = graphName };
 
@@ -35,12 +36,32 @@ public sealed class OnnxModelBuilder
         return this;
     }
 
-    public OnnxModelBuilder Node(string opType, string[] inputs, string[] outputs)
+    public OnnxModelBuilder Node(string opType, string[] inputs, string[] outputs, Action<NodeProto>? configure = null)
     {
         var node = new NodeProto { OpType = opType, Name = $"{opType}_{_graph.Node.Count}" };
         node.Input.AddRange(inputs);
         node.Output.AddRange(outputs);
+        configure?.Invoke(node);
         _graph.Node.Add(node);
+        return this;
+    }
+
+    /// <summary>Imports an operator set besides the default domain, e.g. <c>ai.onnx.ml</c> for ZipMap.</summary>
+    public OnnxModelBuilder Opset(string domain, long version)
+    {
+        _extraOpsets[domain] = version;
+        return this;
+    }
+
+    /// <summary>An output that is a sequence of maps (what sklearn-onnx's ZipMap produces).</summary>
+    public OnnxModelBuilder SequenceOfMapsOutput(string name, DataType keyType, DataType valueType)
+    {
+        var map = new TypeProto.Types.Map { KeyType = (int)keyType, ValueType = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)valueType } } };
+        _graph.Output.Add(new ValueInfoProto
+        {
+            Name = name,
+            Type = new TypeProto { SequenceType = new TypeProto.Types.Sequence { ElemType = new TypeProto { MapType = map } } },
+        });
         return this;
     }
 
@@ -93,6 +114,10 @@ public sealed class OnnxModelBuilder
             Graph = _graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = string.Empty, Version = DefaultOpset });
+        foreach (var (domain, version) in _extraOpsets)
+        {
+            model.OpsetImport.Add(new OperatorSetIdProto { Domain = domain, Version = version });
+        }
         foreach (var (key, value) in _metadata)
         {
             model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });

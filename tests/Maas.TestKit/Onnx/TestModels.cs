@@ -69,6 +69,28 @@ public static class TestModels
         .Node("Add", ["xw", "b"], ["y"])
         .Output("y", DataType.Float, BatchDim, LinearOutputs);
 
+    /// <summary>Class labels of <see cref="Classifier"/>.</summary>
+    public static long[] ClassifierLabels { get; } = [10, 20, 30];
+
+    /// <summary>
+    /// A classifier shaped like sklearn-onnx output: <c>x</c> FP32[batch, 3] → <c>scores</c> FP32[batch, 3] (Identity) and
+    /// <c>probabilities</c>, a sequence of maps label → score (ZipMap), one map per row.
+    /// </summary>
+    public static byte[] Classifier() => new OnnxModelBuilder("classifier")
+        .Opset("ai.onnx.ml", 1)
+        .Input("x", DataType.Float, BatchDim, 3)
+        .Node("Identity", ["x"], ["scores"])
+        .Node("ZipMap", ["x"], ["probabilities"], node =>
+        {
+            node.Domain = "ai.onnx.ml";
+            var labels = new global::Onnx.AttributeProto { Name = "classlabels_int64s", Type = global::Onnx.AttributeProto.Types.AttributeType.Ints };
+            labels.Ints.AddRange(ClassifierLabels);
+            node.Attribute.Add(labels);
+        })
+        .Output("scores", DataType.Float, BatchDim, 3)
+        .SequenceOfMapsOutput("probabilities", DataType.Int64, DataType.Float)
+        .ToBytes();
+
     /// <summary>The first half of a valid model: looks like ONNX, does not load.</summary>
     public static byte[] Corrupt()
     {

@@ -1,0 +1,30 @@
+using Maas.Core.Registry;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Maas.Core.Inference;
+
+/// <summary>A live ONNX Runtime session of one model version, with the local folder its graph and external data came from.</summary>
+public sealed class LoadedModel(ModelVersionRecord model, InferenceSession session, ModelFolder folder, string executionProvider, TimeSpan loadTime) : IDisposable
+{
+    public ModelVersionRecord Model { get; } = model;
+
+    public InferenceSession Session { get; } = session;
+
+    /// <summary>The ONNX Runtime provider the session runs on, e.g. <c>CPUExecutionProvider</c>.</summary>
+    public string ExecutionProvider { get; } = executionProvider;
+
+    /// <summary>Bytes the model occupies (graph plus external data), what the cache budget counts.</summary>
+    public long Bytes { get; } = folder.TotalBytes;
+
+    /// <summary>From the first blob read to a session ready to run (warm-up included).</summary>
+    public TimeSpan LoadTime { get; } = loadTime;
+
+    /// <summary>Cuts the local folder out of an ONNX Runtime message.</summary>
+    public string Redacted(string message) => folder.Redact(message);
+
+    public void Dispose()
+    {
+        Session.Dispose();
+        folder.Dispose();
+    }
+}

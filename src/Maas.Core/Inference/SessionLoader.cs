@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using Azure;
+using Azure.Storage.Blobs;
+using Maas.Core.Errors;
+using Maas.Core.Monitoring;
+using Maas.Core.Registry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Maas.Core.Inference;
+
+/// <summary>
+/// Loads a registered version for serving: copies its folder from Blob Storage to a private temp folder, checks the
+/// graph's SHA-256 against the registry, creates the session with the configured threads, optimisation level and
+/// execution provider, and runs the optional warm-up.
+/// </summary>
+public sealed partial class SessionLoader(
+    BlobServiceClient blobs,
+    IOptions<RegistryOptions> registry,
+    IOptions<InferenceOptions> inference,
+    ILogger<SessionLoader> logger)
+{
+    public const string CpuProvider = "CPUExecutionProvider";
+    public const string CudaProvider = "CUDAExecutionProvider";
+
+    private static readonly Counter<long> ProviderFallbacks = MaasTelemetry.Meter.CreateCounter<long>(
+        "maas.sessions.provider_fallbacks", description: "Sessions that asked for CUDA with executionProvider auto and run on CPU instead.");
+
+    public async Task<LoadedModel> LoadAsync(ModelVersionRecord model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var started = Stopwatch.GetTimestamp();
+        var folder = await DownloadAsync(model, cancellationToken);
+        try
+        {
+            if (!string.Equals(folder.Sha256, model.Sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new MaasException(
+                    ErrorKind.NotReady,
+                    string.Create(CultureInfo.InvariantCulture, $"Model '{model.Name}' version {model.Version}: model.onnx changed since it was registered (SHA-256 {model.Sha256}, now {folder.Sha256}); it serves again once re-registered."));
+            }
+
+            var (session, provider) = CreateSession(model, folder);
+            var loaded = new LoadedModel(model, session, folder, provider, Stopwatch.GetElapsedTime(started));
+            if (model.Config.Warmup)
+            {
+                WarmUp(loaded);
+            }
+
+            LogLoaded(logger, model.Name, model.Version, provider, loaded.Bytes, loaded.LoadTime.TotalMilliseconds);
+            return loaded;
+        }
+        catch
+        {
+            folder.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The providers this ONNX Runtime build offers on this machine.</summary>
+    public static bool IsAvailable(string provider) => OrtEnv.Instance().GetAvailableProviders().Contains(provider, StringComparer.Ordinal);
+
+    private async Task<ModelFolder> DownloadAsync(ModelVersionRecord model, CancellationToken cancellationToken)
+    {
+        var container = blobs.GetBlobContainerClient(registry.Value.ContainerName);
+        var prefix = string.Create(CultureInfo.InvariantCulture, $"{model.Name}/{model.Version}/");
+        try
+        {
+            var files = await ModelFolder.ListAsync(container, prefix, cancellationToken);
+            if (!files.ContainsKey(ModelBlobPath.GraphFileName))
+            {
+                throw new MaasException(
+                    ErrorKind.NotReady,
+                    string.Create(CultureInfo.InvariantCulture, $"Model '{model.Name}' version {model.Version}: model.onnx is no longer in the models container."));
+            }
+
+            return await ModelFolder.DownloadAsync(container, files, string.Create(CultureInfo.InvariantCulture, $"maas-serve-{model.Name}-{model.Version}-"), cancellationToken);
+        }
+        catch (RequestFailedException error) when (error.Status == 412)
+        {
+            throw new MaasException(
+                ErrorKind.NotReady,
+                string.Create(CultureInfo.InvariantCulture, $"Model '{model.Name}' version {model.Version} changed while it was being loaded; retry once it is re-registered."));
+        }
+        catch (RequestFailedException error)
+        {
+            throw new MaasException(
+                ErrorKind.Unavailable,
+                string.Create(CultureInfo.InvariantCulture, $"Model '{model.Name}' version {model.Version} could not be read from storage (status {error.Status}); retry later."))
+            { RetryAfter = TimeSpan.FromSeconds(1) };
+        }
+    }
+
+    private (InferenceSession Session, string Provider) CreateSession(ModelVersionRecord model, ModelFolder folder)
+    {
+        var choice = model.Config.ExecutionProvider ?? inference.Value.ExecutionProvider;
+        if (choice != ExecutionProviderChoice.Cpu)
+        {
+            var failure = IsAvailable(CudaProvider) ? null : $"this ONNX Runtime build offers {string.Join(", ", OrtEnv.Instance().GetAvailableProviders())}";
+            if (failure is null)
+            {
+                try
+                {
+                    return (Create(model, folder, useCuda: true), CudaProvider);
+                }
+                catch (OnnxRuntimeException error)
+                {
+                    failure = folder.Redact(error.Message);
+                }
+            }
+
+            if (choice == ExecutionProviderChoice.Cuda)
+            {
+                throw new MaasException(
+                    ErrorKind.Unavailable,
+                    string.Create(CultureInfo.InvariantCulture, $"Model '{model.Name}' version {model.Version} needs the CUDA execution provider, which this instance cannot provide: {failure}."));
+            }
+
+            ProviderFallbacks.Add(1, new KeyValuePair<string, object?>("model", model.Name));
+            LogCudaFallback(logger, model.Name, model.Version, failure);
+        }
+
+        return (Create(model, folder, useCuda: false), CpuProvider);
+    }
+
+    private InferenceSession Create(ModelVersionRecord model, ModelFolder folder, bool useCuda)
+    {
+        using var options = new SessionOptions
+        {
+            GraphOptimizationLevel = inference.Value.GraphOptimization switch
+            {
+                GraphOptimization.Disabled => GraphOptimizationLevel.ORT_DISABLE_ALL,
+                GraphOptimization.Basic => GraphOptimizationLevel.ORT_ENABLE_BASIC,
+                GraphOptimization.Extended => GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+                _ => GraphOptimizationLevel.ORT_ENABLE_ALL,
+            },
+            IntraOpNumThreads = inference.Value.IntraOpThreads,
+            InterOpNumThreads = inference.Value.InterOpThreads,
+        };
+        if (useCuda)
+        {
+            options.AppendExecutionProvider_CUDA(0);
+        }
+
+        try
+        {
+            return new InferenceSession(folder.GraphPath, options);
+        }
+        catch (OnnxRuntimeException error) when (!useCuda)
+        {
+            throw new MaasException(
+                ErrorKind.Unavailable,
+                string.Create(CultureInfo.InvariantCulture, $"Model '{model.Name}' version {model.Version} does not load on this instance: {folder.Redact(error.Message)}"));
+        }
+    }
+
+    /// <summary>One run on zero inputs (variable dimensions set to 1), so the first caller does not pay for lazy initialisation.</summary>
+    private void WarmUp(LoadedModel loaded)
+    {
+        try
+        {
+            using var request = ModelRunner.ZeroRequest(loaded.Model.Inputs, [.. loaded.Model.Outputs.Where(o => Protocol.V2DataType.TryParse(o.Datatype, out _))]);
+            using var result = ModelRunner.Run(loaded.Session, request, CancellationToken.None);
+        }
+        catch (Exception error) when (error is OnnxRuntimeException or MaasException)
+        {
+            LogWarmUpFailed(logger, loaded.Model.Name, loaded.Model.Version, loaded.Redacted(error.Message));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded model {ModelName} version {ModelVersion} on {ExecutionProvider}: {Bytes} bytes in {LoadMilliseconds} ms")]
+    private static partial void LogLoaded(ILogger logger, string modelName, long modelVersion, string executionProvider, long bytes, double loadMilliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelName} version {ModelVersion} asked for CUDA (executionProvider auto) but runs on CPU: {Reason}")]
+    private static partial void LogCudaFallback(ILogger logger, string modelName, long modelVersion, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Warm-up of model {ModelName} version {ModelVersion} failed; the model still serves: {Reason}")]
+    private static partial void LogWarmUpFailed(ILogger logger, string modelName, long modelVersion, string reason);
+}

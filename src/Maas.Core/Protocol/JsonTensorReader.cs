@@ -1,0 +1,105 @@
+using System.Text.Json;
+using Maas.Core.Errors;
+using Maas.Core.Inference;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace Maas.Core.Protocol;
+
+/// <summary>Reads a tensor's JSON data (a scalar, a flat array or nested arrays, row-major) into an <see cref="InputTensor"/>.</summary>
+internal static class JsonTensorReader
+{
+    /// <summary>
+    /// Reads the value the reader is on and leaves the reader on its last token. With <paramref name="shape"/> (V2) the
+    /// data may be flat or nested in any way and must hold exactly that many elements (checked by the validator); without
+    /// it (simple API) the nesting is the shape and must be rectangular.
+    /// </summary>
+    /// <param name="remainingBytes">JSON bytes left from the value's start: bounds the element count before any is read.</param>
+    public static InputTensor Read(ref Utf8JsonReader reader, string name, TensorElementType type, long[]? shape, long remainingBytes)
+    {
+        // Each element takes at least one digit and a separator, so the JSON itself bounds the buffer to rent.
+        var bound = (remainingBytes / 2) + 1;
+        var capacity = shape is null ? bound : Math.Min(TensorElements.CountOf(name, shape), bound);
+        var sink = new ElementSink(name, type, capacity);
+        try
+        {
+            var nested = ReadElements(ref reader, sink, name, rectangular: shape is null);
+            return sink.ToTensor(shape ?? nested);
+        }
+        catch
+        {
+            sink.Dispose();
+            throw;
+        }
+    }
+
+    private static long[] ReadElements(ref Utf8JsonReader reader, ElementSink sink, string name, bool rectangular)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            sink.Add(ref reader);
+            return [];
+        }
+
+        var dims = new List<long> { -1 };
+        var counts = new List<long> { 0 };
+        var open = 1;
+        var leafLevel = -1;
+        while (open > 0 && reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartArray:
+                    if (rectangular && leafLevel >= 0 && open >= leafLevel)
+                    {
+                        throw Ragged(name);
+                    }
+
+                    open++;
+                    if (counts.Count < open)
+                    {
+                        counts.Add(0);
+                        dims.Add(-1);
+                    }
+
+                    counts[open - 1] = 0;
+                    break;
+                case JsonTokenType.EndArray:
+                    var level = open - 1;
+                    if (dims[level] < 0)
+                    {
+                        dims[level] = counts[level];
+                    }
+                    else if (rectangular && dims[level] != counts[level])
+                    {
+                        throw Ragged(name);
+                    }
+
+                    open--;
+                    if (open > 0)
+                    {
+                        counts[open - 1]++;
+                    }
+
+                    break;
+                default:
+                    if (leafLevel < 0)
+                    {
+                        leafLevel = open;
+                    }
+                    else if (rectangular && leafLevel != open)
+                    {
+                        throw Ragged(name);
+                    }
+
+                    sink.Add(ref reader);
+                    counts[open - 1]++;
+                    break;
+            }
+        }
+
+        return [.. dims.Take(leafLevel < 0 ? dims.Count : leafLevel)];
+    }
+
+    private static MaasException Ragged(string name)
+        => new(ErrorKind.InvalidInput, $"Input '{name}' is not a rectangular nested array: every array at the same depth must have the same length, with numbers only at the innermost level.");
+}

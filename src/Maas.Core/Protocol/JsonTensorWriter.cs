@@ -1,0 +1,238 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Maas.Core.Errors;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace Maas.Core.Protocol;
+
+/// <summary>
+/// Writes ONNX Runtime outputs as JSON: tensors flat (V2) or nested by shape (simple API); sequences as arrays and
+/// maps as objects with string keys (simple API). NaN and infinities, which JSON lacks, are written as the strings
+/// "NaN", "Infinity" and "-Infinity".
+/// </summary>
+internal static class JsonTensorWriter
+{
+    public static void WriteFlat(Utf8JsonWriter writer, OrtValue tensor)
+    {
+        writer.WriteStartArray();
+        WriteElements(writer, tensor, 0, (int)tensor.GetTensorTypeAndShape().ElementCount);
+        writer.WriteEndArray();
+    }
+
+    /// <summary>Any output value: a tensor as nested arrays, a sequence as an array of its elements, a map as an object.</summary>
+    public static void WriteNested(Utf8JsonWriter writer, OrtValue value)
+    {
+        switch (value.OnnxType)
+        {
+            case OnnxValueType.ONNX_TYPE_TENSOR:
+                var shape = value.GetTensorTypeAndShape().Shape;
+                var offset = 0;
+                WriteLevel(writer, value, shape, 0, ref offset);
+                break;
+            case OnnxValueType.ONNX_TYPE_SEQUENCE:
+                writer.WriteStartArray();
+                for (var i = 0; i < value.GetValueCount(); i++)
+                {
+                    using var item = value.GetValue(i, OrtAllocator.DefaultInstance);
+                    WriteNested(writer, item);
+                }
+
+                writer.WriteEndArray();
+                break;
+            case OnnxValueType.ONNX_TYPE_MAP:
+                using (var keys = value.GetValue(0, OrtAllocator.DefaultInstance))
+                using (var values = value.GetValue(1, OrtAllocator.DefaultInstance))
+                {
+                    writer.WriteStartObject();
+                    var count = (int)keys.GetTensorTypeAndShape().ElementCount;
+                    for (var i = 0; i < count; i++)
+                    {
+                        writer.WritePropertyName(KeyOf(keys, i));
+                        WriteElements(writer, values, i, 1);
+                    }
+
+                    writer.WriteEndObject();
+                }
+
+                break;
+            default:
+                throw new MaasException(ErrorKind.InvalidInput, $"An output is a {value.OnnxType}, which cannot be written as JSON.");
+        }
+    }
+
+    private static void WriteLevel(Utf8JsonWriter writer, OrtValue tensor, long[] shape, int level, ref int offset)
+    {
+        if (shape.Length == 0)
+        {
+            WriteElements(writer, tensor, 0, 1);
+            return;
+        }
+
+        writer.WriteStartArray();
+        if (level == shape.Length - 1)
+        {
+            WriteElements(writer, tensor, offset, (int)shape[level]);
+            offset += (int)shape[level];
+        }
+        else
+        {
+            for (var i = 0; i < shape[level]; i++)
+            {
+                WriteLevel(writer, tensor, shape, level + 1, ref offset);
+            }
+        }
+
+        writer.WriteEndArray();
+    }
+
+    /// <summary>Writes elements [start, start + count) of a tensor, one tight loop per element type.</summary>
+    private static void WriteElements(Utf8JsonWriter writer, OrtValue tensor, int start, int count)
+    {
+        var type = tensor.GetTensorTypeAndShape().ElementDataType;
+        if (type == TensorElementType.String)
+        {
+            for (var i = start; i < start + count; i++)
+            {
+                writer.WriteStringValue(tensor.GetStringElementAsSpan(i));
+            }
+
+            return;
+        }
+
+        var raw = (ReadOnlySpan<byte>)tensor.GetTensorMutableRawData();
+        var size = Inference.TensorElements.SizeOf(type);
+        var bytes = raw.Slice(start * size, count * size);
+        switch (type)
+        {
+            case TensorElementType.Float:
+                foreach (var value in MemoryMarshal.Cast<byte, float>(bytes))
+                {
+                    WriteFloat(writer, value);
+                }
+
+                break;
+            case TensorElementType.Double:
+                foreach (var value in MemoryMarshal.Cast<byte, double>(bytes))
+                {
+                    WriteDouble(writer, value);
+                }
+
+                break;
+            case TensorElementType.Float16:
+                foreach (var value in MemoryMarshal.Cast<byte, Half>(bytes))
+                {
+                    WriteFloat(writer, (float)value);
+                }
+
+                break;
+            case TensorElementType.BFloat16:
+                foreach (var value in MemoryMarshal.Cast<byte, ushort>(bytes))
+                {
+                    WriteFloat(writer, BitConverter.UInt32BitsToSingle((uint)value << 16));
+                }
+
+                break;
+            case TensorElementType.Bool:
+                foreach (var value in bytes)
+                {
+                    writer.WriteBooleanValue(value != 0);
+                }
+
+                break;
+            case TensorElementType.Int8:
+                foreach (var value in MemoryMarshal.Cast<byte, sbyte>(bytes))
+                {
+                    writer.WriteNumberValue(value);
+                }
+
+                break;
+            case TensorElementType.UInt8:
+                foreach (var value in bytes)
+                {
+                    writer.WriteNumberValue(value);
+                }
+
+                break;
+            case TensorElementType.Int16:
+                foreach (var value in MemoryMarshal.Cast<byte, short>(bytes))
+                {
+                    writer.WriteNumberValue(value);
+                }
+
+                break;
+            case TensorElementType.UInt16:
+                foreach (var value in MemoryMarshal.Cast<byte, ushort>(bytes))
+                {
+                    writer.WriteNumberValue(value);
+                }
+
+                break;
+            case TensorElementType.Int32:
+                foreach (var value in MemoryMarshal.Cast<byte, int>(bytes))
+                {
+                    writer.WriteNumberValue(value);
+                }
+
+                break;
+            case TensorElementType.UInt32:
+                foreach (var value in MemoryMarshal.Cast<byte, uint>(bytes))
+                {
+                    writer.WriteNumberValue(value);
+                }
+
+                break;
+            case TensorElementType.Int64:
+                foreach (var value in MemoryMarshal.Cast<byte, long>(bytes))
+                {
+                    writer.WriteNumberValue(value);
+                }
+
+                break;
+            case TensorElementType.UInt64:
+                foreach (var value in MemoryMarshal.Cast<byte, ulong>(bytes))
+                {
+                    writer.WriteNumberValue(value);
+                }
+
+                break;
+            default:
+                throw new MaasException(ErrorKind.InvalidInput, $"Element type {type} cannot be written as JSON.");
+        }
+    }
+
+    private static void WriteFloat(Utf8JsonWriter writer, float value)
+    {
+        if (float.IsFinite(value))
+        {
+            writer.WriteNumberValue(value);
+        }
+        else
+        {
+            writer.WriteStringValue(NonFinite(value));
+        }
+    }
+
+    private static void WriteDouble(Utf8JsonWriter writer, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            writer.WriteNumberValue(value);
+        }
+        else
+        {
+            writer.WriteStringValue(NonFinite(value));
+        }
+    }
+
+    private static string NonFinite(double value) => double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity";
+
+    private static string KeyOf(OrtValue keys, int index)
+    {
+        var type = keys.GetTensorTypeAndShape().ElementDataType;
+        return type == TensorElementType.String
+            ? keys.GetStringElement(index)
+            : MemoryMarshal.Read<long>(((ReadOnlySpan<byte>)keys.GetTensorMutableRawData())[(index * sizeof(long))..]).ToString(CultureInfo.InvariantCulture);
+    }
+}
