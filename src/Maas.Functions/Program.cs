@@ -1,3 +1,4 @@
+using Maas.Functions.Auth;
 using Maas.Functions.Hosting;
 using Maas.Functions.Middleware;
 using Microsoft.Azure.Functions.Worker.Builder;
@@ -6,5 +7,6 @@ using Microsoft.Extensions.Hosting;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.UseMiddleware<ErrorMappingMiddleware>();
-builder.Services.AddMaasFunctions();
+builder.UseMiddleware<AuthenticationMiddleware>();
+builder.AddMaasFunctions();
 builder.Build().Run();

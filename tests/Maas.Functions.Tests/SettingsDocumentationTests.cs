@@ -3,6 +3,7 @@ using Maas.Core.Inference;
 using Maas.Core.Monitoring;
 using Maas.Core.Protocol;
 using Maas.Core.Registry;
+using Maas.Functions.Auth;
 using Maas.Functions.Hosting;
 using Maas.TestKit;
 using Maas.TestKit.Hosting;
@@ -32,6 +33,12 @@ public sealed class SettingsDocumentationTests
         data.Add(TimerScheduleOptions.MetricsAggregationScheduleSetting);
         data.Add(TimerScheduleOptions.ReconcileScheduleSetting);
         data.Add(ModelStorageOptions.ConnectionName);
+        data.Add($"{AuthOptions.SectionName}:{nameof(AuthOptions.Mode)}");
+        foreach (var key in new[] { "Instance", "TenantId", "ClientId" })
+        {
+            data.Add($"{AuthOptionsValidator.AzureAdSection}:{key}");
+        }
+
         return data;
     }
 

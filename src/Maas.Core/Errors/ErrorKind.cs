@@ -6,6 +6,9 @@ public enum ErrorKind
     /// <summary>The request is malformed or does not fit the model (400).</summary>
     InvalidInput,
 
+    /// <summary>The caller is authenticated but lacks a role the model requires (403).</summary>
+    Forbidden,
+
     /// <summary>No such model or version (404).</summary>
     NotFound,
 

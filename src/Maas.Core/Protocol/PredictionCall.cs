@@ -8,4 +8,8 @@ public sealed record PredictionCall(
     string? ContentType,
     long? ContentLength,
     string? InferenceHeaderContentLength,
-    Stream Body);
+    Stream Body)
+{
+    /// <summary>Who calls; checked against the model's <c>requiredRoles</c> and carried into monitoring.</summary>
+    public Caller Caller { get; init; } = Caller.Anonymous;
+}

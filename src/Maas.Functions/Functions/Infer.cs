@@ -1,5 +1,6 @@
 using Maas.Core.Inference;
 using Maas.Core.Protocol;
+using Maas.Functions.Auth;
 using Maas.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -11,12 +12,14 @@ namespace Maas.Functions.Functions;
 public sealed class Infer(InferenceService inference)
 {
     [Function(nameof(Infer))]
+    [RequiresPermission(Permissions.Predict)]
     public Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v2/models/{name}/infer")] HttpRequest request,
         string name)
         => RunAsync(request, name, version: null);
 
     [Function(nameof(InferVersion))]
+    [RequiresPermission(Permissions.Predict)]
     public Task<IActionResult> InferVersion(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v2/models/{name}/versions/{version}/infer")] HttpRequest request,
         string name,

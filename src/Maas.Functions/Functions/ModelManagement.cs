@@ -1,4 +1,5 @@
 using Maas.Core.Protocol;
+using Maas.Functions.Auth;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -9,14 +10,17 @@ namespace Maas.Functions.Functions;
 public sealed class ModelManagement(ModelCatalog catalog)
 {
     [Function(nameof(ListModels))]
+    [RequiresPermission(Permissions.Read)]
     public async Task<IActionResult> ListModels([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models")] HttpRequest request)
         => new OkObjectResult(await catalog.ListAsync(request.HttpContext.RequestAborted));
 
     [Function(nameof(GetModel))]
+    [RequiresPermission(Permissions.Read)]
     public async Task<IActionResult> GetModel([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models/{name}")] HttpRequest request, string name)
         => new OkObjectResult(await catalog.GetModelAsync(name, request.HttpContext.RequestAborted));
 
     [Function(nameof(GetModelVersion))]
+    [RequiresPermission(Permissions.Read)]
     public async Task<IActionResult> GetModelVersion(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models/{name}/versions/{version}")] HttpRequest request,
         string name,
@@ -24,6 +28,7 @@ public sealed class ModelManagement(ModelCatalog catalog)
         => new OkObjectResult(await catalog.GetVersionAsync(name, version, request.HttpContext.RequestAborted));
 
     [Function(nameof(RepositoryIndex))]
+    [RequiresPermission(Permissions.Read)]
     public async Task<IActionResult> RepositoryIndex([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v2/repository/index")] HttpRequest request)
         => new OkObjectResult(await catalog.RepositoryIndexAsync(request.HttpContext.RequestAborted));
 }

@@ -1,5 +1,6 @@
 using Maas.Core.Inference;
 using Maas.Core.Protocol;
+using Maas.Functions.Auth;
 using Maas.Functions.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -11,12 +12,14 @@ namespace Maas.Functions.Functions;
 public sealed class Predict(InferenceService inference)
 {
     [Function(nameof(Predict))]
+    [RequiresPermission(Permissions.Predict)]
     public Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "models/{name}/predict")] HttpRequest request,
         string name)
         => RunAsync(request, name, version: null);
 
     [Function(nameof(PredictVersion))]
+    [RequiresPermission(Permissions.Predict)]
     public Task<IActionResult> PredictVersion(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "models/{name}/versions/{version}/predict")] HttpRequest request,
         string name,

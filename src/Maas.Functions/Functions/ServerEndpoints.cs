@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -8,6 +9,7 @@ namespace Maas.Functions.Functions;
 public sealed class ServerEndpoints
 {
     [Function(nameof(ServerMetadata))]
+    [AllowAnonymous]
     public IActionResult ServerMetadata([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v2")] HttpRequest request)
         => new OkObjectResult(new
         {
@@ -17,10 +19,12 @@ public sealed class ServerEndpoints
         });
 
     [Function(nameof(ServerLive))]
+    [AllowAnonymous]
     public IActionResult ServerLive([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v2/health/live")] HttpRequest request)
         => new OkResult();
 
     [Function(nameof(ServerReady))]
+    [AllowAnonymous]
     public IActionResult ServerReady([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v2/health/ready")] HttpRequest request)
         => new OkResult();
 }

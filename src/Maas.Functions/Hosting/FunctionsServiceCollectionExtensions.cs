@@ -1,19 +1,22 @@
 using Maas.Core;
+using Maas.Functions.Auth;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Maas.Functions.Hosting;
 
 internal static class FunctionsServiceCollectionExtensions
 {
-    /// <summary>Everything the functions need: Core services, storage clients and the timer schedules, all validated at start-up.</summary>
-    public static IServiceCollection AddMaasFunctions(this IServiceCollection services)
+    /// <summary>Everything the functions need: Core services, storage clients, auth and the timer schedules, all validated at start-up.</summary>
+    public static IHostApplicationBuilder AddMaasFunctions(this IHostApplicationBuilder builder)
     {
-        services.AddMaasCore();
-        services.AddModelStorage();
-        services.AddOptions<TimerScheduleOptions>()
+        builder.Services.AddMaasCore();
+        builder.Services.AddModelStorage();
+        builder.Services.AddMaasAuth(builder.Configuration);
+        builder.Services.AddOptions<TimerScheduleOptions>()
             .BindConfiguration(string.Empty)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        return services;
+        return builder;
     }
 }

@@ -18,6 +18,7 @@ internal static class ErrorResponses
     public static int StatusCodeFor(ErrorKind kind) => kind switch
     {
         ErrorKind.InvalidInput => StatusCodes.Status400BadRequest,
+        ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
         ErrorKind.NotFound => StatusCodes.Status404NotFound,
         ErrorKind.NotReady => StatusCodes.Status409Conflict,
         ErrorKind.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,

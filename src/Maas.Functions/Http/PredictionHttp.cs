@@ -1,4 +1,5 @@
 using Maas.Core.Protocol;
+using Maas.Functions.Auth;
 using Microsoft.AspNetCore.Http;
 
 namespace Maas.Functions.Http;
@@ -13,5 +14,8 @@ internal static class PredictionHttp
             request.ContentType,
             request.ContentLength,
             request.Headers.TryGetValue(V2InferenceProtocol.HeaderContentLengthName, out var header) ? header.ToString() : null,
-            request.Body);
+            request.Body)
+        {
+            Caller = AuthenticationMiddleware.CallerOf(request.HttpContext),
+        };
 }

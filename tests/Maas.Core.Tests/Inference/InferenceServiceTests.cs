@@ -186,5 +186,39 @@ public sealed class InferenceServiceTests(AzuriteFixture azurite) : IDisposable
         Assert.Contains("needs the CUDA execution provider", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task InferAsync_ModelRequiresARoleTheCallerLacks_IsForbiddenNamingTheRole()
+    {
+        var name = await _serving.AddModelAsync(TestModels.Linear(), """{"requiredRoles":["Fraud.Score","Models.Predict"]}""");
+        var caller = new Caller("app-1", "oid-1", new HashSet<string> { "Models.Predict" }, new HashSet<string>());
+
+        var error = await Assert.ThrowsAsync<MaasException>(() => InferAsCallerAsync(name, caller));
+
+        Assert.Equal(ErrorKind.Forbidden, error.Kind);
+        Assert.Contains("requires the app role(s) Fraud.Score, which", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Models.Predict", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InferAsync_CallerHasEveryRequiredRole_OrAuthIsDisabled_Runs()
+    {
+        var name = await _serving.AddModelAsync(TestModels.Linear(), """{"requiredRoles":["Fraud.Score"]}""");
+        var caller = new Caller("app-1", "oid-1", new HashSet<string> { "Fraud.Score", "Models.Predict" }, new HashSet<string>());
+
+        using var asRole = await InferAsCallerAsync(name, caller);
+        using var asLocal = await InferAsCallerAsync(name, Caller.AuthDisabled);
+
+        Assert.Equal(asRole.Body.ToArray(), asLocal.Body.ToArray());
+    }
+
     public void Dispose() => _serving.Dispose();
+
+    private Task<EncodedResponse> InferAsCallerAsync(string name, Caller caller)
+    {
+        var body = """{"inputs":[{"name":"x","shape":[1,4],"datatype":"FP32","data":[1,2,3,4]}]}"""u8.ToArray();
+        return _serving.Inference.InferAsync(
+            new PredictionCall(name, null, "application/json", body.Length, null, new MemoryStream(body)) { Caller = caller },
+            V2InferenceProtocol.Instance,
+            CancellationToken.None);
+    }
 }

@@ -63,5 +63,5 @@ public sealed class FunctionsServiceCollectionExtensionsTests
         => Assert.Equal(valid, TimerScheduleOptions.IsValidSchedule(schedule));
 
     private static IHost BuildHost(Dictionary<string, string?> settings)
-        => TestHost.Build(settings, services => services.AddMaasFunctions());
+        => TestHost.BuildApp(settings, builder => builder.AddMaasFunctions());
 }

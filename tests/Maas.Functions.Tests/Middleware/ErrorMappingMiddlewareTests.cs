@@ -18,6 +18,7 @@ public sealed class ErrorMappingMiddlewareTests
     [InlineData(ErrorKind.UnsupportedMediaType, 415)]
     [InlineData(ErrorKind.Throttled, 429)]
     [InlineData(ErrorKind.Unavailable, 503)]
+    [InlineData(ErrorKind.Forbidden, 403)]
     public async Task Invoke_V2PathThrowsMaasException_WritesErrorObjectWithMappedStatus(ErrorKind kind, int expectedStatus)
     {
         var http = NewHttpContext("/v2/models/fraud/infer");

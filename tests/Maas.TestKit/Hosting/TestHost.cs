@@ -9,9 +9,17 @@ public static class TestHost
 {
     public static IHost Build(Dictionary<string, string?> settings, Action<IServiceCollection> addServices)
     {
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        ArgumentNullException.ThrowIfNull(addServices);
+        return BuildApp(settings, builder => addServices(builder.Services));
+    }
+
+    /// <summary>A host built the way Program.cs builds the app: <paramref name="configure"/> gets the application builder.</summary>
+    public static IHost BuildApp(Dictionary<string, string?> settings, Action<IHostApplicationBuilder> configure, string environmentName = "Production")
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = environmentName });
         builder.Configuration.AddInMemoryCollection(settings);
-        addServices(builder.Services);
+        configure(builder);
         return builder.Build();
     }
 }

@@ -1,0 +1,116 @@
+using Maas.Core.Protocol;
+using Maas.Functions.Http;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Azure.Functions.Worker.Middleware;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Identity.Web;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Maas.Functions.Auth;
+
+/// <summary>
+/// Authenticates HTTP invocations with Microsoft.Identity.Web and enforces the permission the function declares,
+/// before its body runs: 401 with <c>WWW-Authenticate: Bearer</c> for no or a bad token, 403 when the token lacks the
+/// app role or scope. Anonymous functions and non-HTTP triggers pass through. Logs name the caller, never the token.
+/// </summary>
+internal sealed partial class AuthenticationMiddleware(IOptions<AuthOptions> options, IOptions<JwtBearerOptions> jwt, ILogger<AuthenticationMiddleware> logger)
+    : IFunctionsWorkerMiddleware
+{
+    public const string AuthDisabledHeader = "X-Maas-Auth";
+    private const string CallerItem = "Maas.Caller";
+
+    public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
+    {
+        var http = context.GetHttpContext();
+        if (http is null)
+        {
+            await next(context);
+            return;
+        }
+
+        var function = context.FunctionDefinition.Name;
+        if (options.Value.Mode == AuthMode.Disabled)
+        {
+            http.Response.Headers[AuthDisabledHeader] = "disabled";
+            http.Items[CallerItem] = Caller.AuthDisabled;
+            await next(context);
+            return;
+        }
+
+        var permission = FunctionPermissions.RequiredBy(function);
+        if (FunctionPermissions.IsAnonymous(function))
+        {
+            await next(context);
+            return;
+        }
+
+        if (permission is null)
+        {
+            throw new InvalidOperationException($"Function '{function}' declares neither [RequiresPermission] nor [AllowAnonymous].");
+        }
+
+        var (authenticated, _) = await http.AuthenticateAzureFunctionAsync();
+        if (!authenticated)
+        {
+            var reason = await FailureReasonAsync(http);
+            LogUnauthenticated(logger, function, reason);
+            await http.ChallengeAsync(JwtBearerDefaults.AuthenticationScheme);
+            await ErrorResponses.WriteAsync(http.Response, StatusCodes.Status401Unauthorized, $"A valid Microsoft Entra ID bearer token is required: {reason}.");
+            return;
+        }
+
+        var caller = CallerClaims.From(http.User);
+        if (!caller.Has(permission))
+        {
+            LogForbidden(logger, function, caller.AppId, caller.ObjectId, permission);
+            await ErrorResponses.WriteAsync(
+                http.Response,
+                StatusCodes.Status403Forbidden,
+                $"The token grants neither the app role nor the scope '{permission}', which {function} requires.");
+            return;
+        }
+
+        http.Items[CallerItem] = caller;
+        using (logger.BeginScope(new Dictionary<string, object?> { ["CallerAppId"] = caller.AppId, ["CallerObjectId"] = caller.ObjectId }))
+        {
+            LogAuthenticated(logger, function, caller.AppId, caller.ObjectId);
+            await next(context);
+        }
+    }
+
+    /// <summary>The caller the middleware admitted to this request; <see cref="Caller.Anonymous"/> when none was.</summary>
+    public static Caller CallerOf(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        return http.Items.TryGetValue(CallerItem, out var caller) && caller is Caller known ? known : Caller.Anonymous;
+    }
+
+    /// <summary>Why authentication failed, in words for the caller: never the token, never the validator's raw message.</summary>
+    private async Task<string> FailureReasonAsync(HttpContext http)
+    {
+        var result = await http.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
+        return result.Failure switch
+        {
+            null => "send it as 'Authorization: Bearer <token>'",
+            SecurityTokenExpiredException => "the token has expired",
+            SecurityTokenNotYetValidException => "the token is not valid yet",
+            SecurityTokenInvalidAudienceException => $"the token's audience is not this API (expected {string.Join(" or ", jwt.Value.TokenValidationParameters.ValidAudiences ?? [])})".Replace(" (expected )", string.Empty, StringComparison.Ordinal),
+            SecurityTokenInvalidIssuerException => "the token's issuer is not this API's tenant",
+            SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "the token's signature is not valid",
+            _ => "the token is malformed or not accepted",
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{FunctionName} called by app {CallerAppId} (object {CallerObjectId})")]
+    private static partial void LogAuthenticated(ILogger logger, string functionName, string callerAppId, string? callerObjectId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{FunctionName} refused an unauthenticated call: {Reason}")]
+    private static partial void LogUnauthenticated(ILogger logger, string functionName, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{FunctionName} refused app {CallerAppId} (object {CallerObjectId}): it lacks {Permission}")]
+    private static partial void LogForbidden(ILogger logger, string functionName, string callerAppId, string? callerObjectId, string permission);
+}

@@ -1,0 +1,28 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Maas.Functions.Auth;
+
+/// <summary>What each function of this app declares: a permission, anonymous, or nothing (then it is not an HTTP function we serve).</summary>
+internal static class FunctionPermissions
+{
+    private static readonly Dictionary<string, MethodInfo> Functions = typeof(FunctionPermissions).Assembly.GetTypes()
+        .SelectMany(type => type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static))
+        .Select(method => (Method: method, Function: method.GetCustomAttribute<FunctionAttribute>()))
+        .Where(pair => pair.Function is not null)
+        .ToDictionary(pair => pair.Function!.Name, pair => pair.Method, StringComparer.Ordinal);
+
+    /// <summary>The names of every function in the app.</summary>
+    public static IEnumerable<string> Names => Functions.Keys;
+
+    public static bool IsAnonymous(string functionName) => Method(functionName).GetCustomAttribute<AllowAnonymousAttribute>() is not null;
+
+    /// <summary>The permission the function requires, or null when it declares none.</summary>
+    public static string? RequiredBy(string functionName) => Method(functionName).GetCustomAttribute<RequiresPermissionAttribute>()?.Permission;
+
+    private static MethodInfo Method(string functionName)
+        => Functions.TryGetValue(functionName, out var method)
+            ? method
+            : throw new InvalidOperationException($"No function named '{functionName}' in this app.");
+}
