@@ -22,7 +22,12 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ModelRegistrar>();
         services.AddSingleton<ModelReconciler>();
         services.AddSingleton<ModelRepository>();
+        services.AddSingleton(MetricsInstance.FromEnvironment());
+        services.AddSingleton(MetricsTables.Default);
+        services.AddSingleton<MetricsRecorder>();
+        services.AddHostedService<MetricsFlushService>();
         services.AddSingleton<MetricsAggregator>();
+        services.AddSingleton<MetricsQuery>();
         services.AddSingleton<SessionLoader>();
         services.AddSingleton<SessionCache>();
         services.AddSingleton<InferenceService>();

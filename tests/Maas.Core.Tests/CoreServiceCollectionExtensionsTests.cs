@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Maas.Core.Inference;
 using Maas.Core.Monitoring;
 using Maas.Core.Protocol;
@@ -57,5 +58,10 @@ public sealed class CoreServiceCollectionExtensionsTests
     }
 
     private static IHost BuildHost(Dictionary<string, string?> settings)
-        => TestHost.Build(settings, services => services.AddMaasCore());
+        => TestHost.Build(settings, services =>
+        {
+            services.AddMaasCore();
+            // The host supplies the storage clients (ModelStorage); Core's hosted metrics flusher needs the table client.
+            services.AddSingleton(new TableServiceClient("UseDevelopmentStorage=true"));
+        });
 }

@@ -45,6 +45,7 @@ public sealed class FunctionsMetadataTests
     [InlineData("ModelVersionMetadata", "v2/models/{name}/versions/{version}", "get")]
     [InlineData("ModelReady", "v2/models/{name}/ready", "get")]
     [InlineData("ModelVersionReady", "v2/models/{name}/versions/{version}/ready", "get")]
+    [InlineData("ModelMetrics", "models/{name}/metrics", "get")]
     public void Management_IsHttpOnItsRoute(string function, string route, string method)
     {
         var trigger = Trigger(function);

@@ -34,6 +34,9 @@ public sealed class SettingsDocumentationTests
         data.Add(TimerScheduleOptions.ReconcileScheduleSetting);
         data.Add(ModelStorageOptions.ConnectionName);
         data.Add($"{AuthOptions.SectionName}:{nameof(AuthOptions.Mode)}");
+        data.Add(TelemetryOptions.ApplicationInsightsConnectionStringSetting);
+        data.Add(TelemetryOptions.ApplicationInsightsAuthenticationStringSetting);
+        data.Add(TelemetryOptions.OtlpEndpointSetting);
         foreach (var key in new[] { "Instance", "TenantId", "ClientId" })
         {
             data.Add($"{AuthOptionsValidator.AzureAdSection}:{key}");

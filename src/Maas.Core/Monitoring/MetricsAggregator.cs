@@ -1,21 +1,158 @@
+using Azure;
+using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Maas.Core.Monitoring;
 
-/// <summary>Merges closed minutes of per-instance measurements into rollups. Run by the metrics timer.</summary>
-public sealed partial class MetricsAggregator(IOptions<MonitoringOptions> options, TimeProvider clock, ILogger<MetricsAggregator> logger)
+/// <summary>
+/// Merges closed minutes of every instance's raw rows into <c>MetricsRollup</c> at minute and hour grain, flags SLO
+/// breaches, and deletes raw rows past retention. Every rollup row is recomputed from its sources and replaced, and
+/// the watermark moves only after the rows it covers are written: a re-run, or a run after a crash mid-way, gives the
+/// same rows as one clean run, with nothing counted twice and no minute skipped.
+/// </summary>
+public sealed partial class MetricsAggregator(
+    TableServiceClient tables,
+    MetricsTables names,
+    IOptions<MonitoringOptions> options,
+    TimeProvider clock,
+    ILogger<MetricsAggregator> logger)
 {
-    /// <summary>Aggregates every closed minute up to now and returns the first minute still open.</summary>
-    public Task<DateTimeOffset> RunAsync(CancellationToken cancellationToken)
+    /// <summary>Most minutes one run rolls up, so a long outage is caught up over several runs.</summary>
+    public static readonly TimeSpan MaxSpanPerRun = TimeSpan.FromDays(1);
+
+    public async Task<AggregationResult> RunAsync(CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
+        var settings = options.Value;
+        var raw = tables.GetTableClient(names.Raw);
+        var rollup = tables.GetTableClient(names.Rollup);
+        await raw.CreateIfNotExistsAsync(cancellationToken);
+        await rollup.CreateIfNotExistsAsync(cancellationToken);
+
         var now = clock.GetUtcNow();
-        var openMinute = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
-        LogRun(logger, openMinute, options.Value.RawRetention);
-        return Task.FromResult(openMinute);
+        // A minute is closed once every instance has flushed it: a flush interval after it ends, doubled for safety.
+        var lastClosed = MetricsTables.MinuteOf(now - (2 * settings.FlushInterval)).AddMinutes(-1);
+        // The first run ever starts from what is both kept and coverable in one run.
+        var firstSpan = settings.RawRetention < MaxSpanPerRun ? settings.RawRetention : MaxSpanPerRun;
+        var watermark = await ReadWatermarkAsync(rollup, cancellationToken) ?? MetricsTables.MinuteOf(now - firstSpan).AddMinutes(-1);
+        var until = lastClosed < watermark + MaxSpanPerRun ? lastClosed : watermark + MaxSpanPerRun;
+        var (minutes, hours, breaches) = (0, 0, 0);
+        if (until > watermark)
+        {
+            var merged = await MergeRawAsync(raw, watermark, until, cancellationToken);
+            foreach (var ((minute, model, version), aggregate) in merged)
+            {
+                breaches += await WriteRollupAsync(rollup, model, version, MetricsGrain.Minute, minute, aggregate, cancellationToken) ? 1 : 0;
+            }
+
+            foreach (var (hour, model, version) in merged.Keys.Select(k => (MetricsTables.HourOf(k.Minute), k.Model, k.Version)).Distinct())
+            {
+                await WriteRollupAsync(rollup, model, version, MetricsGrain.Hour, hour, await MergeHourAsync(rollup, model, version, hour, cancellationToken), cancellationToken);
+                hours++;
+            }
+
+            minutes = merged.Count;
+            await rollup.UpsertEntityAsync(
+                new TableEntity(MetricsTables.WatermarkPartition, MetricsTables.WatermarkRow) { ["Minute"] = MetricsTables.TimeKey(until) },
+                TableUpdateMode.Replace,
+                cancellationToken);
+            watermark = until;
+        }
+
+        var deleted = await DeleteExpiredRawAsync(raw, now - settings.RawRetention, watermark, cancellationToken);
+        LogRun(logger, minutes, hours, deleted, watermark);
+        return new AggregationResult(minutes, hours, deleted, breaches, watermark);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Metrics aggregation ran up to {OpenMinute} (raw retention {RawRetention})")]
-    private static partial void LogRun(ILogger logger, DateTimeOffset openMinute, TimeSpan rawRetention);
+    private static async Task<DateTimeOffset?> ReadWatermarkAsync(TableClient rollup, CancellationToken cancellationToken)
+    {
+        var row = await rollup.GetEntityIfExistsAsync<TableEntity>(MetricsTables.WatermarkPartition, MetricsTables.WatermarkRow, cancellationToken: cancellationToken);
+        return row.HasValue && row.Value!.GetString("Minute") is { } minute ? MetricsTables.ParseTimeKey(minute) : null;
+    }
+
+    /// <summary>Every instance's rows of the minutes in (<paramref name="after"/>, <paramref name="until"/>], merged per minute, model and version.</summary>
+    private static async Task<Dictionary<(DateTimeOffset Minute, string Model, string Version), MetricsAggregate>> MergeRawAsync(
+        TableClient raw, DateTimeOffset after, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        var merged = new Dictionary<(DateTimeOffset, string, string), MetricsAggregate>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey gt {MetricsTables.TimeKey(after)} and PartitionKey le {MetricsTables.TimeKey(until)}");
+        await foreach (var entity in raw.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            var key = (MetricsTables.ParseTimeKey(entity.PartitionKey), entity.GetString("Model"), entity.GetString("Version"));
+            if (!merged.TryGetValue(key, out var aggregate))
+            {
+                merged[key] = aggregate = new MetricsAggregate();
+            }
+
+            aggregate.Merge(MetricsAggregate.ReadFrom(entity));
+        }
+
+        return merged;
+    }
+
+    /// <summary>The hour, recomputed from all of its minute rollups (those of earlier runs included).</summary>
+    private static async Task<MetricsAggregate> MergeHourAsync(TableClient rollup, string model, string version, DateTimeOffset hour, CancellationToken cancellationToken)
+    {
+        var hourly = new MetricsAggregate();
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {MetricsTables.RollupPartition(model, MetricsGrain.Minute)} and RowKey ge {MetricsTables.TimeKey(hour)} and RowKey lt {MetricsTables.TimeKey(hour.AddHours(1))}");
+        await foreach (var entity in rollup.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (entity.GetString("Version") == version)
+            {
+                hourly.Merge(MetricsAggregate.ReadFrom(entity));
+            }
+        }
+
+        return hourly;
+    }
+
+    /// <summary>Replaces one rollup row; returns whether it breaks an SLO (a minute breach is logged as a warning).</summary>
+    private async Task<bool> WriteRollupAsync(
+        TableClient rollup, string model, string version, MetricsGrain grain, DateTimeOffset period, MetricsAggregate aggregate, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var breached = SloCheck.IsBreached(aggregate, settings);
+        var p95 = aggregate.Latency.Quantile(0.95);
+        var errorRate = SloCheck.ErrorRate(aggregate);
+        var entity = new TableEntity(MetricsTables.RollupPartition(model, grain), MetricsTables.RollupRowKey(period, version))
+        {
+            ["Model"] = model,
+            ["Version"] = version,
+            ["Grain"] = grain.ToString(),
+            ["PeriodStart"] = period,
+            ["P95Milliseconds"] = p95.TotalMilliseconds,
+            ["ErrorRate"] = errorRate,
+            ["SloBreached"] = breached,
+        };
+        aggregate.WriteTo(entity);
+        await rollup.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        if (breached && grain == MetricsGrain.Minute)
+        {
+            LogSloBreached(logger, model, version, period, p95.TotalMilliseconds, settings.SloP95Latency.TotalMilliseconds, errorRate, settings.SloErrorRate);
+        }
+
+        return breached;
+    }
+
+    /// <summary>Deletes raw rows older than <paramref name="cutoff"/>, and only ones already rolled up (at or before <paramref name="watermark"/>).</summary>
+    private static async Task<int> DeleteExpiredRawAsync(TableClient raw, DateTimeOffset cutoff, DateTimeOffset watermark, CancellationToken cancellationToken)
+    {
+        var before = MetricsTables.MinuteOf(cutoff) <= watermark ? MetricsTables.MinuteOf(cutoff) : watermark.AddMinutes(1);
+        var deleted = 0;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey lt {MetricsTables.TimeKey(before)}");
+        await foreach (var entity in raw.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            await raw.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, ETag.All, cancellationToken);
+            deleted++;
+        }
+
+        return deleted;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Metrics aggregation wrote {MinuteRollups} minute and {HourRollups} hour rollups, deleted {RawRowsDeleted} raw rows; watermark {Watermark}")]
+    private static partial void LogRun(ILogger logger, int minuteRollups, int hourRollups, int rawRowsDeleted, DateTimeOffset watermark);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelName} version {ModelVersion} broke its SLO in the minute from {Minute}: p95 {P95Milliseconds} ms (SLO {SloP95Milliseconds} ms), error rate {ErrorRate} (SLO {SloErrorRate})")]
+    private static partial void LogSloBreached(ILogger logger, string modelName, string modelVersion, DateTimeOffset minute, double p95Milliseconds, double sloP95Milliseconds, double errorRate, double sloErrorRate);
 }

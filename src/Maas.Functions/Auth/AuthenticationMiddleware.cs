@@ -1,4 +1,6 @@
+using Maas.Core.Monitoring;
 using Maas.Core.Protocol;
+using Maas.Core.Registry;
 using Maas.Functions.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -17,7 +19,12 @@ namespace Maas.Functions.Auth;
 /// before its body runs: 401 with <c>WWW-Authenticate: Bearer</c> for no or a bad token, 403 when the token lacks the
 /// app role or scope. Anonymous functions and non-HTTP triggers pass through. Logs name the caller, never the token.
 /// </summary>
-internal sealed partial class AuthenticationMiddleware(IOptions<AuthOptions> options, IOptions<JwtBearerOptions> jwt, ILogger<AuthenticationMiddleware> logger)
+internal sealed partial class AuthenticationMiddleware(
+    IOptions<AuthOptions> options,
+    IOptionsMonitor<JwtBearerOptions> jwt,
+    MetricsRecorder metrics,
+    TimeProvider clock,
+    ILogger<AuthenticationMiddleware> logger)
     : IFunctionsWorkerMiddleware
 {
     public const string AuthDisabledHeader = "X-Maas-Auth";
@@ -58,6 +65,7 @@ internal sealed partial class AuthenticationMiddleware(IOptions<AuthOptions> opt
         {
             var reason = await FailureReasonAsync(http);
             LogUnauthenticated(logger, function, reason);
+            RecordRefusedPrediction(permission, http, PredictionRecord.UnauthenticatedModel, Caller.Anonymous.AppId);
             await http.ChallengeAsync(JwtBearerDefaults.AuthenticationScheme);
             await ErrorResponses.WriteAsync(http.Response, StatusCodes.Status401Unauthorized, $"A valid Microsoft Entra ID bearer token is required: {reason}.");
             return;
@@ -67,6 +75,7 @@ internal sealed partial class AuthenticationMiddleware(IOptions<AuthOptions> opt
         if (!caller.Has(permission))
         {
             LogForbidden(logger, function, caller.AppId, caller.ObjectId, permission);
+            RecordRefusedPrediction(permission, http, ModelNameOf(http.Request.Path), caller.AppId);
             await ErrorResponses.WriteAsync(
                 http.Response,
                 StatusCodes.Status403Forbidden,
@@ -89,6 +98,26 @@ internal sealed partial class AuthenticationMiddleware(IOptions<AuthOptions> opt
         return http.Items.TryGetValue(CallerItem, out var caller) && caller is Caller known ? known : Caller.Anonymous;
     }
 
+    /// <summary>A refused prediction is still a prediction call for monitoring, with outcome class Auth.</summary>
+    private void RecordRefusedPrediction(string permission, HttpContext http, string model, string callerAppId)
+    {
+        if (permission != Permissions.Predict)
+        {
+            return;
+        }
+
+        metrics.Record(new PredictionRecord(
+            clock.GetUtcNow(), model, string.Empty, OutcomeClass.Auth, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, 0, http.Request.ContentLength ?? 0, 0, callerAppId, string.Empty, null));
+    }
+
+    /// <summary>The model named by a prediction path (<c>/v2/models/{name}/...</c> or <c>/models/{name}/...</c>), if it is a valid name.</summary>
+    private static string ModelNameOf(PathString path)
+    {
+        var segments = (path.Value ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var index = Array.IndexOf(segments, "models") + 1;
+        return index > 0 && index < segments.Length && ModelBlobPath.IsValidName(segments[index]) ? segments[index] : PredictionRecord.UnknownModel;
+    }
+
     /// <summary>Why authentication failed, in words for the caller: never the token, never the validator's raw message.</summary>
     private async Task<string> FailureReasonAsync(HttpContext http)
     {
@@ -98,7 +127,7 @@ internal sealed partial class AuthenticationMiddleware(IOptions<AuthOptions> opt
             null => "send it as 'Authorization: Bearer <token>'",
             SecurityTokenExpiredException => "the token has expired",
             SecurityTokenNotYetValidException => "the token is not valid yet",
-            SecurityTokenInvalidAudienceException => $"the token's audience is not this API (expected {string.Join(" or ", jwt.Value.TokenValidationParameters.ValidAudiences ?? [])})".Replace(" (expected )", string.Empty, StringComparison.Ordinal),
+            SecurityTokenInvalidAudienceException => $"the token's audience is not this API (expected {string.Join(" or ", jwt.Get(JwtBearerDefaults.AuthenticationScheme).TokenValidationParameters.ValidAudiences ?? [])})",
             SecurityTokenInvalidIssuerException => "the token's issuer is not this API's tenant",
             SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "the token's signature is not valid",
             _ => "the token is malformed or not accepted",

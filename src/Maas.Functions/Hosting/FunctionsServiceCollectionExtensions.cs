@@ -7,12 +7,13 @@ namespace Maas.Functions.Hosting;
 
 internal static class FunctionsServiceCollectionExtensions
 {
-    /// <summary>Everything the functions need: Core services, storage clients, auth and the timer schedules, all validated at start-up.</summary>
+    /// <summary>Everything the functions need: Core services, storage clients, auth, telemetry and the timer schedules, all validated at start-up.</summary>
     public static IHostApplicationBuilder AddMaasFunctions(this IHostApplicationBuilder builder)
     {
         builder.Services.AddMaasCore();
         builder.Services.AddModelStorage();
         builder.Services.AddMaasAuth(builder.Configuration);
+        builder.AddMaasTelemetry();
         builder.Services.AddOptions<TimerScheduleOptions>()
             .BindConfiguration(string.Empty)
             .ValidateDataAnnotations()

@@ -1,6 +1,9 @@
+using Azure.Data.Tables;
+using Maas.Core.Monitoring;
 using Maas.Functions.Auth;
 using Maas.Functions.Hosting;
 using Maas.TestKit.Auth;
+using Maas.TestKit.Azurite;
 using Maas.TestKit.Hosting;
 using Maas.TestKit.Logging;
 using Microsoft.AspNetCore.Http;
@@ -11,7 +14,8 @@ using Microsoft.Extensions.Logging;
 namespace Maas.Functions.Tests.Auth;
 
 /// <summary>The real Microsoft.Identity.Web / JwtBearer validation path, with tokens from the test kit's issuer and no network.</summary>
-public sealed class AuthenticationMiddlewareTests : IAsyncLifetime, IDisposable
+[Collection(UsesAzurite.Name)]
+public sealed class AuthenticationMiddlewareTests(AzuriteFixture azurite) : IAsyncLifetime, IDisposable
 {
     private readonly TestTokenIssuer _issuer = new();
     private readonly LogRecorder _logs = new();
@@ -19,7 +23,7 @@ public sealed class AuthenticationMiddlewareTests : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        _host = TestHost.BuildApp(SampleSettings.With([.. TestTokenIssuer.Settings]), builder =>
+        _host = TestHost.BuildApp(SampleSettings.With([.. TestTokenIssuer.Settings, ("ModelStorage", azurite.ConnectionString)]), builder =>
         {
             builder.AddMaasFunctions();
             builder.Logging.AddProvider(_logs.AsProvider()).SetMinimumLevel(LogLevel.Debug);
@@ -78,6 +82,14 @@ public sealed class AuthenticationMiddlewareTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Invoke_WrongAudience_NamesTheAcceptedAudiences()
+    {
+        var (http, _) = await InvokeAsync("Infer", "/v2/models/m/infer", BadToken("audience"));
+
+        Assert.Contains($"expected {TestTokenIssuer.ClientId} or api://{TestTokenIssuer.ClientId}", Body(http), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Invoke_ExpiredToken_SaysItExpired()
     {
         var (http, _) = await InvokeAsync("Infer", "/v2/models/m/infer", BadToken("expired"));
@@ -98,6 +110,25 @@ public sealed class AuthenticationMiddlewareTests : IAsyncLifetime, IDisposable
         var logged = Assert.Single(_logs.Entries, e => e.Message.Contains("refused app", StringComparison.Ordinal));
         Assert.Equal(TestTokenIssuer.CallerAppId, logged.Values["CallerAppId"]);
         Assert.Equal(TestTokenIssuer.CallerObjectId, logged.Values["CallerObjectId"]);
+    }
+
+    [Fact]
+    public async Task Invoke_PredictionRefused_IsRecordedWithOutcomeAuthAndTheCaller()
+    {
+        await InvokeAsync("Predict", "/models/refused-model/predict", _issuer.Mint([Permissions.Read]));
+
+        await _host.Services.GetRequiredService<MetricsRecorder>().FlushAsync(CancellationToken.None);
+
+        var rows = azurite.TableService.GetTableClient(MetricsTables.Default.Raw).QueryAsync<TableEntity>(row => row.RowKey.CompareTo("refused-model|") > 0 && row.RowKey.CompareTo("refused-model}") < 0);
+        var found = new List<MetricsAggregate>();
+        await foreach (var row in rows)
+        {
+            found.Add(MetricsAggregate.ReadFrom(row));
+        }
+
+        var aggregate = Assert.Single(found);
+        Assert.Equal(1, aggregate.CountOf(OutcomeClass.Auth));
+        Assert.Equal(new CallerFigures(1, 1), aggregate.Callers[TestTokenIssuer.CallerAppId]);
     }
 
     [Theory]

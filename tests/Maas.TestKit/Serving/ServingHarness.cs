@@ -1,7 +1,9 @@
 using Maas.Core.Inference;
+using Maas.Core.Monitoring;
 using Maas.Core.Protocol;
 using Maas.Core.Registry;
 using Maas.TestKit.Azurite;
+using Maas.TestKit.Monitoring;
 using Maas.TestKit.Registry;
 using Microsoft.Extensions.Options;
 
@@ -22,7 +24,9 @@ public sealed class ServingHarness : IDisposable
         var inferenceOptions = Options.Create(InferenceOptions);
         var loader = new SessionLoader(azurite.BlobService, Options.Create(Registry.Options), inferenceOptions, Registry.Logs.CreateLogger<SessionLoader>());
         Sessions = new SessionCache(loader, inferenceOptions, Registry.Logs.CreateLogger<SessionCache>());
-        Inference = new InferenceService(Registry.Repository, Sessions, Options.Create(Limits));
+        Monitoring = new MonitoringHarness(azurite);
+        Metrics = Monitoring.Recorder("serving", TimeProvider.System);
+        Inference = new InferenceService(Registry.Repository, Sessions, Metrics, TimeProvider.System, Options.Create(Limits));
         Catalog = new ModelCatalog(Registry.Repository, Sessions, inferenceOptions);
     }
 
@@ -39,6 +43,11 @@ public sealed class ServingHarness : IDisposable
     public SessionCache Sessions { get; }
 
     public InferenceService Inference { get; }
+
+    /// <summary>Tables of its own for what the data plane records; <see cref="Metrics"/> flushes there.</summary>
+    public MonitoringHarness Monitoring { get; }
+
+    public MetricsRecorder Metrics { get; }
 
     public ModelCatalog Catalog { get; }
 
@@ -84,5 +93,9 @@ public sealed class ServingHarness : IDisposable
             CancellationToken.None);
     }
 
-    public void Dispose() => Sessions.Dispose();
+    public void Dispose()
+    {
+        Sessions.Dispose();
+        Metrics.Dispose();
+    }
 }

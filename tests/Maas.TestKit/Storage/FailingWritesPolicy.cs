@@ -10,17 +10,25 @@ namespace Maas.TestKit.Storage;
 public sealed class FailingWritesPolicy : HttpPipelinePolicy
 {
     private int _failed;
+    private int _passing;
 
     public bool Failing { get; set; } = true;
+
+    /// <summary>How many writes still succeed before the outage starts (0: it has started).</summary>
+    public int WritesBeforeFailing
+    {
+        get => Volatile.Read(ref _passing);
+        set => Volatile.Write(ref _passing, value);
+    }
 
     public int FailedWrites => Volatile.Read(ref _failed);
 
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        => throw new NotSupportedException("The registry uses the async API.");
+        => throw new NotSupportedException("Storage is used through the async API.");
 
     public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
-        if (Failing && message.Request.Method != RequestMethod.Get && message.Request.Method != RequestMethod.Head)
+        if (Failing && message.Request.Method != RequestMethod.Get && message.Request.Method != RequestMethod.Head && Interlocked.Decrement(ref _passing) < 0)
         {
             Interlocked.Increment(ref _failed);
             throw new Azure.RequestFailedException(503, "Injected storage outage.");

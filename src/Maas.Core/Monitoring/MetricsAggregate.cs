@@ -1,0 +1,157 @@
+using System.Text.Json;
+using Azure.Data.Tables;
+
+namespace Maas.Core.Monitoring;
+
+/// <summary>
+/// Mergeable figures of a set of predictions (one instance's minute, or many merged): counts per outcome, sums,
+/// the latency histogram, per-caller counts. Stored as table columns; merging two aggregates equals aggregating the
+/// union of their predictions.
+/// </summary>
+public sealed class MetricsAggregate
+{
+    private static readonly OutcomeClass[] Outcomes = Enum.GetValues<OutcomeClass>();
+    private readonly long[] _outcomes = new long[Outcomes.Length];
+
+    public long Requests { get; private set; }
+
+    public long QueueMicroseconds { get; private set; }
+
+    public long InferenceMicroseconds { get; private set; }
+
+    public long TotalMicroseconds { get; private set; }
+
+    public long BatchSizeSum { get; private set; }
+
+    public long BytesIn { get; private set; }
+
+    public long BytesOut { get; private set; }
+
+    public long ColdLoads { get; private set; }
+
+    public long ColdLoadMicroseconds { get; private set; }
+
+    /// <summary>Total latency of every prediction.</summary>
+    public LatencyHistogram Latency { get; private set; } = new();
+
+    public Dictionary<string, CallerFigures> Callers { get; } = new(StringComparer.Ordinal);
+
+    public SortedSet<string> ExecutionProviders { get; } = new(StringComparer.Ordinal);
+
+    public long CountOf(OutcomeClass outcome) => _outcomes[(int)outcome];
+
+    /// <summary>Failures the service owns (server errors, throttling), the numerator of the error-rate SLO.</summary>
+    public long ServiceErrors => Outcomes.Where(OutcomeClasses.CountsAgainstSlo).Sum(CountOf);
+
+    public void Add(in PredictionRecord record)
+    {
+        Requests++;
+        _outcomes[(int)record.Outcome]++;
+        QueueMicroseconds += (long)record.QueueTime.TotalMicroseconds;
+        InferenceMicroseconds += (long)record.InferenceTime.TotalMicroseconds;
+        TotalMicroseconds += (long)record.TotalTime.TotalMicroseconds;
+        BatchSizeSum += record.BatchSize;
+        BytesIn += record.BytesIn;
+        BytesOut += record.BytesOut;
+        if (record.ColdLoadTime is { } coldLoad)
+        {
+            ColdLoads++;
+            ColdLoadMicroseconds += (long)coldLoad.TotalMicroseconds;
+        }
+
+        Latency.Record(record.TotalTime);
+        var figures = new CallerFigures(1, record.Outcome == OutcomeClass.Ok ? 0 : 1);
+        Callers[record.CallerAppId] = Callers.TryGetValue(record.CallerAppId, out var seen) ? seen.Plus(figures) : figures;
+        if (!string.IsNullOrEmpty(record.ExecutionProvider))
+        {
+            ExecutionProviders.Add(record.ExecutionProvider);
+        }
+    }
+
+    public void Merge(MetricsAggregate other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        Requests += other.Requests;
+        for (var i = 0; i < _outcomes.Length; i++)
+        {
+            _outcomes[i] += other._outcomes[i];
+        }
+
+        QueueMicroseconds += other.QueueMicroseconds;
+        InferenceMicroseconds += other.InferenceMicroseconds;
+        TotalMicroseconds += other.TotalMicroseconds;
+        BatchSizeSum += other.BatchSizeSum;
+        BytesIn += other.BytesIn;
+        BytesOut += other.BytesOut;
+        ColdLoads += other.ColdLoads;
+        ColdLoadMicroseconds += other.ColdLoadMicroseconds;
+        Latency.Add(other.Latency);
+        foreach (var (caller, figures) in other.Callers)
+        {
+            Callers[caller] = Callers.TryGetValue(caller, out var seen) ? seen.Plus(figures) : figures;
+        }
+
+        ExecutionProviders.UnionWith(other.ExecutionProviders);
+    }
+
+    public void WriteTo(TableEntity entity)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        entity[nameof(Requests)] = Requests;
+        foreach (var outcome in Outcomes)
+        {
+            entity[outcome.ToString()] = CountOf(outcome);
+        }
+
+        entity[nameof(QueueMicroseconds)] = QueueMicroseconds;
+        entity[nameof(InferenceMicroseconds)] = InferenceMicroseconds;
+        entity[nameof(TotalMicroseconds)] = TotalMicroseconds;
+        entity[nameof(BatchSizeSum)] = BatchSizeSum;
+        entity[nameof(BytesIn)] = BytesIn;
+        entity[nameof(BytesOut)] = BytesOut;
+        entity[nameof(ColdLoads)] = ColdLoads;
+        entity[nameof(ColdLoadMicroseconds)] = ColdLoadMicroseconds;
+        entity[nameof(Latency)] = Latency.ToBytes();
+        entity[nameof(Callers)] = JsonSerializer.Serialize(Callers);
+        entity[nameof(ExecutionProviders)] = string.Join(',', ExecutionProviders);
+    }
+
+    public static MetricsAggregate ReadFrom(TableEntity entity)
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        var aggregate = new MetricsAggregate
+        {
+            Requests = Long(entity, nameof(Requests)),
+            QueueMicroseconds = Long(entity, nameof(QueueMicroseconds)),
+            InferenceMicroseconds = Long(entity, nameof(InferenceMicroseconds)),
+            TotalMicroseconds = Long(entity, nameof(TotalMicroseconds)),
+            BatchSizeSum = Long(entity, nameof(BatchSizeSum)),
+            BytesIn = Long(entity, nameof(BytesIn)),
+            BytesOut = Long(entity, nameof(BytesOut)),
+            ColdLoads = Long(entity, nameof(ColdLoads)),
+            ColdLoadMicroseconds = Long(entity, nameof(ColdLoadMicroseconds)),
+            Latency = entity.GetBinary(nameof(Latency)) is { } bytes ? LatencyHistogram.FromBytes(bytes) : new LatencyHistogram(),
+        };
+        foreach (var outcome in Outcomes)
+        {
+            aggregate._outcomes[(int)outcome] = Long(entity, outcome.ToString());
+        }
+
+        if (entity.GetString(nameof(Callers)) is { Length: > 0 } callers)
+        {
+            foreach (var (caller, figures) in JsonSerializer.Deserialize<Dictionary<string, CallerFigures>>(callers) ?? [])
+            {
+                aggregate.Callers[caller] = figures;
+            }
+        }
+
+        if (entity.GetString(nameof(ExecutionProviders)) is { Length: > 0 } providers)
+        {
+            aggregate.ExecutionProviders.UnionWith(providers.Split(','));
+        }
+
+        return aggregate;
+    }
+
+    private static long Long(TableEntity entity, string key) => entity.GetInt64(key) ?? 0;
+}

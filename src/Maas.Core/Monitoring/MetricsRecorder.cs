@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Maas.Core.Monitoring;
+
+/// <summary>
+/// Records every prediction of this instance. The request path only enqueues (lock-free, no I/O); <see cref="FlushAsync"/>
+/// folds the queue into per-minute aggregates and replaces this instance's rows in <c>MetricsRaw</c>, so a retried
+/// flush never double counts.
+/// </summary>
+public sealed partial class MetricsRecorder(
+    TableServiceClient tables,
+    MetricsTables names,
+    MetricsInstance instance,
+    IOptions<MonitoringOptions> options,
+    TimeProvider clock,
+    ILogger<MetricsRecorder> logger) : IDisposable
+{
+    private readonly ConcurrentQueue<PredictionRecord> _pending = new();
+    private readonly Dictionary<MinuteKey, MetricsAggregate> _minutes = [];
+    private readonly HashSet<MinuteKey> _unwritten = [];
+    private readonly SemaphoreSlim _flushing = new(1, 1);
+    private bool _tableReady;
+
+    public MetricsInstance Instance => instance;
+
+    public void Record(in PredictionRecord record)
+    {
+        _pending.Enqueue(record);
+        PredictionInstruments.Record(record);
+    }
+
+    /// <summary>Writes every minute that changed since the last flush; forgets minutes long closed.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await _flushing.WaitAsync(cancellationToken);
+        try
+        {
+            while (_pending.TryDequeue(out var record))
+            {
+                var key = new MinuteKey(MetricsTables.MinuteOf(record.Timestamp), record.Model, record.Version);
+                if (!_minutes.TryGetValue(key, out var aggregate))
+                {
+                    _minutes[key] = aggregate = new MetricsAggregate();
+                }
+
+                aggregate.Add(record);
+                _unwritten.Add(key);
+            }
+
+            if (_unwritten.Count > 0)
+            {
+                await WriteUnwrittenAsync(cancellationToken);
+            }
+
+            // A minute stays while a late record of it could still be queued (up to a flush interval after it ends).
+            var forgetBefore = MetricsTables.MinuteOf(clock.GetUtcNow() - (2 * options.Value.FlushInterval)).AddMinutes(-1);
+            foreach (var key in _minutes.Keys.Where(k => k.Minute < forgetBefore && !_unwritten.Contains(k)).ToList())
+            {
+                _minutes.Remove(key);
+            }
+        }
+        finally
+        {
+            _flushing.Release();
+        }
+    }
+
+    private async Task WriteUnwrittenAsync(CancellationToken cancellationToken)
+    {
+        var table = tables.GetTableClient(names.Raw);
+        if (!_tableReady)
+        {
+            await table.CreateIfNotExistsAsync(cancellationToken);
+            _tableReady = true;
+        }
+
+        foreach (var key in _unwritten.ToList())
+        {
+            var entity = new TableEntity(MetricsTables.TimeKey(key.Minute), MetricsTables.RawRowKey(key.Model, key.Version, instance.Id))
+            {
+                ["Model"] = key.Model,
+                ["Version"] = key.Version,
+                ["Instance"] = instance.Id,
+            };
+            _minutes[key].WriteTo(entity);
+            await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+            _unwritten.Remove(key);
+        }
+
+        LogFlushed(logger, instance.Id, _minutes.Count);
+    }
+
+    public void Dispose() => _flushing.Dispose();
+
+    private readonly record struct MinuteKey(DateTimeOffset Minute, string Model, string Version);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Instance {InstanceId} flushed its metrics ({OpenMinutes} minute aggregates held)")]
+    private static partial void LogFlushed(ILogger logger, string instanceId, int openMinutes);
+}

@@ -1,0 +1,32 @@
+using System.Globalization;
+
+namespace Maas.Core.Monitoring;
+
+/// <summary>
+/// The monitoring tables and their keys. <c>MetricsRaw</c>: PartitionKey = minute, RowKey = model|version|instance
+/// (each instance replaces only its own rows). <c>MetricsRollup</c>: PartitionKey = model|grain, RowKey = period
+/// start|version, plus one watermark row. The names are fixed in production; tests give each run tables of its own.
+/// </summary>
+public sealed record MetricsTables(string Raw, string Rollup)
+{
+    public static MetricsTables Default { get; } = new("MetricsRaw", "MetricsRollup");
+
+    public const string WatermarkPartition = "_watermark";
+    public const string WatermarkRow = "minute";
+    private const string TimeFormat = "yyyyMMddHHmm";
+
+    public static DateTimeOffset MinuteOf(DateTimeOffset time) => new(time.Year, time.Month, time.Day, time.Hour, time.Minute, 0, TimeSpan.Zero);
+
+    public static DateTimeOffset HourOf(DateTimeOffset time) => new(time.Year, time.Month, time.Day, time.Hour, 0, 0, TimeSpan.Zero);
+
+    public static string TimeKey(DateTimeOffset time) => time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
+
+    public static DateTimeOffset ParseTimeKey(string key)
+        => DateTimeOffset.ParseExact(key, TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    public static string RawRowKey(string model, string version, string instance) => $"{model}|{version}|{instance}";
+
+    public static string RollupPartition(string model, MetricsGrain grain) => $"{model}|{grain.ToString().ToLowerInvariant()}";
+
+    public static string RollupRowKey(DateTimeOffset period, string version) => $"{TimeKey(period)}|{version}";
+}

@@ -1,0 +1,84 @@
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Maas.Core.Monitoring;
+using Maas.TestKit.Azurite;
+using Maas.TestKit.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Maas.TestKit.Monitoring;
+
+/// <summary>
+/// Monitoring on real Azurite with tables of its own and a clock the test moves: recorders as separate instances,
+/// the aggregator and the rollup table.
+/// </summary>
+public sealed class MonitoringHarness
+{
+    private readonly AzuriteFixture _azurite;
+
+    public MonitoringHarness(AzuriteFixture azurite, MonitoringOptions? options = null, DateTimeOffset? start = null)
+    {
+        _azurite = azurite ?? throw new ArgumentNullException(nameof(azurite));
+        Options = options ?? new MonitoringOptions();
+        Clock = new FakeTimeProvider(start ?? new DateTimeOffset(2026, 11, 2, 10, 0, 0, TimeSpan.Zero));
+        Tables = new MetricsTables(AzuriteFixture.UniqueName("raw"), AzuriteFixture.UniqueName("rollup"));
+    }
+
+    public MonitoringOptions Options { get; }
+
+    public FakeTimeProvider Clock { get; }
+
+    public MetricsTables Tables { get; }
+
+    public LogRecorder Logs { get; } = new();
+
+    public TableClient Rollup => _azurite.TableService.GetTableClient(Tables.Rollup);
+
+    public TableClient Raw => _azurite.TableService.GetTableClient(Tables.Raw);
+
+    /// <summary>A recorder writing as instance <paramref name="instanceId"/>, on the harness clock unless <paramref name="clock"/> is given.</summary>
+    public MetricsRecorder Recorder(string instanceId, TimeProvider? clock = null)
+        => new(_azurite.TableService, Tables, new MetricsInstance(instanceId), Microsoft.Extensions.Options.Options.Create(Options), clock ?? Clock, Logs.CreateLogger<MetricsRecorder>());
+
+    /// <summary>The aggregator, optionally writing through <paramref name="faults"/> (an outage mid-run).</summary>
+    public MetricsAggregator Aggregator(HttpPipelinePolicy? faults = null)
+    {
+        var clientOptions = new TableClientOptions();
+        if (faults is not null)
+        {
+            clientOptions.AddPolicy(faults, Azure.Core.HttpPipelinePosition.PerCall);
+        }
+
+        return new MetricsAggregator(
+            new TableServiceClient(_azurite.ConnectionString, clientOptions),
+            Tables,
+            Microsoft.Extensions.Options.Options.Create(Options),
+            Clock,
+            Logs.CreateLogger<MetricsAggregator>());
+    }
+
+    /// <summary>Every rollup row (watermark included) as comparable text, to prove two runs wrote the same.</summary>
+    public async Task<IReadOnlyList<string>> RollupSnapshotAsync()
+    {
+        var rows = new List<string>();
+        await foreach (var entity in Rollup.QueryAsync<TableEntity>())
+        {
+            var latency = entity.GetBinary(nameof(MetricsAggregate.Latency));
+            var aggregate = latency is null ? null : MetricsAggregate.ReadFrom(entity);
+            rows.Add(string.Join(
+                ';',
+                entity.Where(pair => pair.Key is not ("odata.etag" or "Timestamp") && pair.Value is not byte[])
+                    .OrderBy(pair => pair.Key, StringComparer.Ordinal)
+                    .Select(pair => $"{pair.Key}={pair.Value}")
+                    .Append($"p99={aggregate?.Latency.Quantile(0.99)}")));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Reads a rollup row's aggregate, or null when there is none.</summary>
+    public async Task<MetricsAggregate?> RollupAsync(string model, string version, MetricsGrain grain, DateTimeOffset period)
+    {
+        var row = await Rollup.GetEntityIfExistsAsync<TableEntity>(MetricsTables.RollupPartition(model, grain), MetricsTables.RollupRowKey(period, version));
+        return row.HasValue ? MetricsAggregate.ReadFrom(row.Value!) : null;
+    }
+}
