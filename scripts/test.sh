@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of Maas.Functions: installs Azurite from package-lock.json when needed, then `dotnet test`.
+# Runs every test of Maas.Functions: installs Azurite from package-lock.json when needed, then `dotnet test`,
+# then lints and builds infra/ with the pinned Bicep CLI.
 # The tests start and stop their own in-memory Azurite on free loopback ports; nothing is left running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,32 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
 dotnet test Maas.Functions.sln --configuration Release 2>&1 | tee "$log" || status=$?
+
+# Infrastructure: the Bicep CLI pinned in Directory.Packages.props (restored from NuGet by the build above) lints
+# every file with bicepconfig.json's rules as errors and builds main.bicep with each parameter file; any warning fails.
+bicep_status=0
+bicep=$(dotnet msbuild tests/Maas.Infra.Tests/Maas.Infra.Tests.csproj -getProperty:BicepPath 2>/dev/null || true)
+if [ -z "$bicep" ] || [ ! -f "$bicep" ]; then
+  echo "test.sh: the Bicep CLI was not restored (tests/Maas.Infra.Tests)." >&2
+  bicep_status=1
+else
+  [ -x "$bicep" ] || chmod u+x "$bicep"
+  bicep_log=$(mktemp)
+  for file in infra/main.bicep infra/modules/*.bicep; do
+    "$bicep" lint "$file" >>"$bicep_log" 2>&1 || bicep_status=1
+  done
+  for params in infra/*.bicepparam; do
+    "$bicep" build-params "$params" --stdout >/dev/null 2>>"$bicep_log" || bicep_status=1
+  done
+  "$bicep" build infra/main.bicep --stdout >/dev/null 2>>"$bicep_log" || bicep_status=1
+  if [ -s "$bicep_log" ]; then
+    cat "$bicep_log" >&2
+    bicep_status=1
+  fi
+  rm -f "$bicep_log"
+  [ "$bicep_status" -eq 0 ] && echo "bicep: lint and build clean ($("$bicep" --version))"
+fi
+[ "$bicep_status" -eq 0 ] || { echo "test.sh: Bicep lint/build reported problems (see above)." >&2; [ "$status" -ne 0 ] || status=1; }
 
 # One plain closing line with the totals of every test assembly.
 awk '/^(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+/ {

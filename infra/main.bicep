@@ -1,0 +1,203 @@
+targetScope = 'subscription'
+
+@description('Name of the environment (azd sets it); used in resource names and tags.')
+@minLength(1)
+@maxLength(40)
+param environmentName string
+
+@description('Azure region for every resource.')
+param location string
+
+@description('Where the app runs: premium (Elastic Premium, CPU) or gpu (Container Apps serverless GPU).')
+@allowed([
+  'premium'
+  'gpu'
+])
+param hostingPlan string = 'premium'
+
+@description('Elastic Premium size (premium hosting).')
+@allowed([
+  'EP1'
+  'EP2'
+  'EP3'
+])
+param premiumSku string = 'EP1'
+
+@description('Most instances the Elastic Premium plan may burst to (premium hosting).')
+@minValue(1)
+@maxValue(100)
+param maximumBurst int = 20
+
+@description('Instances kept warm (premium hosting), or fewest replicas (gpu hosting; 0 scales to zero).')
+@minValue(0)
+@maxValue(10)
+param alwaysReadyInstances int = 1
+
+@description('Serverless GPU workload profile (gpu hosting).')
+@allowed([
+  'Consumption-GPU-NC8as-T4'
+  'Consumption-GPU-NC24-A100'
+])
+param gpuProfile string = 'Consumption-GPU-NC8as-T4'
+
+@description('Most replicas of the GPU app (gpu hosting).')
+@minValue(1)
+@maxValue(100)
+param gpuMaximumReplicas int = 4
+
+@description('Container image (repository:tag in the environment\'s registry) for gpu hosting; azd fills it on deploy.')
+param gpuImageName string = ''
+
+@description('Application (client) id of the API\'s Microsoft Entra ID app registration.')
+param apiClientId string
+
+@description('Tenant of that app registration.')
+param apiTenantId string = tenant().tenantId
+
+@description('Blob container the app registers models from.')
+param modelsContainerName string = 'models'
+
+@description('App settings to add or override (Inference__*, Limits__*, Monitoring__*, schedules); never secrets.')
+param appSettingOverrides object = {}
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+}
+var isGpu = hostingPlan == 'gpu'
+var healthCheckPath = '/v2/health/ready'
+var identityName = 'id-${resourceToken}'
+
+resource group 'Microsoft.Resources/resourceGroups@2025-04-01' = {
+  name: 'rg-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity 'modules/identity.bicep' = {
+  scope: group
+  params: {
+    name: identityName
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  scope: group
+  params: {
+    name: 'st${resourceToken}'
+    location: location
+    tags: tags
+    modelsContainerName: modelsContainerName
+    identityName: identityName
+  }
+  // The module reads the identity by name (a value known up front, so role assignment names are too).
+  dependsOn: [
+    identity
+  ]
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  scope: group
+  params: {
+    workspaceName: 'log-${resourceToken}'
+    applicationInsightsName: 'appi-${resourceToken}'
+    location: location
+    tags: tags
+    identityName: identityName
+  }
+  // The module reads the identity by name (a value known up front, so role assignment names are too).
+  dependsOn: [
+    identity
+  ]
+}
+
+// Every setting the app reads (see local.settings.sample.json and the README), identity-based: no keys anywhere.
+var settings = union(
+  {
+    FUNCTIONS_EXTENSION_VERSION: '~4'
+    FUNCTIONS_WORKER_RUNTIME: 'dotnet-isolated'
+    AZURE_FUNCTIONS_ENVIRONMENT: 'Production'
+    AzureWebJobsStorage__blobServiceUri: storage.outputs.blobEndpoint
+    AzureWebJobsStorage__queueServiceUri: storage.outputs.queueEndpoint
+    AzureWebJobsStorage__tableServiceUri: storage.outputs.tableEndpoint
+    AzureWebJobsStorage__credential: 'managedidentity'
+    AzureWebJobsStorage__clientId: identity.outputs.clientId
+    ModelStorage__blobServiceUri: storage.outputs.blobEndpoint
+    ModelStorage__tableServiceUri: storage.outputs.tableEndpoint
+    ModelStorage__credential: 'managedidentity'
+    ModelStorage__clientId: identity.outputs.clientId
+    APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD;ClientId=${identity.outputs.clientId}'
+    OTEL_EXPORTER_OTLP_ENDPOINT: ''
+    Auth__Mode: 'EntraId'
+    AzureAd__Instance: environment().authentication.loginEndpoint
+    AzureAd__TenantId: apiTenantId
+    AzureAd__ClientId: apiClientId
+    MetricsAggregationSchedule: '0 */5 * * * *'
+    ReconcileSchedule: '0 */10 * * * *'
+    Registry__ContainerName: modelsContainerName
+    Registry__MaxModelBytes: '2147483648'
+    Registry__LookupCacheTtl: '00:00:05'
+    Inference__MaxCachedModelBytes: isGpu ? '12884901888' : '4294967296'
+    Inference__MaxCachedModels: '32'
+    Inference__IntraOpThreads: '0'
+    Inference__InterOpThreads: '0'
+    Inference__GraphOptimization: 'All'
+    Inference__ExecutionProvider: isGpu ? 'Cuda' : 'Cpu'
+    Limits__MaxRequestBytes: '67108864'
+    Limits__MaxJsonDepth: '64'
+    Monitoring__FlushInterval: '00:00:30'
+    Monitoring__RawRetention: '2.00:00:00'
+    Monitoring__SloP95Latency: '00:00:01'
+    Monitoring__SloErrorRate: '0.01'
+  },
+  isGpu ? {} : {
+    // Elastic Premium without shared keys runs the package from blob storage, read with the managed identity.
+    WEBSITE_RUN_FROM_PACKAGE: '${storage.outputs.blobEndpoint}${storage.outputs.deploymentContainerName}/maas-functions.zip'
+    WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID: identity.outputs.id
+  },
+  appSettingOverrides)
+
+module premium 'modules/premium-hosting.bicep' = if (!isGpu) {
+  scope: group
+  params: {
+    planName: 'plan-${resourceToken}'
+    appName: 'func-${resourceToken}'
+    location: location
+    tags: tags
+    sku: premiumSku
+    maximumBurst: maximumBurst
+    alwaysReadyInstances: max(alwaysReadyInstances, 1)
+    identityName: identityName
+    appSettings: settings
+    healthCheckPath: healthCheckPath
+  }
+}
+
+module gpu 'modules/gpu-hosting.bicep' = if (isGpu) {
+  scope: group
+  params: {
+    registryName: 'cr${resourceToken}'
+    environmentName: 'cae-${resourceToken}'
+    appName: 'func-${resourceToken}'
+    location: location
+    tags: tags
+    gpuProfile: gpuProfile
+    imageName: gpuImageName
+    identityName: identityName
+    workspaceId: monitoring.outputs.workspaceId
+    appSettings: settings
+    healthCheckPath: healthCheckPath
+    minimumReplicas: alwaysReadyInstances
+    maximumReplicas: gpuMaximumReplicas
+  }
+}
+
+output AZURE_LOCATION string = location
+output AZURE_RESOURCE_GROUP string = group.name
+output SERVICE_API_NAME string = isGpu ? gpu!.outputs.name : premium!.outputs.name
+output SERVICE_API_ENDPOINT string = 'https://${isGpu ? gpu!.outputs.hostName : premium!.outputs.hostName}'
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_CONTAINER_REGISTRY_ENDPOINT string = isGpu ? gpu!.outputs.registryEndpoint : ''

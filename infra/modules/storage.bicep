@@ -1,0 +1,122 @@
+@description('Storage account name (3-24 lowercase letters and digits).')
+param name string
+
+@description('Azure region.')
+param location string
+
+@description('Tags applied to every resource.')
+param tags object
+
+@description('Blob container the app registers models from.')
+param modelsContainerName string
+
+@description('Name of the user-assigned identity that gets data-plane roles on this account.')
+param identityName string
+
+@description('Days a deleted or overwritten model blob stays recoverable.')
+param softDeleteDays int = 14
+
+// Storage Blob Data Owner (host leases and blob receipts, models), Storage Queue Data Contributor (blob trigger
+// queues), Storage Table Data Contributor (registry, metrics): what the Functions host and the app need, nothing wider.
+var roleIds = [
+  'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+  '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+]
+
+var tableNames = [
+  'ModelVersions'
+  'MetricsRaw'
+  'MetricsRollup'
+]
+
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' existing = {
+  name: identityName
+}
+resource account 'Microsoft.Storage/storageAccounts@2026-06-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_LRS'
+  }
+  properties: {
+    accessTier: 'Hot'
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    publicNetworkAccess: 'Enabled'
+    encryption: {
+      keySource: 'Microsoft.Storage'
+      requireInfrastructureEncryption: true
+      services: {
+        blob: { enabled: true, keyType: 'Account' }
+        file: { enabled: true, keyType: 'Account' }
+        queue: { enabled: true, keyType: 'Account' }
+        table: { enabled: true, keyType: 'Account' }
+      }
+    }
+  }
+}
+
+resource blobs 'Microsoft.Storage/storageAccounts/blobServices@2026-06-01' = {
+  parent: account
+  name: 'default'
+  properties: {
+    isVersioningEnabled: true
+    deleteRetentionPolicy: {
+      enabled: true
+      days: softDeleteDays
+    }
+    containerDeleteRetentionPolicy: {
+      enabled: true
+      days: softDeleteDays
+    }
+  }
+}
+
+resource models 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-06-01' = {
+  parent: blobs
+  name: modelsContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource deployments 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-06-01' = {
+  parent: blobs
+  name: 'deployments'
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2026-06-01' = {
+  parent: account
+  name: 'default'
+}
+
+resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2026-06-01' = [for table in tableNames: {
+  parent: tableService
+  name: table
+}]
+
+resource roles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for roleId in roleIds: {
+  name: guid(account.id, identity.id, roleId)
+  scope: account
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleId)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}]
+
+output name string = account.name
+output blobEndpoint string = account.properties.primaryEndpoints.blob
+output queueEndpoint string = account.properties.primaryEndpoints.queue
+output tableEndpoint string = account.properties.primaryEndpoints.table
+output deploymentContainerName string = deployments.name
