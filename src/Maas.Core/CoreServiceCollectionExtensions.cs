@@ -30,6 +30,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<MetricsQuery>();
         services.AddSingleton<SessionLoader>();
         services.AddSingleton<SessionCache>();
+        services.AddSingleton<DynamicBatcher>();
         services.AddSingleton<InferenceService>();
         services.AddSingleton<ModelCatalog>();
         return services;

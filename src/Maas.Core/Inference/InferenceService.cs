@@ -16,6 +16,7 @@ namespace Maas.Core.Inference;
 public sealed class InferenceService(
     ModelRepository repository,
     SessionCache sessions,
+    DynamicBatcher batcher,
     MetricsRecorder metrics,
     TimeProvider clock,
     IOptions<LimitsOptions> limits)
@@ -61,6 +62,15 @@ public sealed class InferenceService(
         using var request = protocol.Decode(body.WrittenMemory, call.InferenceHeaderContentLength, model, limit);
         InputValidator.Validate(model, request);
         measured.BatchSize = request.Inputs is [{ Shape: [var rows, ..] }, ..] ? (int)Math.Min(rows, int.MaxValue) : 1;
+        if (model.Config.DynamicBatching is not null)
+        {
+            var batched = await batcher.RunAsync(model, request, cancellationToken);
+            using var own = batched.Result;
+            (measured.Queue, measured.Inference, measured.BatchSize) = (batched.QueueTime, batched.InferenceTime, batched.BatchRows);
+            (measured.ExecutionProvider, measured.ColdLoad) = (batched.ExecutionProvider, batched.ColdLoadTime);
+            return protocol.Encode(model, request, own);
+        }
+
         using var lease = await sessions.AcquireAsync(model, cancellationToken);
         measured.ExecutionProvider = lease.Loaded.ExecutionProvider;
         measured.ColdLoad = lease.ColdLoad ? lease.Loaded.LoadTime : null;
@@ -95,7 +105,7 @@ public sealed class InferenceService(
             model?.Name ?? (kind == ErrorKind.NotFound || !ModelBlobPath.IsValidName(call.ModelName) ? PredictionRecord.UnknownModel : call.ModelName),
             model?.Version.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
             outcome,
-            TimeSpan.Zero,
+            measured.Queue,
             measured.Inference,
             Stopwatch.GetElapsedTime(measured.Started),
             measured.BatchSize,
@@ -120,6 +130,8 @@ public sealed class InferenceService(
         public int BatchSize { get; set; } = 1;
 
         public string ExecutionProvider { get; set; } = string.Empty;
+
+        public TimeSpan Queue { get; set; }
 
         public TimeSpan Inference { get; set; }
 

@@ -31,6 +31,10 @@ public static class InputValidator
             }
 
             CheckShape(input, expected);
+            if (model.Config.MaxBatchSize is > 0 and var maxBatch && input.Shape is [var rows, ..] && rows > maxBatch)
+            {
+                throw Invalid($"Input '{input.Name}' has {rows} rows; model '{model.Name}' takes at most {maxBatch} per request (maxBatchSize).");
+            }
         }
 
         foreach (var expected in model.Inputs)

@@ -68,7 +68,9 @@ public sealed record ModelConfig
                 };
             }
 
-            return config;
+            return config.DynamicBatching is not null && config.MaxBatchSize is not > 0
+                ? throw new FormatException("config.json field 'dynamicBatching' needs 'maxBatchSize' (the most rows one batched run takes, at least 1).")
+                : config;
         }
     }
 
@@ -137,7 +139,8 @@ public sealed record ModelConfig
                         ? [.. field.Value.EnumerateArray().Select(size => size.GetInt32())]
                         : throw new FormatException("config.json field 'dynamicBatching.preferredBatchSizes' must be an array of positive integers."),
                 },
-                _ => throw new FormatException($"config.json field 'dynamicBatching.{field.Name}' is unknown; expected maxQueueDelayMs or preferredBatchSizes."),
+                "maxQueueSize" => batching with { MaxQueueSize = Int(field, "dynamicBatching.maxQueueSize", minimum: 1) },
+                _ => throw new FormatException($"config.json field 'dynamicBatching.{field.Name}' is unknown; expected maxQueueDelayMs, preferredBatchSizes or maxQueueSize."),
             };
         }
 

@@ -139,6 +139,11 @@ public sealed partial class ModelRegistrar(ModelRegistryStore store, IOptions<Re
             return record with { Sha256 = loaded.Sha256, Reason = $"SHA-256 of model.onnx is {loaded.Sha256} but blob metadata sha256 says {declared}." };
         }
 
+        if (loaded.Inspection is { } batchable && config.DynamicBatching is not null && BatchingRule.Violation(batchable) is { } violation)
+        {
+            return record with { Sha256 = loaded.Sha256, Reason = violation };
+        }
+
         return loaded.Inspection is { } inspection
             ? record with
             {

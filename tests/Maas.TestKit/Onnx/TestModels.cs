@@ -91,6 +91,17 @@ public static class TestModels
         .SequenceOfMapsOutput("probabilities", DataType.Int64, DataType.Float)
         .ToBytes();
 
+    /// <summary>
+    /// Declares a variable first dimension on input and output but regroups rows: x FP32[batch, 2] → y FP32[-1, 4]
+    /// (Reshape). A batch of 4 single-row requests yields 2 output rows, so it cannot be split back per request.
+    /// </summary>
+    public static byte[] RowRegrouping() => new OnnxModelBuilder("row_regrouping")
+        .Input("x", DataType.Float, BatchDim, 2)
+        .Initializer("shape", [-1L, 4L], 2)
+        .Node("Reshape", ["x", "shape"], ["y"])
+        .Output("y", DataType.Float, "groups", 4)
+        .ToBytes();
+
     /// <summary>The first half of a valid model: looks like ONNX, does not load.</summary>
     public static byte[] Corrupt()
     {

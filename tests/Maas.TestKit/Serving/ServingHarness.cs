@@ -26,7 +26,8 @@ public sealed class ServingHarness : IDisposable
         Sessions = new SessionCache(loader, inferenceOptions, Registry.Logs.CreateLogger<SessionCache>());
         Monitoring = new MonitoringHarness(azurite);
         Metrics = Monitoring.Recorder("serving", TimeProvider.System);
-        Inference = new InferenceService(Registry.Repository, Sessions, Metrics, TimeProvider.System, Options.Create(Limits));
+        Batcher = new DynamicBatcher(Sessions);
+        Inference = new InferenceService(Registry.Repository, Sessions, Batcher, Metrics, TimeProvider.System, Options.Create(Limits));
         Catalog = new ModelCatalog(Registry.Repository, Sessions, inferenceOptions);
     }
 
@@ -41,6 +42,8 @@ public sealed class ServingHarness : IDisposable
         && e.Values.TryGetValue("ModelName", out var model) && (string?)model == name && e.Message.StartsWith("Loaded model", StringComparison.Ordinal));
 
     public SessionCache Sessions { get; }
+
+    public DynamicBatcher Batcher { get; }
 
     public InferenceService Inference { get; }
 
@@ -95,6 +98,7 @@ public sealed class ServingHarness : IDisposable
 
     public void Dispose()
     {
+        Batcher.Dispose();
         Sessions.Dispose();
         Metrics.Dispose();
     }
