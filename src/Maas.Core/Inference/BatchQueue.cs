@@ -7,9 +7,10 @@ using Maas.Core.Registry;
 namespace Maas.Core.Inference;
 
 /// <summary>
-/// The dynamic batching queue of one model version. A batch starts with the oldest waiting request and takes every
-/// compatible request that arrives within <c>maxQueueDelayMs</c> of it, up to <c>maxBatchSize</c> rows (or stops early
-/// at a preferred batch size); it then runs once and each request gets its own rows back. The queue is bounded: a full
+/// The dynamic batching queue of one model version. A batch starts with the oldest waiting request. When nothing of the
+/// model is running it runs at once; otherwise it takes every compatible request that arrives while no run slot is free,
+/// and up to <c>maxQueueDelayMs</c> after its oldest request while one is, up to <c>maxBatchSize</c> rows (or stops
+/// early at a preferred batch size); it then runs once and each request gets its own rows back. The queue is bounded: a full
 /// queue answers 429. A failed run fails each of its requests with the same error.
 /// </summary>
 internal sealed class BatchQueue : IDisposable
@@ -24,6 +25,8 @@ internal sealed class BatchQueue : IDisposable
     private readonly int _maxRows;
     private readonly TimeSpan _delay;
     private readonly HashSet<int> _preferred;
+    private int _running;
+    private TaskCompletionSource _runFinished = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public BatchQueue(ModelVersionRecord model, SessionCache sessions)
     {
@@ -104,9 +107,12 @@ internal sealed class BatchQueue : IDisposable
                 }
             }
 
+            // Idle (nothing of this model running): run at once, waiting costs latency and gains nothing.
+            // Busy: collect more while no run slot is free, and up to maxQueueDelayMs after the oldest request while one is.
             var deadline = first.Enqueued + (long)(_delay.TotalSeconds * Stopwatch.Frequency);
             while (rows < _maxRows && !_preferred.Contains(rows))
             {
+                var wake = Volatile.Read(ref _runFinished);
                 if (reader.TryRead(out var next))
                 {
                     if (Fits(next, first, rows))
@@ -122,14 +128,23 @@ internal sealed class BatchQueue : IDisposable
                     continue;
                 }
 
-                var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
-                if (remaining <= TimeSpan.Zero || !await WaitForMoreAsync(reader, remaining))
+                if (Volatile.Read(ref _running) == 0)
                 {
                     break;
                 }
+
+                var slotFree = _runSlots.CurrentCount > 0;
+                var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+                if (slotFree && remaining <= TimeSpan.Zero)
+                {
+                    break;
+                }
+
+                await WaitForMoreAsync(reader, slotFree ? remaining : Timeout.InfiniteTimeSpan, wake.Task);
             }
 
             await _runSlots.WaitAsync();
+            Interlocked.Increment(ref _running);
             _ = Task.Run(() => RunAsync(batch, rows));
         }
     }
@@ -139,17 +154,18 @@ internal sealed class BatchQueue : IDisposable
             && rows + BatchTensors.RowsOf(candidate.Request) <= _maxRows
             && BatchTensors.Compatible(first.Request, candidate.Request);
 
-    private static async Task<bool> WaitForMoreAsync(ChannelReader<Pending> reader, TimeSpan remaining)
+    /// <summary>Returns when a request arrives, a run finishes (<paramref name="runFinished"/>) or <paramref name="timeout"/> passes.</summary>
+    private static async Task WaitForMoreAsync(ChannelReader<Pending> reader, TimeSpan timeout, Task runFinished)
     {
-        using var timeout = new CancellationTokenSource(remaining);
-        try
+        using var stop = new CancellationTokenSource();
+        if (timeout != Timeout.InfiniteTimeSpan)
         {
-            return await reader.WaitToReadAsync(timeout.Token);
+            stop.CancelAfter(timeout);
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-        {
-            return false;
-        }
+
+        var arrival = reader.WaitToReadAsync(stop.Token).AsTask();
+        await Task.WhenAny(arrival, runFinished);
+        await stop.CancelAsync();
     }
 
     private async Task RunAsync(List<Pending> batch, int rows)
@@ -186,6 +202,8 @@ internal sealed class BatchQueue : IDisposable
         finally
         {
             _runSlots.Release();
+            Interlocked.Decrement(ref _running);
+            Interlocked.Exchange(ref _runFinished, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using csFastFloat;
@@ -49,6 +50,15 @@ internal sealed class ElementSink : IDisposable
         if (_count == _capacity)
         {
             throw TensorDataError.Invalid(string.Create(CultureInfo.InvariantCulture, $"Input '{_tensor}' has more elements than its shape allows ({_capacity})."));
+        }
+
+        // The hot case (FP32 numbers) straight into the buffer: no span slicing, no type switch.
+        if (_type == TensorElementType.Float && reader.TokenType == JsonTokenType.Number
+            && FastFloatParser.TryParseFloat(reader.ValueSpan, out float number) && float.IsFinite(number))
+        {
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_buffer!), (nint)(_count * sizeof(float))), number);
+            _count++;
+            return;
         }
 
         if (_strings is not null)

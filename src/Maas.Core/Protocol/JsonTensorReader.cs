@@ -44,8 +44,10 @@ internal static class JsonTensorReader
         var counts = new List<long> { 0 };
         var open = 1;
         var leafLevel = -1;
-        while (open > 0 && reader.Read())
+        var onToken = false;
+        while (open > 0 && (onToken || reader.Read()))
         {
+            onToken = false;
             switch (reader.TokenType)
             {
                 case JsonTokenType.StartArray:
@@ -91,8 +93,17 @@ internal static class JsonTensorReader
                         throw Ragged(name);
                     }
 
-                    sink.Add(ref reader);
-                    counts[open - 1]++;
+                    // The elements of one innermost array in a tight loop; it stops on the token after them.
+                    long elements = 0;
+                    do
+                    {
+                        sink.Add(ref reader);
+                        elements++;
+                    }
+                    while (reader.Read() && reader.TokenType is not (JsonTokenType.StartArray or JsonTokenType.EndArray));
+
+                    counts[open - 1] += elements;
+                    onToken = true;
                     break;
             }
         }

@@ -15,10 +15,11 @@ namespace Maas.TestKit.Serving;
 /// </summary>
 public sealed class ServingHarness : IDisposable
 {
-    public ServingHarness(AzuriteFixture azurite, InferenceOptions? inference = null, LimitsOptions? limits = null)
+    /// <param name="lookupCacheTtl">Registry lookup cache; zero (the default) makes tests see every registration at once.</param>
+    public ServingHarness(AzuriteFixture azurite, InferenceOptions? inference = null, LimitsOptions? limits = null, TimeSpan? lookupCacheTtl = null)
     {
         ArgumentNullException.ThrowIfNull(azurite);
-        Registry = new RegistryHarness(azurite, options => options.LookupCacheTtl = TimeSpan.Zero);
+        Registry = new RegistryHarness(azurite, options => options.LookupCacheTtl = lookupCacheTtl ?? TimeSpan.Zero);
         InferenceOptions = inference ?? new InferenceOptions();
         Limits = limits ?? new LimitsOptions();
         var inferenceOptions = Options.Create(InferenceOptions);

@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Maas.TestKit.Azurite;
+using Maas.TestKit.Serving;
+
+namespace Maas.Benchmarks;
+
+/// <summary>The whole benchmark run, in the order of docs/benchmarks.md, ending with the targets and whether each was met.</summary>
+internal static class BenchmarkReport
+{
+    private const string LinearBatching = """{"maxBatchSize":64,"dynamicBatching":{"maxQueueDelayMs":2,"maxQueueSize":256}}""";
+    private const string ClassifierBatching = """{"maxBatchSize":32,"dynamicBatching":{"maxQueueDelayMs":5,"maxQueueSize":256}}""";
+
+    public static async Task RunAsync(AzuriteFixture azurite, ServingHarness serving, Report report, TimeSpan budget, bool quick)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var throughputDuration = quick ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(3);
+        report.Line("# Benchmarks");
+        report.Line();
+        report.Line($"Measured by `bench/run.sh` on {started:yyyy-MM-dd} on this machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, "
+            + $"ONNX Runtime {Microsoft.ML.OnnxRuntime.OrtEnv.Instance().GetVersionString()} (CPU). Every figure is from one run of one process; ratios compare paths measured in that same run. "
+            + "Latencies are medians of time-boxed loops after a warm-up; the full path is request bytes → validation → session run → response bytes, in process (no HTTP), with registry lookups cached as in production.");
+        report.Line();
+
+        report.Line("## 1. Full prediction path vs raw ONNX Runtime `Run`");
+        report.Line();
+        var linear = Models.Linear();
+        var classifier = Models.Classifier();
+        var detector = Models.Detector();
+        var latency = await LatencySuite.RunAsync(serving, report, [linear, Models.Vad(), classifier, detector], budget);
+        var (raw, json, binary, _) = latency[classifier.Label];
+
+        report.Line("## 2. Cached session vs a session per request");
+        report.Line();
+        await LatencySuite.SessionPerRequestAsync(report, [classifier, detector], latency.ToDictionary(l => l.Key, l => l.Value.Binary.MedianMs), budget);
+
+        report.Line("## 3. Throughput with dynamic batching off and on (V2 binary, closed loop)");
+        report.Line();
+        report.Line($"Linear model, `{LinearBatching}`:");
+        report.Line();
+        var linearThroughput = await ThroughputSuite.RunAsync(serving, report, linear, LinearBatching, throughputDuration);
+        report.Line($"PaddleOCR classifier, `{ClassifierBatching}`:");
+        report.Line();
+        await ThroughputSuite.RunAsync(serving, report, classifier, ClassifierBatching, throughputDuration);
+        // "One batch run" of the p99 bound: the full path for a request of 64 rows, measured on its own.
+        var linearBatch = await LatencySuite.RunAsync(serving, new Report(), [Models.Linear(64)], budget);
+        var oneBatchRunMs = linearBatch.Values.Single().Binary.MedianMs;
+
+        report.Line("## 4. Cold load");
+        report.Line();
+        var coldRatio = await ResourceSuite.ColdLoadAsync(serving, report, Models.Recognizer(), quick ? 2 : 5);
+
+        report.Line("## 5. Memory");
+        report.Line();
+        await ResourceSuite.MemoryAsync(azurite, report, detector, classifier);
+
+        report.Line("## 6. Allocations per prediction");
+        report.Line();
+        var (smallAlloc, largeAlloc) = await ResourceSuite.AllocationsAsync(serving, report, 1024, 262_144);
+
+        report.Line("## 7. JSON tensor codec");
+        report.Line();
+        var (decodeMs, decodeMBps) = await ResourceSuite.CodecAsync(serving, report, classifier, budget);
+
+        var at32 = linearThroughput[32];
+        var p99Bound = (2 * 2.0) + oneBatchRunMs;
+        report.Line("## Targets");
+        report.Line();
+        report.Table(
+            ["target", "measured", "verdict"],
+            [
+                ["V2 binary ≤ 1.10 × raw `Run`, PaddleOCR classifier, batch 1", Report.Ratio(binary.MedianMs / raw.MedianMs), Report.Verdict(binary.MedianMs / raw.MedianMs <= 1.10)],
+                ["V2 JSON ≤ 1.5 × raw `Run`, PaddleOCR classifier, batch 1", Report.Ratio(json.MedianMs / raw.MedianMs), Report.Verdict(json.MedianMs / raw.MedianMs <= 1.5)],
+                ["JSON decoding ≥ 350 MB/s of float data (classifier request < 1 ms)", $"{Report.Number(decodeMBps)} MB/s, {Report.Ms(decodeMs)} ms", Report.Verdict(decodeMBps >= 350 && decodeMs < 1)],
+                ["batching ≥ 3 × throughput at 32 callers, linear", Report.Ratio(at32.On / at32.Off), Report.Verdict(at32.On / at32.Off >= 3)],
+                ["p99 with batching ≤ 2 × queue delay + one batch run (linear, 32 callers)", $"{Report.Ms(at32.P99On)} ms vs {Report.Ms(p99Bound)} ms", Report.Verdict(at32.P99On <= p99Bound)],
+                ["cold load from Azurite ≤ 1.5 × local file, 10 MB model", Report.Ratio(coldRatio), Report.Verdict(coldRatio <= 1.5)],
+                ["binary-path allocations independent of tensor size", $"{Report.Number(smallAlloc)} B vs {Report.Number(largeAlloc)} B per prediction (4 KiB vs 1 MiB tensor)", Report.Verdict(largeAlloc <= smallAlloc * 1.25 + 1024)],
+            ]);
+        report.Line($"The suite took {(DateTimeOffset.UtcNow - started).TotalMinutes.ToString("0.0", CultureInfo.InvariantCulture)} minutes.");
+    }
+}

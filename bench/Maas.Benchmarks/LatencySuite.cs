@@ -1,0 +1,90 @@
+using Maas.Core.Protocol;
+using Maas.TestKit.Serving;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Maas.Benchmarks;
+
+/// <summary>Raw ONNX Runtime <c>Run</c> on pre-built inputs (the floor) against the full in-process path per wire format, and against a session per request.</summary>
+internal static class LatencySuite
+{
+    public static async Task<Dictionary<string, (Timing Raw, Timing Json, Timing Binary, Timing Simple)>> RunAsync(ServingHarness serving, Report report, IReadOnlyList<BenchModel> models, TimeSpan budget)
+    {
+        var results = new Dictionary<string, (Timing, Timing, Timing, Timing)>();
+        foreach (var model in models)
+        {
+            var name = await serving.AddModelAsync(model.Graph);
+            var record = await serving.Registry.Repository.ResolveAsync(name, null, CancellationToken.None);
+            using var lease = await serving.Sessions.AcquireAsync(record, CancellationToken.None);
+            var values = model.Inputs.Select(i => i.ToOrtValue()).ToArray();
+            var inputNames = model.Inputs.Select(i => i.Name).ToArray();
+            var outputNames = lease.Session.OutputNames.ToArray();
+            var raw = await Measure.Latency("raw", () =>
+            {
+                using var runOptions = new RunOptions();
+                using var outputs = lease.Session.Run(runOptions, inputNames, values, outputNames);
+            }, budget);
+            var json = model.V2Json;
+            var (header, binary) = model.V2Binary;
+            byte[] binaryBody = [.. header, .. binary];
+            var headerLength = header.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var simple = model.Simple;
+            var v2Json = await PathAsync(serving, name, json, null, V2InferenceProtocol.Instance, budget);
+            var v2Binary = await PathAsync(serving, name, binaryBody, headerLength, V2InferenceProtocol.Instance, budget);
+            var simpleApi = await PathAsync(serving, name, simple, null, SimpleInferenceProtocol.Instance, budget);
+            results[model.Label] = (raw, v2Json, v2Binary, simpleApi);
+            foreach (var value in values)
+            {
+                value.Dispose();
+            }
+
+            await serving.Metrics.FlushAsync(CancellationToken.None);
+        }
+
+        report.Table(
+            ["model", "raw Run (ms, median)", "V2 binary", "V2 JSON", "simple API", "request JSON size"],
+            models.Select(m =>
+            {
+                var (raw, json, binary, simple) = results[m.Label];
+                return new[]
+                {
+                    m.Label, Report.Ms(raw.MedianMs),
+                    $"{Report.Ms(binary.MedianMs)} ({Report.Ratio(binary.MedianMs / raw.MedianMs)})",
+                    $"{Report.Ms(json.MedianMs)} ({Report.Ratio(json.MedianMs / raw.MedianMs)})",
+                    $"{Report.Ms(simple.MedianMs)} ({Report.Ratio(simple.MedianMs / raw.MedianMs)})",
+                    $"{m.V2Json.Length / 1024} KiB",
+                };
+            }));
+        return results;
+    }
+
+    /// <summary>A session created for every request (what the usual Functions + ONNX samples do) against the cached session's raw run.</summary>
+    public static async Task SessionPerRequestAsync(Report report, IReadOnlyList<BenchModel> models, IReadOnlyDictionary<string, double> cachedMedianMs, TimeSpan budget)
+    {
+        var rows = new List<string[]>();
+        foreach (var model in models)
+        {
+            var values = model.Inputs.Select(i => i.ToOrtValue()).ToArray();
+            var inputNames = model.Inputs.Select(i => i.Name).ToArray();
+            var perRequest = await Measure.Latency("session per request", () =>
+            {
+                using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+                using var session = new InferenceSession(model.LocalPath!, options);
+                using var runOptions = new RunOptions();
+                using var outputs = session.Run(runOptions, inputNames, values, session.OutputNames.ToArray());
+            }, budget, minCalls: 8);
+            rows.Add([model.Label, Report.Ms(cachedMedianMs[model.Label]), Report.Ms(perRequest.MedianMs), Report.Ratio(perRequest.MedianMs / cachedMedianMs[model.Label])]);
+            foreach (var value in values)
+            {
+                value.Dispose();
+            }
+        }
+
+        report.Table(["model", "cached path, V2 binary (ms)", "session per request (ms)", "per-request ÷ cached"], rows);
+    }
+
+    private static Task<Timing> PathAsync(ServingHarness serving, string name, byte[] body, string? headerLength, IInferenceProtocol protocol, TimeSpan budget)
+        => Measure.LatencyAsync(protocol.GetType().Name, async () =>
+        {
+            using var response = await serving.Inference.InferAsync(BenchModel.Call(name, body, headerLength), protocol, CancellationToken.None);
+        }, budget);
+}

@@ -1,0 +1,25 @@
+using Maas.Benchmarks;
+using Maas.TestKit;
+using Maas.TestKit.Azurite;
+using Maas.TestKit.Serving;
+
+// Runs every benchmark in one process on this machine and writes docs/benchmarks.md (see bench/run.sh).
+var quick = args.Contains("--quick");
+var budget = TimeSpan.FromSeconds(quick ? 0.5 : 3);
+var report = new Report();
+var azurite = new AzuriteFixture();
+await azurite.InitializeAsync();
+try
+{
+    using var serving = new ServingHarness(azurite, lookupCacheTtl: TimeSpan.FromSeconds(5));
+    await BenchmarkReport.RunAsync(azurite, serving, report, budget, quick);
+}
+finally
+{
+    await azurite.DisposeAsync();
+}
+
+var output = RepoPaths.Combine("docs", "benchmarks.md");
+Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+await File.WriteAllTextAsync(output, report.ToString());
+Console.WriteLine($"Wrote {output}");

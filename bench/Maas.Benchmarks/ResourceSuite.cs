@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using Maas.Core.Inference;
+using Maas.Core.Protocol;
+using Maas.TestKit.Azurite;
+using Maas.TestKit.Serving;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Maas.Benchmarks;
+
+/// <summary>Cold load, memory per cached model, the byte budget under churn, hot-path allocations, and codec speed.</summary>
+internal static class ResourceSuite
+{
+    /// <summary>Model blob in Azurite → first prediction, against ONNX Runtime loading the same file from local disk.</summary>
+    public static async Task<double> ColdLoadAsync(ServingHarness serving, Report report, BenchModel model, int rounds)
+    {
+        var fromBlob = new List<double>();
+        var fromFile = new List<double>();
+        for (var round = 0; round < rounds; round++)
+        {
+            var record = await serving.AddVersionAsync(Maas.TestKit.Registry.RegistryHarness.NewModelName(), model.Graph);
+            using var request = RequestOf(model, record.Outputs.Select(o => o.Name));
+            var started = Stopwatch.GetTimestamp();
+            using (var lease = await serving.Sessions.AcquireAsync(record, CancellationToken.None))
+            using (ModelRunner.Run(lease.Session, request, CancellationToken.None))
+            {
+                fromBlob.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+
+            started = Stopwatch.GetTimestamp();
+            using (var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL })
+            using (var session = new InferenceSession(model.LocalPath!, options))
+            using (ModelRunner.Run(session, request, CancellationToken.None))
+            {
+                fromFile.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+        }
+
+        var blob = Timing.From("blob", fromBlob).MedianMs;
+        var file = Timing.From("file", fromFile).MedianMs;
+        report.Table(
+            ["model (file size)", "Azurite blob → first prediction (ms, median)", "local file → first prediction (ms)", "ratio"],
+            [[$"{model.Label} ({model.Graph.Length / 1024.0 / 1024:0.0} MiB)", Report.Ms(blob), Report.Ms(file), Report.Ratio(blob / file)]]);
+        return blob / file;
+    }
+
+    /// <summary>Working set added per cached session of one model, against its file size; then 50 models churning through a small budget.</summary>
+    public static async Task MemoryAsync(AzuriteFixture azurite, Report report, BenchModel perModel, BenchModel churned)
+    {
+        using (var serving = new ServingHarness(azurite))
+        {
+            const int Copies = 4;
+            var records = new List<Maas.Core.Registry.ModelVersionRecord>();
+
+            // One session first, so ONNX Runtime's one-off start-up memory is not counted against the copies.
+            var warm = await serving.AddVersionAsync(Maas.TestKit.Registry.RegistryHarness.NewModelName(), perModel.Graph);
+            using var warmLease = await serving.Sessions.AcquireAsync(warm, CancellationToken.None);
+            for (var i = 0; i < Copies; i++)
+            {
+                records.Add(await serving.AddVersionAsync(Maas.TestKit.Registry.RegistryHarness.NewModelName(), perModel.Graph));
+            }
+
+            var before = WorkingSet();
+            var leases = new List<SessionLease>();
+            foreach (var record in records)
+            {
+                leases.Add(await serving.Sessions.AcquireAsync(record, CancellationToken.None));
+            }
+
+            var perSession = (WorkingSet() - before) / Copies;
+            leases.ForEach(l => l.Dispose());
+            report.Table(
+                ["model", "file size (MiB)", "working set per cached session (MiB)", "ratio"],
+                [[perModel.Label, Report.Number(perModel.Graph.Length / 1048576.0, "0.0"), Report.Number(perSession / 1048576.0, "0.0"), Report.Ratio(perSession / (double)perModel.Graph.Length)]]);
+        }
+
+        var budget = 5L * churned.Graph.Length;
+        using var churn = new ServingHarness(azurite, new InferenceOptions { MaxCachedModelBytes = budget });
+        var (header, binary) = churned.V2Binary;
+        byte[] body = [.. header, .. binary];
+        long maxHeld = 0;
+        var startSet = WorkingSet();
+        for (var i = 0; i < 50; i++)
+        {
+            var name = await churn.AddModelAsync(churned.Graph);
+            using (await churn.Inference.InferAsync(BenchModel.Call(name, body, header.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)), V2InferenceProtocol.Instance, CancellationToken.None))
+            {
+            }
+
+            maxHeld = Math.Max(maxHeld, churn.Sessions.CachedBytes);
+        }
+
+        report.Line($"50 copies of the {churned.Label} ({churned.Graph.Length / 1024} KiB each) predicted in turn with `Inference:MaxCachedModelBytes` = {budget / 1024} KiB: "
+            + $"the cache never held more than {maxHeld / 1024} KiB ({churn.Sessions.CachedCount} sessions at the end); working set grew by {(WorkingSet() - startSet) / 1048576.0:0.0} MiB over the 50 loads.");
+        report.Line();
+    }
+
+    /// <summary>Bytes allocated per prediction on the V2 binary and JSON paths, for a small and a large tensor.</summary>
+    public static async Task<(double SmallBinary, double LargeBinary)> AllocationsAsync(ServingHarness serving, Report report, int small, int large)
+    {
+        var rows = new List<string[]>();
+        var binaryBytes = new Dictionary<int, double>();
+        foreach (var size in new[] { small, large })
+        {
+            var model = Models.Identity(size);
+            var name = await serving.AddModelAsync(model.Graph);
+            var (header, binary) = model.V2Binary;
+            byte[] body = [.. header, .. binary];
+            var headerLength = header.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var json = model.V2Json;
+            binaryBytes[size] = await Measure.AllocatedBytesPerCallAsync(async () =>
+            {
+                using var response = await serving.Inference.InferAsync(BenchModel.Call(name, body, headerLength), V2InferenceProtocol.Instance, CancellationToken.None);
+            });
+            var jsonBytes = await Measure.AllocatedBytesPerCallAsync(async () =>
+            {
+                using var response = await serving.Inference.InferAsync(BenchModel.Call(name, json), V2InferenceProtocol.Instance, CancellationToken.None);
+            });
+            rows.Add([model.Label, $"{size * 4 / 1024} KiB", Report.Number(binaryBytes[size]), Report.Number(jsonBytes)]);
+            await serving.Metrics.FlushAsync(CancellationToken.None);
+        }
+
+        report.Table(["model", "tensor bytes", "V2 binary: bytes allocated per prediction", "V2 JSON: bytes allocated per prediction"], rows);
+        return (binaryBytes[small], binaryBytes[large]);
+    }
+
+    /// <summary>V2 JSON decoding of the PaddleOCR classifier request and encoding of an output of the same size, on one thread.</summary>
+    public static async Task<(double DecodeMs, double DecodeFloatMBps)> CodecAsync(ServingHarness serving, Report report, BenchModel classifier, TimeSpan budget)
+    {
+        var name = await serving.AddModelAsync(classifier.Graph);
+        var record = await serving.Registry.Repository.ResolveAsync(name, null, CancellationToken.None);
+        var json = classifier.V2Json;
+        var floats = classifier.Inputs[0].Floats!.Length;
+        var limits = new LimitsOptions();
+        var decode = await Measure.Latency("decode", () => V2InferenceProtocol.Instance.Decode(json, null, record, limits).Dispose(), budget);
+
+        var identity = Models.Identity(floats);
+        var identityRecord = await serving.AddVersionAsync(Maas.TestKit.Registry.RegistryHarness.NewModelName(), identity.Graph);
+        using var lease = await serving.Sessions.AcquireAsync(identityRecord, CancellationToken.None);
+        using var request = RequestOf(identity, ["y"]);
+        using var result = ModelRunner.Run(lease.Session, request, CancellationToken.None);
+        long encodedLength = 0;
+        var encode = await Measure.Latency("encode", () =>
+        {
+            using var response = V2InferenceProtocol.Instance.Encode(identityRecord, request, result);
+            encodedLength = response.Body.Length;
+        }, budget);
+
+        double MBps(double bytes, double ms) => bytes / 1e6 / (ms / 1000);
+        report.Table(
+            ["operation", "floats", "JSON bytes", "median (ms)", "float data MB/s", "JSON MB/s"],
+            [
+                ["decode V2 JSON request", floats.ToString(System.Globalization.CultureInfo.InvariantCulture), json.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), Report.Ms(decode.MedianMs), Report.Number(MBps(floats * 4, decode.MedianMs)), Report.Number(MBps(json.Length, decode.MedianMs))],
+                ["encode V2 JSON response", floats.ToString(System.Globalization.CultureInfo.InvariantCulture), encodedLength.ToString(System.Globalization.CultureInfo.InvariantCulture), Report.Ms(encode.MedianMs), Report.Number(MBps(floats * 4, encode.MedianMs)), Report.Number(MBps(encodedLength, encode.MedianMs))],
+            ]);
+        return (decode.MedianMs, MBps(floats * 4, decode.MedianMs));
+    }
+
+    private static InferenceRequest RequestOf(BenchModel model, IEnumerable<string> outputs)
+        => new(null, [.. model.Inputs.Select(i => new InputTensor(i.Name, V2DataType.Parse(i.Datatype), i.Shape, i.Bytes))], [.. outputs.Select(o => new RequestedOutput(o, Binary: false))]);
+
+    private static long WorkingSet()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        using var process = Process.GetCurrentProcess();
+        return process.WorkingSet64;
+    }
+}

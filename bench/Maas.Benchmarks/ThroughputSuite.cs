@@ -1,0 +1,40 @@
+using System.Globalization;
+using Maas.Core.Protocol;
+using Maas.TestKit.Serving;
+
+namespace Maas.Benchmarks;
+
+/// <summary>Closed-loop throughput at 1, 8, 32 and 128 concurrent callers with dynamic batching off and on.</summary>
+internal static class ThroughputSuite
+{
+    public static readonly int[] Callers = [1, 8, 32, 128];
+
+    /// <returns>Per caller count: (requests/s off, requests/s on, p99 on in ms).</returns>
+    public static async Task<Dictionary<int, (double Off, double On, double P99On)>> RunAsync(
+        ServingHarness serving, Report report, BenchModel model, string batchingConfig, TimeSpan duration)
+    {
+        var plain = await serving.AddModelAsync(model.Graph);
+        var batched = await serving.AddModelAsync(model.Graph, batchingConfig);
+        var (header, binary) = model.V2Binary;
+        byte[] body = [.. header, .. binary];
+        var headerLength = header.Length.ToString(CultureInfo.InvariantCulture);
+        var results = new Dictionary<int, (double, double, double)>();
+        foreach (var callers in Callers)
+        {
+            var off = await Measure.ThroughputAsync(callers, () => CallAsync(serving, plain, body, headerLength), duration);
+            var on = await Measure.ThroughputAsync(callers, () => CallAsync(serving, batched, body, headerLength), duration);
+            results[callers] = (off.PerSecond, on.PerSecond, on.P99Ms);
+            await serving.Metrics.FlushAsync(CancellationToken.None);
+        }
+
+        report.Table(
+            ["callers", "batching off (req/s)", "batching on (req/s)", "on ÷ off", "p99 with batching (ms)"],
+            Callers.Select(c => new[] { c.ToString(CultureInfo.InvariantCulture), Report.Number(results[c].Item1), Report.Number(results[c].Item2), Report.Ratio(results[c].Item2 / results[c].Item1), Report.Ms(results[c].Item3) }));
+        return results;
+    }
+
+    private static async Task CallAsync(ServingHarness serving, string name, byte[] body, string headerLength)
+    {
+        using var response = await serving.Inference.InferAsync(BenchModel.Call(name, body, headerLength), V2InferenceProtocol.Instance, CancellationToken.None);
+    }
+}
