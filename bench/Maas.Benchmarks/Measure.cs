@@ -17,10 +17,32 @@ internal sealed record Timing(string Name, int Calls, double MedianMs, double P9
 /// <summary>The harness: time-boxed latency runs, closed-loop throughput with concurrent callers, and allocation counts.</summary>
 internal static class Measure
 {
-    public static async Task<Timing> LatencyAsync(string name, Func<Task> call, TimeSpan budget, int minCalls = 20, int maxCalls = 100_000)
+    /// <summary>
+    /// Several scenarios measured in alternating rounds (A B C A B C ...), so a slower or faster stretch of a shared
+    /// machine falls on all of them alike and their ratios stay fair.
+    /// </summary>
+    public static async Task<Timing[]> InterleavedAsync(IReadOnlyList<(string Name, Func<Task> Call)> scenarios, TimeSpan budget, int rounds = 6)
+    {
+        var samples = scenarios.Select(_ => new List<double>()).ToArray();
+        for (var round = 0; round < rounds; round++)
+        {
+            for (var i = 0; i < scenarios.Count; i++)
+            {
+                var timing = await SamplesAsync(scenarios[i].Call, budget / rounds, minCalls: 5, warmUp: round == 0);
+                samples[i].AddRange(timing);
+            }
+        }
+
+        return [.. scenarios.Select((scenario, i) => Timing.From(scenario.Name, samples[i]))];
+    }
+
+    public static async Task<Timing> LatencyAsync(string name, Func<Task> call, TimeSpan budget, int minCalls = 20)
+        => Timing.From(name, await SamplesAsync(call, budget, minCalls, warmUp: true));
+
+    private static async Task<List<double>> SamplesAsync(Func<Task> call, TimeSpan budget, int minCalls, bool warmUp, int maxCalls = 100_000)
     {
         var warmUntil = Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency / 5);
-        for (var i = 0; i < 3 || Stopwatch.GetTimestamp() < warmUntil; i++)
+        for (var i = 0; warmUp && (i < 3 || Stopwatch.GetTimestamp() < warmUntil); i++)
         {
             await call();
         }
@@ -34,7 +56,7 @@ internal static class Measure
             samples.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
 
-        return Timing.From(name, samples);
+        return samples;
     }
 
     public static Task<Timing> Latency(string name, Action call, TimeSpan budget, int minCalls = 20)

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Maas.Core.Inference;
 using Maas.Core.Registry;
@@ -31,11 +33,11 @@ public sealed class V2InferenceProtocol : IInferenceProtocol
             var reader = new Utf8JsonReader(json.Span, JsonBody.Options(limits));
             try
             {
-                ReadHeader(ref reader, header, json.Length);
+                ReadHeader(ref reader, header, json.Span, limits);
             }
             catch (JsonException error)
             {
-                throw JsonBody.Malformed(error, json.Span, reader, limits);
+                throw JsonBody.Malformed(error, json.Span[header.Offset..], reader, limits);
             }
 
             var inputs = AttachData(header.Inputs, json, body[jsonLength..], limits);
@@ -133,7 +135,7 @@ public sealed class V2InferenceProtocol : IInferenceProtocol
             : throw JsonBody.Invalid(string.Create(CultureInfo.InvariantCulture, $"{HeaderContentLengthName} must be a whole number of bytes from 1 to the body length ({bodyLength})."));
     }
 
-    private static void ReadHeader(ref Utf8JsonReader reader, Header header, int jsonLength)
+    private static void ReadHeader(ref Utf8JsonReader reader, Header header, ReadOnlySpan<byte> json, LimitsOptions limits)
     {
         JsonBody.Next(ref reader, JsonTokenType.StartObject, "the request body to be a JSON object with 'inputs'");
         var sawInputs = false;
@@ -169,7 +171,7 @@ public sealed class V2InferenceProtocol : IInferenceProtocol
                 {
                     var input = new PendingInput(header.Inputs.Count);
                     header.Inputs.Add(input);
-                    ReadInput(ref reader, input, jsonLength);
+                    ReadInput(ref reader, input, header, json, limits);
                 }
             }
             else if (reader.ValueTextEquals("outputs"u8))
@@ -193,10 +195,11 @@ public sealed class V2InferenceProtocol : IInferenceProtocol
         }
     }
 
-    private static void ReadInput(ref Utf8JsonReader reader, PendingInput input, int jsonLength)
+    private static void ReadInput(ref Utf8JsonReader reader, PendingInput input, Header header, ReadOnlySpan<byte> json, LimitsOptions limits)
     {
         JsonBody.Expect(ref reader, JsonTokenType.StartObject, $"inputs[{input.Index}] to be an object with name, shape, datatype and data");
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        JsonReaderState? afterValue = null;
+        for (; reader.Read() && reader.TokenType == JsonTokenType.PropertyName; afterValue = reader.CurrentState)
         {
             if (reader.ValueTextEquals("name"u8))
             {
@@ -236,17 +239,22 @@ public sealed class V2InferenceProtocol : IInferenceProtocol
             }
             else if (reader.ValueTextEquals("data"u8))
             {
+                if (afterValue is { } state && TryScanFloats(ref reader, input, header, json, state, limits))
+                {
+                    continue;
+                }
+
                 reader.Read();
                 if (input is { Name: { } name, Type: { } type, Shape: { } shape })
                 {
                     // The usual field order (name, shape, datatype, data): decode in the same pass.
-                    input.Tensor = JsonTensorReader.Read(ref reader, name, type, shape, jsonLength - reader.TokenStartIndex);
+                    input.Tensor = JsonTensorReader.Read(ref reader, name, type, shape, json.Length - header.Offset - reader.TokenStartIndex);
                 }
                 else
                 {
-                    input.DataStart = (int)reader.TokenStartIndex;
+                    input.DataStart = header.Offset + (int)reader.TokenStartIndex;
                     reader.Skip();
-                    input.DataEnd = (int)reader.BytesConsumed;
+                    input.DataEnd = header.Offset + (int)reader.BytesConsumed;
                 }
             }
             else
@@ -255,6 +263,33 @@ public sealed class V2InferenceProtocol : IInferenceProtocol
                 reader.Skip();
             }
         }
+    }
+
+    /// <summary>
+    /// The fast path for the common case, a flat FP32 array after name, shape and datatype: parsed straight from the
+    /// bytes, then the reader resumes after the array from the state it had after the previous value of this object,
+    /// which is the state it would have after reading the array. False leaves the reader untouched for the slow path.
+    /// </summary>
+    private static bool TryScanFloats(ref Utf8JsonReader reader, PendingInput input, Header header, ReadOnlySpan<byte> json, JsonReaderState afterValue, LimitsOptions limits)
+    {
+        if (input is not { Name: { } name, Type: TensorElementType.Float, Shape: { } shape } || reader.CurrentDepth + 2 > limits.MaxJsonDepth)
+        {
+            return false;
+        }
+
+        var start = header.Offset + (int)reader.BytesConsumed;
+        var capacity = (int)Math.Min(TensorElements.CountOf(name, shape), ((json.Length - start) / 2) + 1);
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, capacity * sizeof(float)));
+        if (!FloatArrayScanner.TryScan(json, start, MemoryMarshal.Cast<byte, float>(buffer.AsSpan(0, capacity * sizeof(float))), out var count, out var end))
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            return false;
+        }
+
+        input.Tensor = new InputTensor(name, TensorElementType.Float, shape, buffer.AsMemory(0, count * sizeof(float)), buffer);
+        reader = new Utf8JsonReader(json[end..], isFinalBlock: true, afterValue);
+        header.Offset = end;
+        return true;
     }
 
     private static long[] ReadShape(ref Utf8JsonReader reader, string label)
@@ -391,6 +426,9 @@ public sealed class V2InferenceProtocol : IInferenceProtocol
         public List<PendingInput> Inputs { get; } = [];
 
         public List<(string Name, bool? Binary)> Outputs { get; } = [];
+
+        /// <summary>Where in the JSON the current reader starts (the fast path restarts it after each array it scans).</summary>
+        public int Offset { get; set; }
     }
 
     /// <summary>An input as its JSON header is read; its data may come later (deferred JSON or the binary section).</summary>

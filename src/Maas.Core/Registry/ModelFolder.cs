@@ -46,9 +46,11 @@ public sealed class ModelFolder : IDisposable
             {
                 var target = Path.Combine(folder.FullPath, relative);
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                await using var source = await container.GetBlobClient(item.Name).OpenReadAsync(
-                    new BlobOpenReadOptions(allowModifications: false) { Conditions = new BlobRequestConditions { IfMatch = item.Properties.ETag } },
+                // One streaming GET per blob, conditional on the listed ETag (a change mid-copy fails with 412).
+                var download = await container.GetBlobClient(item.Name).DownloadStreamingAsync(
+                    new BlobDownloadOptions { Conditions = new BlobRequestConditions { IfMatch = item.Properties.ETag } },
                     cancellationToken);
+                await using var source = download.Value.Content;
                 await using var file = new FileStream(target, FileMode.CreateNew, FileAccess.Write, FileShare.None, CopyBufferBytes, useAsync: true);
                 var hash = await CopyAsync(source, file, relative == ModelBlobPath.GraphFileName, cancellationToken);
                 folder.TotalBytes += file.Length;

@@ -130,6 +130,32 @@ public sealed class V2InferenceProtocolTests(AzuriteFixture azurite) : IDisposab
         Assert.Equal(TestModels.LinearExpected([1, 0, 0, 0]), ResponseReader.Floats(ResponseReader.Output(json, "y").GetProperty("data")), (a, b) => Math.Abs(a - b) < 1e-5f);
     }
 
+    [Theory]
+    [InlineData("""{"inputs":[{"name":"x","shape":[1,4],"datatype":"FP32","data":[ 1 , 2.0e0 ,3,4 ],"parameters":{"note":"after data"}}],"id":"z"}""")]
+    [InlineData("""{"inputs":[{"name":"x","datatype":"FP32","shape":[1,4],"data":[1,2,3,4]}],"outputs":[{"name":"y"}]}""")]
+    [InlineData("""{"inputs":[{"name":"x","shape":[1,4],"datatype":"FP32","data":[[1,2],[3,4]]}]}""")]
+    public async Task Infer_Fp32DataInAnyValidLayout_DecodesTheSameValues(string request)
+    {
+        var name = await _serving.AddModelAsync(TestModels.Linear());
+
+        using var response = await _serving.InferV2Async(name, Encoding.UTF8.GetBytes(request));
+
+        using var json = ResponseReader.Json(response);
+        Assert.Equal(TestModels.LinearExpected([1, 2, 3, 4]), ResponseReader.Floats(ResponseReader.Output(json, "y").GetProperty("data")), (a, b) => Math.Abs(a - b) < 1e-5f);
+    }
+
+    [Fact]
+    public async Task Infer_TwoFp32Inputs_BothDecodeOnTheFastPath()
+    {
+        var name = await _serving.AddModelAsync(TestModels.MultiInputOutput());
+
+        using var response = await _serving.InferV2Async(name, Encoding.UTF8.GetBytes(
+            """{"inputs":[{"name":"a","shape":[1,2],"datatype":"FP32","data":[2,3]},{"name":"b","shape":[1,2],"datatype":"FP32","data":[4,5]}],"outputs":[{"name":"sum"}]}"""));
+
+        using var json = ResponseReader.Json(response);
+        Assert.Equal([6f, 8f], ResponseReader.Floats(ResponseReader.Output(json, "sum").GetProperty("data")));
+    }
+
     [Fact]
     public async Task Infer_NonTensorOutputSelectedAway_ServesTheTensorOutput()
     {
