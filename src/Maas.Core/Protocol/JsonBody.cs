@@ -39,6 +39,27 @@ internal static class JsonBody
         }
     }
 
+    /// <summary>
+    /// Moves through the object the reader is in to the value of property <paramref name="name"/>, skipping the others;
+    /// false once the object ends. Call it in a loop: <c>while (SeekProperty(...)) { read the value }</c>.
+    /// </summary>
+    public static bool SeekProperty(ref Utf8JsonReader reader, ReadOnlySpan<byte> name)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var wanted = reader.ValueTextEquals(name);
+            reader.Read();
+            if (wanted)
+            {
+                return true;
+            }
+
+            reader.Skip();
+        }
+
+        return false;
+    }
+
     public static string String(ref Utf8JsonReader reader, string field)
         => reader.TokenType == JsonTokenType.String ? reader.GetString()! : throw Invalid($"'{field}' must be a string.");
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Maas.Core.Errors;
@@ -142,63 +143,49 @@ internal static class JsonTensorWriter
 
                 break;
             case TensorElementType.Int8:
-                foreach (var value in MemoryMarshal.Cast<byte, sbyte>(bytes))
-                {
-                    writer.WriteNumberValue(value);
-                }
-
-                break;
-            case TensorElementType.UInt8:
-                foreach (var value in bytes)
-                {
-                    writer.WriteNumberValue(value);
-                }
-
+                WriteSigned<sbyte>(writer, bytes);
                 break;
             case TensorElementType.Int16:
-                foreach (var value in MemoryMarshal.Cast<byte, short>(bytes))
-                {
-                    writer.WriteNumberValue(value);
-                }
-
-                break;
-            case TensorElementType.UInt16:
-                foreach (var value in MemoryMarshal.Cast<byte, ushort>(bytes))
-                {
-                    writer.WriteNumberValue(value);
-                }
-
+                WriteSigned<short>(writer, bytes);
                 break;
             case TensorElementType.Int32:
-                foreach (var value in MemoryMarshal.Cast<byte, int>(bytes))
-                {
-                    writer.WriteNumberValue(value);
-                }
-
-                break;
-            case TensorElementType.UInt32:
-                foreach (var value in MemoryMarshal.Cast<byte, uint>(bytes))
-                {
-                    writer.WriteNumberValue(value);
-                }
-
+                WriteSigned<int>(writer, bytes);
                 break;
             case TensorElementType.Int64:
-                foreach (var value in MemoryMarshal.Cast<byte, long>(bytes))
-                {
-                    writer.WriteNumberValue(value);
-                }
-
+                WriteSigned<long>(writer, bytes);
+                break;
+            case TensorElementType.UInt8:
+                WriteUnsigned<byte>(writer, bytes);
+                break;
+            case TensorElementType.UInt16:
+                WriteUnsigned<ushort>(writer, bytes);
+                break;
+            case TensorElementType.UInt32:
+                WriteUnsigned<uint>(writer, bytes);
                 break;
             case TensorElementType.UInt64:
-                foreach (var value in MemoryMarshal.Cast<byte, ulong>(bytes))
-                {
-                    writer.WriteNumberValue(value);
-                }
-
+                WriteUnsigned<ulong>(writer, bytes);
                 break;
             default:
                 throw new MaasException(ErrorKind.InvalidInput, $"Element type {type} cannot be written as JSON.");
+        }
+    }
+
+    private static void WriteSigned<T>(Utf8JsonWriter writer, ReadOnlySpan<byte> bytes)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        foreach (var value in MemoryMarshal.Cast<byte, T>(bytes))
+        {
+            writer.WriteNumberValue(long.CreateTruncating(value));
+        }
+    }
+
+    private static void WriteUnsigned<T>(Utf8JsonWriter writer, ReadOnlySpan<byte> bytes)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        foreach (var value in MemoryMarshal.Cast<byte, T>(bytes))
+        {
+            writer.WriteNumberValue(ulong.CreateTruncating(value));
         }
     }
 

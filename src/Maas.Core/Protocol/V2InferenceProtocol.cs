@@ -149,18 +149,9 @@ public sealed class V2InferenceProtocol : IInferenceProtocol
             else if (reader.ValueTextEquals("parameters"u8))
             {
                 JsonBody.Next(ref reader, JsonTokenType.StartObject, "'parameters' to be an object");
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                while (JsonBody.SeekProperty(ref reader, "binary_data_output"u8))
                 {
-                    var isBinaryOutput = reader.ValueTextEquals("binary_data_output"u8);
-                    reader.Read();
-                    if (isBinaryOutput)
-                    {
-                        header.BinaryOutputs = JsonBody.Bool(ref reader, "parameters.binary_data_output");
-                    }
-                    else
-                    {
-                        reader.Skip();
-                    }
+                    header.BinaryOutputs = JsonBody.Bool(ref reader, "parameters.binary_data_output");
                 }
             }
             else if (reader.ValueTextEquals("inputs"u8))
@@ -221,20 +212,11 @@ public sealed class V2InferenceProtocol : IInferenceProtocol
             else if (reader.ValueTextEquals("parameters"u8))
             {
                 JsonBody.Next(ref reader, JsonTokenType.StartObject, $"inputs[{input.Index}].parameters to be an object");
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                while (JsonBody.SeekProperty(ref reader, "binary_data_size"u8))
                 {
-                    var isSize = reader.ValueTextEquals("binary_data_size"u8);
-                    reader.Read();
-                    if (isSize)
-                    {
-                        input.BinarySize = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var size) && size >= 0
-                            ? size
-                            : throw JsonBody.Invalid($"Input '{input.Label}' parameters.binary_data_size must be a whole number of bytes.");
-                    }
-                    else
-                    {
-                        reader.Skip();
-                    }
+                    input.BinarySize = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var size) && size >= 0
+                        ? size
+                        : throw JsonBody.Invalid($"Input '{input.Label}' parameters.binary_data_size must be a whole number of bytes.");
                 }
             }
             else if (reader.ValueTextEquals("data"u8))
@@ -323,18 +305,9 @@ public sealed class V2InferenceProtocol : IInferenceProtocol
             else if (reader.ValueTextEquals("parameters"u8))
             {
                 JsonBody.Next(ref reader, JsonTokenType.StartObject, "outputs[].parameters to be an object");
-                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                while (JsonBody.SeekProperty(ref reader, "binary_data"u8))
                 {
-                    var isBinary = reader.ValueTextEquals("binary_data"u8);
-                    reader.Read();
-                    if (isBinary)
-                    {
-                        binary = JsonBody.Bool(ref reader, "outputs[].parameters.binary_data");
-                    }
-                    else
-                    {
-                        reader.Skip();
-                    }
+                    binary = JsonBody.Bool(ref reader, "outputs[].parameters.binary_data");
                 }
             }
             else

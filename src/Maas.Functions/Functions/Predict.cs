@@ -26,6 +26,6 @@ public sealed class Predict(InferenceService inference)
         string version)
         => RunAsync(request, name, version);
 
-    private async Task<IActionResult> RunAsync(HttpRequest request, string name, string? version)
-        => new EncodedResponseResult(await inference.InferAsync(request.ToPredictionCall(name, version), SimpleInferenceProtocol.Instance, request.HttpContext.RequestAborted));
+    private Task<IActionResult> RunAsync(HttpRequest request, string name, string? version)
+        => inference.PredictAsync(request, name, version, SimpleInferenceProtocol.Instance);
 }
