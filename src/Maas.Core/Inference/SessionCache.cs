@@ -12,7 +12,7 @@ namespace Maas.Core.Inference;
 /// <item>Single flight: concurrent first requests for a key share one load.</item>
 /// <item>Least recently used sessions are evicted while the cache is over <c>Inference:MaxCachedModelBytes</c> or <c>Inference:MaxCachedModels</c>.</item>
 /// <item>Leases: a session is disposed only when it has left the cache and no run holds it, so eviction never breaks a request.</item>
-/// <item>A new SHA-256 for a (name, version) retires the entry of the old one.</item>
+/// <item>A newer registry row with another SHA-256 for a (name, version) retires the entry of the old one.</item>
 /// </list>
 /// </summary>
 public sealed partial class SessionCache(SessionLoader loader, IOptions<InferenceOptions> options, ILogger<SessionCache> logger) : IDisposable
@@ -61,8 +61,8 @@ public sealed partial class SessionCache(SessionLoader loader, IOptions<Inferenc
             {
                 if (!_entries.TryGetValue(key, out entry!))
                 {
-                    RetireOtherShas(key, retired);
-                    entry = new Entry(key);
+                    RetireOlderShas(key, model.UpdatedAt, retired);
+                    entry = new Entry(key, model.UpdatedAt);
                     _entries.Add(key, entry);
                     entry.Loading = Task.Run(() => LoadEntryAsync(entry, model), CancellationToken.None);
                 }
@@ -191,9 +191,13 @@ public sealed partial class SessionCache(SessionLoader loader, IOptions<Inferenc
         }
     }
 
-    private void RetireOtherShas(SessionKey key, List<LoadedModel> retired)
+    /// <summary>
+    /// Retires the entries of the same version under another SHA-256 that the registry wrote before this one. A lookup
+    /// still cached with the old row (for up to <c>Registry:LookupCacheTtl</c>) never retires the new session.
+    /// </summary>
+    private void RetireOlderShas(SessionKey key, DateTimeOffset updatedAt, List<LoadedModel> retired)
     {
-        foreach (var stale in _entries.Values.Where(e => e.Key.Name == key.Name && e.Key.Version == key.Version && e.Key.Sha256 != key.Sha256).ToList())
+        foreach (var stale in _entries.Values.Where(e => e.Key.Name == key.Name && e.Key.Version == key.Version && e.Key.Sha256 != key.Sha256 && e.UpdatedAt <= updatedAt).ToList())
         {
             LogStale(logger, key.Name, key.Version, stale.Key.Sha256, key.Sha256);
             Retire(stale, retired);
@@ -234,11 +238,14 @@ public sealed partial class SessionCache(SessionLoader loader, IOptions<Inferenc
     internal readonly record struct SessionKey(string Name, long Version, string Sha256);
 
     /// <summary>One cache slot. All fields but <see cref="Loading"/> are guarded by the cache's lock.</summary>
-    internal sealed class Entry(SessionKey key)
+    internal sealed class Entry(SessionKey key, DateTimeOffset updatedAt)
     {
         private int _firstLease;
 
         public SessionKey Key { get; } = key;
+
+        /// <summary>When the registry wrote the row this entry was loaded for.</summary>
+        public DateTimeOffset UpdatedAt { get; } = updatedAt;
 
         public Task<LoadedModel> Loading { get; set; } = null!;
 

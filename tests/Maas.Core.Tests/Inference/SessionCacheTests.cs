@@ -86,6 +86,25 @@ public sealed class SessionCacheTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task AcquireAsync_StaleLookupOfTheOldRow_DoesNotRetireTheNewSession()
+    {
+        var name = RegistryHarness.NewModelName();
+        var old = await _serving.AddVersionAsync(name, TestModels.Linear());
+        var current = await _serving.AddVersionAsync(name, TestModels.Identity(Onnx.TensorProto.Types.DataType.Float));
+        using (await _serving.Sessions.AcquireAsync(current, CancellationToken.None))
+        {
+        }
+
+        var stale = await Assert.ThrowsAsync<Errors.MaasException>(() => _serving.Sessions.AcquireAsync(old, CancellationToken.None));
+        using var again = await _serving.Sessions.AcquireAsync(current, CancellationToken.None);
+
+        Assert.Equal(Errors.ErrorKind.NotReady, stale.Kind);
+        Assert.False(again.ColdLoad);
+        Assert.Equal(1, _serving.LoadCount(name));
+        Assert.DoesNotContain(_serving.Registry.Logs.Entries, e => e.Message.Contains("retiring the old session", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task InferAsync_GraphReplacedButNotYetReRegistered_IsConflictNamingTheChange()
     {
         var name = await _serving.AddModelAsync(TestModels.Linear());
