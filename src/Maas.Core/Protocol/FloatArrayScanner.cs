@@ -67,6 +67,153 @@ internal static class FloatArrayScanner
         return false;
     }
 
+    /// <summary>
+    /// A number or rectangular nested arrays of FP32 numbers (the simple API's form, whose nesting is the shape), parsed
+    /// straight from the bytes. Anything else, a ragged array included, returns false for the JSON reader to decode.
+    /// </summary>
+    public static bool TryScanNested(ReadOnlySpan<byte> json, int start, Span<float> target, int maxDepth, out int count, out long[] shape, out int end)
+    {
+        count = 0;
+        shape = [];
+        end = 0;
+        var i = SkipWhitespace(json, start);
+        if (i < json.Length && json[i] == (byte)':')
+        {
+            i = SkipWhitespace(json, i + 1);
+        }
+
+        if (i < json.Length && json[i] != (byte)'[')
+        {
+            end = i;
+            return TryNumber(json, ref end, target, ref count);
+        }
+
+        Span<long> dims = stackalloc long[Math.Clamp(maxDepth, 1, MaxNesting)];
+        Span<long> counts = stackalloc long[dims.Length];
+        dims.Fill(-1);
+        var open = 0;
+        var leafLevel = -1;
+        while (i < json.Length)
+        {
+            var b = json[i];
+            if (b == (byte)'[')
+            {
+                if (open == dims.Length || (leafLevel >= 0 && open >= leafLevel))
+                {
+                    return false;
+                }
+
+                counts[open++] = 0;
+                i = SkipWhitespace(json, i + 1);
+                continue;
+            }
+
+            if (b == (byte)']')
+            {
+                var level = open - 1;
+                if (dims[level] < 0)
+                {
+                    dims[level] = counts[level];
+                }
+                else if (dims[level] != counts[level])
+                {
+                    return false;
+                }
+
+                if (--open == 0)
+                {
+                    var rank = leafLevel < 0 ? Rank(dims) : leafLevel;
+                    shape = dims[..rank].ToArray();
+                    end = i + 1;
+                    return true;
+                }
+
+                counts[open - 1]++;
+                i = AfterElement(json, i + 1);
+                if (i < 0)
+                {
+                    return false;
+                }
+
+                continue;
+            }
+
+            if (leafLevel < 0)
+            {
+                leafLevel = open;
+            }
+            else if (leafLevel != open)
+            {
+                return false;
+            }
+
+            if (!TryNumber(json, ref i, target, ref count))
+            {
+                return false;
+            }
+
+            counts[open - 1]++;
+            i = AfterElement(json, i);
+            if (i < 0)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Deepest nesting the scanner follows; deeper data goes to the JSON reader.</summary>
+    private const int MaxNesting = 16;
+
+    private static int Rank(Span<long> dims)
+    {
+        var rank = 0;
+        while (rank < dims.Length && dims[rank] >= 0)
+        {
+            rank++;
+        }
+
+        return rank;
+    }
+
+    /// <summary>After an element: past a comma to the next element, or onto a closing bracket; -1 when neither follows.</summary>
+    private static int AfterElement(ReadOnlySpan<byte> json, int i)
+    {
+        i = SkipWhitespace(json, i);
+        if (i >= json.Length)
+        {
+            return -1;
+        }
+
+        if (json[i] == (byte)']')
+        {
+            return i;
+        }
+
+        if (json[i] != (byte)',')
+        {
+            return -1;
+        }
+
+        i = SkipWhitespace(json, i + 1);
+        return i < json.Length && json[i] != (byte)']' ? i : -1;
+    }
+
+    private static bool TryNumber(ReadOnlySpan<byte> json, ref int i, Span<float> target, ref int count)
+    {
+        if (count == target.Length || !IsJsonNumberStart(json, i)
+            || !FastFloatParser.TryParseFloat(json[i..], out var consumed, out float value) || !float.IsFinite(value)
+            || json[i + consumed - 1] == (byte)'.')
+        {
+            return false;
+        }
+
+        target[count++] = value;
+        i += consumed;
+        return true;
+    }
+
     /// <summary>JSON numbers start with '-' or a digit, and a leading zero is never followed by another digit.</summary>
     private static bool IsJsonNumberStart(ReadOnlySpan<byte> json, int i)
     {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Numerics;
 using System.Runtime.InteropServices;
@@ -15,6 +16,9 @@ namespace Maas.Core.Protocol;
 /// </summary>
 internal static class JsonTensorWriter
 {
+    /// <summary>Longest FP32 text ("-1.17549435E-38", or "\"-Infinity\"") plus its separator.</summary>
+    private const int MaxFloatChars = 16;
+
     public static void WriteFlat(Utf8JsonWriter writer, OrtValue tensor)
     {
         writer.WriteStartArray();
@@ -108,11 +112,7 @@ internal static class JsonTensorWriter
         switch (type)
         {
             case TensorElementType.Float:
-                foreach (var value in MemoryMarshal.Cast<byte, float>(bytes))
-                {
-                    WriteFloat(writer, value);
-                }
-
+                WriteFloatRun(writer, MemoryMarshal.Cast<byte, float>(bytes));
                 break;
             case TensorElementType.Double:
                 foreach (var value in MemoryMarshal.Cast<byte, double>(bytes))
@@ -168,6 +168,49 @@ internal static class JsonTensorWriter
                 break;
             default:
                 throw new MaasException(ErrorKind.InvalidInput, $"Element type {type} cannot be written as JSON.");
+        }
+    }
+
+    /// <summary>
+    /// FP32 elements formatted straight into one pooled buffer ("a,b,c") and handed to the writer as a single raw value:
+    /// the writer's per-value bookkeeping costs about as much as formatting a float, so the hot type skips it.
+    /// </summary>
+    private static void WriteFloatRun(Utf8JsonWriter writer, ReadOnlySpan<float> values)
+    {
+        if (values.IsEmpty)
+        {
+            return;
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(values.Length * MaxFloatChars);
+        try
+        {
+            var length = 0;
+            foreach (var value in values)
+            {
+                if (length > 0)
+                {
+                    buffer[length++] = (byte)',';
+                }
+
+                if (float.IsFinite(value))
+                {
+                    value.TryFormat(buffer.AsSpan(length), out var written, default, CultureInfo.InvariantCulture);
+                    length += written;
+                }
+                else
+                {
+                    var text = value switch { float.NaN => "\"NaN\""u8, > 0 => "\"Infinity\""u8, _ => "\"-Infinity\""u8 };
+                    text.CopyTo(buffer.AsSpan(length));
+                    length += text.Length;
+                }
+            }
+
+            writer.WriteRawValue(buffer.AsSpan(0, length), skipInputValidation: true);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

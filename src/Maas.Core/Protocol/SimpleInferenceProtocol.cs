@@ -1,6 +1,9 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Maas.Core.Inference;
 using Maas.Core.Registry;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Maas.Core.Protocol;
 
@@ -25,14 +28,15 @@ public sealed class SimpleInferenceProtocol : IInferenceProtocol
         var inputs = new List<InputTensor>();
         try
         {
+            var position = new Position();
             var reader = new Utf8JsonReader(body.Span, JsonBody.Options(limits));
             try
             {
-                ReadBody(ref reader, model, inputs, body.Length);
+                ReadBody(ref reader, model, inputs, body.Span, position, limits);
             }
             catch (JsonException error)
             {
-                throw JsonBody.Malformed(error, body.Span, reader, limits);
+                throw JsonBody.Malformed(error, body.Span[position.Offset..], reader, limits);
             }
 
             return new InferenceRequest(null, inputs, [.. model.Outputs.Select(o => new RequestedOutput(o.Name, Binary: false))]);
@@ -72,9 +76,10 @@ public sealed class SimpleInferenceProtocol : IInferenceProtocol
         return new EncodedResponse(body, MediaTypes.Json, null);
     }
 
-    private static void ReadBody(ref Utf8JsonReader reader, ModelVersionRecord model, List<InputTensor> inputs, int length)
+    private static void ReadBody(ref Utf8JsonReader reader, ModelVersionRecord model, List<InputTensor> inputs, ReadOnlySpan<byte> json, Position position, LimitsOptions limits)
     {
         JsonBody.Next(ref reader, JsonTokenType.StartObject, $"the body to be {Expected}");
+        var rootStart = reader.CurrentState;
         var seen = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
@@ -87,11 +92,13 @@ public sealed class SimpleInferenceProtocol : IInferenceProtocol
             if (reader.ValueTextEquals("inputs"u8))
             {
                 JsonBody.Next(ref reader, JsonTokenType.StartObject, $"'inputs' to be an object: {Expected}");
+                var resume = reader.CurrentState;
+                var afterValue = false;
                 while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
                 {
-                    var signature = InputValidator.FindInput(model, reader.GetString()!);
-                    reader.Read();
-                    inputs.Add(JsonTensorReader.Read(ref reader, signature.Name, V2DataType.Parse(signature.Datatype), null, length - reader.TokenStartIndex));
+                    ReadInput(ref reader, InputValidator.FindInput(model, reader.GetString()!), inputs, json, position, limits, resume, afterValue);
+                    resume = reader.CurrentState;
+                    afterValue = true;
                 }
             }
             else if (reader.ValueTextEquals("input"u8))
@@ -102,9 +109,7 @@ public sealed class SimpleInferenceProtocol : IInferenceProtocol
                         $"Model '{model.Name}' has {model.Inputs.Count} inputs ({string.Join(", ", model.Inputs.Select(i => i.Name))}); send them by name in 'inputs'.");
                 }
 
-                var signature = InputValidator.FindInput(model, model.Inputs[0].Name);
-                reader.Read();
-                inputs.Add(JsonTensorReader.Read(ref reader, signature.Name, V2DataType.Parse(signature.Datatype), null, length - reader.TokenStartIndex));
+                ReadInput(ref reader, InputValidator.FindInput(model, model.Inputs[0].Name), inputs, json, position, limits, rootStart, afterValue: false);
             }
             else
             {
@@ -116,5 +121,52 @@ public sealed class SimpleInferenceProtocol : IInferenceProtocol
         {
             throw JsonBody.Invalid($"The body has no inputs; expected {Expected}.");
         }
+    }
+
+    /// <summary>
+    /// Reads one input's nested arrays; the reader is on its property name. FP32 data goes through the byte scanner when
+    /// the reader can resume after it: from the state after the previous value of this object, or from the object's
+    /// start state when the object closes right after the data. Otherwise, or when the scanner declines, the JSON reader decodes it.
+    /// </summary>
+    private static void ReadInput(
+        ref Utf8JsonReader reader, TensorSignature signature, List<InputTensor> inputs, ReadOnlySpan<byte> json, Position position, LimitsOptions limits, JsonReaderState resume, bool afterValue)
+    {
+        var type = V2DataType.Parse(signature.Datatype);
+        var nesting = limits.MaxJsonDepth - reader.CurrentDepth - 1;
+        if (type == TensorElementType.Float && nesting >= 1)
+        {
+            var start = position.Offset + (int)reader.BytesConsumed;
+            var capacity = ((json.Length - start) / 2) + 1;
+            var buffer = ArrayPool<byte>.Shared.Rent(capacity * sizeof(float));
+            if (FloatArrayScanner.TryScanNested(json, start, MemoryMarshal.Cast<byte, float>(buffer.AsSpan(0, capacity * sizeof(float))), nesting, out var count, out var shape, out var end)
+                && (afterValue || NextIsObjectEnd(json, end)))
+            {
+                inputs.Add(new InputTensor(signature.Name, TensorElementType.Float, shape, buffer.AsMemory(0, count * sizeof(float)), buffer));
+                reader = new Utf8JsonReader(json[end..], isFinalBlock: true, resume);
+                position.Offset = end;
+                return;
+            }
+
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        reader.Read();
+        inputs.Add(JsonTensorReader.Read(ref reader, signature.Name, type, null, json.Length - position.Offset - reader.TokenStartIndex));
+    }
+
+    private static bool NextIsObjectEnd(ReadOnlySpan<byte> json, int i)
+    {
+        while (i < json.Length && json[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        {
+            i++;
+        }
+
+        return i < json.Length && json[i] == (byte)'}';
+    }
+
+    /// <summary>Where in the body the current reader starts (the fast path restarts it after the data it scans).</summary>
+    private sealed class Position
+    {
+        public int Offset { get; set; }
     }
 }

@@ -45,6 +45,30 @@ public sealed class SimpleInferenceProtocolTests(AzuriteFixture azurite) : IDisp
         Assert.Equal(TestModels.LinearExpected([1, 2, 3, 4, 0, 0, 0, 1]), ResponseReader.Floats(y), (a, b) => Math.Abs(a - b) < 1e-5f);
     }
 
+    [Theory]
+    [InlineData("{ \"input\" : [ [ 1 , 2 , 3 , 4 ] ,\n [ 0, 0, 0, 1e0 ] ] }")]
+    [InlineData("{\"inputs\":{\"x\":[[1,2,3,4],[0,0,0,1]]}}")]
+    public async Task Predict_Fp32InAnyValidLayout_DecodesTheSameValues(string body)
+    {
+        var name = await _serving.AddModelAsync(TestModels.Linear());
+
+        using var response = await _serving.PredictAsync(name, body);
+
+        using var json = ResponseReader.Json(response);
+        Assert.Equal(TestModels.LinearExpected([1, 2, 3, 4, 0, 0, 0, 1]), ResponseReader.Floats(json.RootElement.GetProperty("outputs").GetProperty("y")), (a, b) => Math.Abs(a - b) < 1e-5f);
+    }
+
+    [Fact]
+    public async Task Predict_NestingDeeperThanTheLimit_IsBadRequestNamingTheLimit()
+    {
+        var name = await _serving.AddModelAsync(TestModels.Linear());
+        var deep = new string('[', 70) + "1" + new string(']', 70);
+
+        var error = await Assert.ThrowsAsync<MaasException>(() => _serving.PredictAsync(name, $$"""{"input":{{deep}}}"""));
+
+        Assert.Contains("Limits:MaxJsonDepth", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Predict_MultipleInputs_ReturnsEveryOutput()
     {
