@@ -11,7 +11,7 @@ namespace Maas.Core.Protocol;
 /// The simple JSON API for callers that do not speak V2: <c>{"inputs": {"&lt;input&gt;": &lt;nested array&gt;}}</c> (or
 /// <c>{"input": ...}</c> for a single-input model) in; <c>{"model", "version", "outputs": {"&lt;output&gt;": ...}}</c> out.
 /// The nesting of each array is its shape; datatypes come from the model. Every output is returned: tensors as nested
-/// arrays, sequences as arrays, maps as objects with string keys.
+/// arrays, sequences as arrays, maps as objects with string keys; config.json <c>labels</c> come back under <c>labels</c>.
 /// </summary>
 public sealed class SimpleInferenceProtocol : IInferenceProtocol
 {
@@ -70,10 +70,35 @@ public sealed class SimpleInferenceProtocol : IInferenceProtocol
             }
 
             writer.WriteEndObject();
+            WriteLabels(writer, model, result.Outputs);
             writer.WriteEndObject();
         }
 
         return new EncodedResponse(body, MediaTypes.Json, null);
+    }
+
+    /// <summary>The class names config.json gives for returned outputs (<c>labels</c>), so callers can read indices as classes.</summary>
+    private static void WriteLabels(Utf8JsonWriter writer, ModelVersionRecord model, IReadOnlyList<RequestedOutput> outputs)
+    {
+        var labelled = outputs.Where(o => model.Config.Labels.ContainsKey(o.Name)).ToList();
+        if (labelled.Count == 0)
+        {
+            return;
+        }
+
+        writer.WriteStartObject("labels");
+        foreach (var output in labelled)
+        {
+            writer.WriteStartArray(output.Name);
+            foreach (var label in model.Config.Labels[output.Name])
+            {
+                writer.WriteStringValue(label);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndObject();
     }
 
     private static void ReadBody(ref Utf8JsonReader reader, ModelVersionRecord model, List<InputTensor> inputs, ReadOnlySpan<byte> json, Position position, LimitsOptions limits)

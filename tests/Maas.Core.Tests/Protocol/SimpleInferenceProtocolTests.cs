@@ -45,6 +45,17 @@ public sealed class SimpleInferenceProtocolTests(AzuriteFixture azurite) : IDisp
         Assert.Equal(TestModels.LinearExpected([1, 2, 3, 4, 0, 0, 0, 1]), ResponseReader.Floats(y), (a, b) => Math.Abs(a - b) < 1e-5f);
     }
 
+    [Fact]
+    public async Task Predict_OutputWithConfiguredLabels_ReturnsTheLabels()
+    {
+        var name = await _serving.AddModelAsync(TestModels.Linear(), """{"labels":{"y":["low","mid","high"]}}""");
+
+        using var response = await _serving.PredictAsync(name, """{"input":[[1,2,3,4]]}""");
+
+        using var json = ResponseReader.Json(response);
+        Assert.Equal(["low", "mid", "high"], json.RootElement.GetProperty("labels").GetProperty("y").EnumerateArray().Select(l => l.GetString()));
+    }
+
     [Theory]
     [InlineData("{ \"input\" : [ [ 1 , 2 , 3 , 4 ] ,\n [ 0, 0, 0, 1e0 ] ] }")]
     [InlineData("{\"inputs\":{\"x\":[[1,2,3,4],[0,0,0,1]]}}")]
