@@ -60,9 +60,6 @@ public sealed partial class SessionLoader(
         }
     }
 
-    /// <summary>The providers this ONNX Runtime build offers on this machine.</summary>
-    public static bool IsAvailable(string provider) => OrtEnv.Instance().GetAvailableProviders().Contains(provider, StringComparer.Ordinal);
-
     private async Task<ModelFolder> DownloadAsync(ModelVersionRecord model, CancellationToken cancellationToken)
     {
         var container = blobs.GetBlobContainerClient(registry.Value.ContainerName);
@@ -99,7 +96,8 @@ public sealed partial class SessionLoader(
         var choice = model.Config.ExecutionProvider ?? inference.Value.ExecutionProvider;
         if (choice != ExecutionProviderChoice.Cpu)
         {
-            var failure = IsAvailable(CudaProvider) ? null : $"this ONNX Runtime build offers {string.Join(", ", OrtEnv.Instance().GetAvailableProviders())}";
+            var providers = OrtEnv.Instance().GetAvailableProviders();
+            var failure = providers.Contains(CudaProvider, StringComparer.Ordinal) ? null : $"this ONNX Runtime build offers {string.Join(", ", providers)}";
             if (failure is null)
             {
                 try

@@ -44,12 +44,13 @@ internal static class BinaryTensorData
     /// <summary>Bytes an output tensor takes in binary form.</summary>
     public static long SizeOf(OrtValue value)
     {
-        if (value.GetTensorTypeAndShape().ElementDataType != TensorElementType.String)
+        var info = value.GetTensorTypeAndShape();
+        if (info.ElementDataType != TensorElementType.String)
         {
             return value.GetTensorSizeInBytes();
         }
 
-        var count = (int)value.GetTensorTypeAndShape().ElementCount;
+        var count = (int)info.ElementCount;
         long total = 0;
         for (var i = 0; i < count; i++)
         {
@@ -61,13 +62,14 @@ internal static class BinaryTensorData
 
     public static void Write(PooledBufferWriter writer, OrtValue value)
     {
-        if (value.GetTensorTypeAndShape().ElementDataType != TensorElementType.String)
+        var info = value.GetTensorTypeAndShape();
+        if (info.ElementDataType != TensorElementType.String)
         {
             writer.Write(value.GetTensorMutableRawData());
             return;
         }
 
-        var count = (int)value.GetTensorTypeAndShape().ElementCount;
+        var count = (int)info.ElementCount;
         for (var i = 0; i < count; i++)
         {
             var utf8 = value.GetStringElementAsSpan(i);

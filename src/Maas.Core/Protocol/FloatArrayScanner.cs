@@ -1,4 +1,8 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
 using csFastFloat;
+using Maas.Core.Inference;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Maas.Core.Protocol;
 
@@ -10,9 +14,37 @@ namespace Maas.Core.Protocol;
 /// </summary>
 internal static class FloatArrayScanner
 {
+    /// <summary>
+    /// Scans an FP32 value starting at <paramref name="start"/> into a pooled buffer: a flat array holding at most the
+    /// elements of <paramref name="shape"/> when it is given (V2), else a number or rectangular nested arrays whose
+    /// nesting is the shape, at most <paramref name="nesting"/> deep (simple API). Null when the scanner declines.
+    /// </summary>
+    public static InputTensor? TryReadTensor(ReadOnlySpan<byte> json, int start, string name, long[]? shape, int nesting, out int end)
+    {
+        var capacity = ((json.Length - start) / 2) + 1;
+        if (shape is not null)
+        {
+            capacity = (int)Math.Min(TensorElements.CountOf(name, shape), capacity);
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, capacity * sizeof(float)));
+        var target = MemoryMarshal.Cast<byte, float>(buffer.AsSpan(0, capacity * sizeof(float)));
+        int count;
+        var scanned = shape is not null
+            ? TryScan(json, start, target, out count, out end)
+            : TryScanNested(json, start, target, nesting, out count, out shape, out end);
+        if (!scanned)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            return null;
+        }
+
+        return new InputTensor(name, TensorElementType.Float, shape!, buffer.AsMemory(0, count * sizeof(float)), buffer);
+    }
+
     /// <param name="start">Index of the first byte after the property name's colon or whitespace before the array.</param>
     /// <param name="end">Index just after the closing bracket.</param>
-    public static bool TryScan(ReadOnlySpan<byte> json, int start, Span<float> target, out int count, out int end)
+    private static bool TryScan(ReadOnlySpan<byte> json, int start, Span<float> target, out int count, out int end)
     {
         count = 0;
         end = 0;
@@ -71,7 +103,7 @@ internal static class FloatArrayScanner
     /// A number or rectangular nested arrays of FP32 numbers (the simple API's form, whose nesting is the shape), parsed
     /// straight from the bytes. Anything else, a ragged array included, returns false for the JSON reader to decode.
     /// </summary>
-    public static bool TryScanNested(ReadOnlySpan<byte> json, int start, Span<float> target, int maxDepth, out int count, out long[] shape, out int end)
+    private static bool TryScanNested(ReadOnlySpan<byte> json, int start, Span<float> target, int maxDepth, out int count, out long[] shape, out int end)
     {
         count = 0;
         shape = [];

@@ -22,7 +22,8 @@ internal static class JsonTensorWriter
     public static void WriteFlat(Utf8JsonWriter writer, OrtValue tensor)
     {
         writer.WriteStartArray();
-        WriteElements(writer, tensor, 0, (int)tensor.GetTensorTypeAndShape().ElementCount);
+        var info = tensor.GetTensorTypeAndShape();
+        WriteElements(writer, new ElementSource(tensor, info), 0, (int)info.ElementCount);
         writer.WriteEndArray();
     }
 
@@ -32,9 +33,9 @@ internal static class JsonTensorWriter
         switch (value.OnnxType)
         {
             case OnnxValueType.ONNX_TYPE_TENSOR:
-                var shape = value.GetTensorTypeAndShape().Shape;
+                var info = value.GetTensorTypeAndShape();
                 var offset = 0;
-                WriteLevel(writer, value, shape, 0, ref offset);
+                WriteLevel(writer, new ElementSource(value, info), info.Shape, 0, ref offset);
                 break;
             case OnnxValueType.ONNX_TYPE_SEQUENCE:
                 writer.WriteStartArray();
@@ -52,10 +53,11 @@ internal static class JsonTensorWriter
                 {
                     writer.WriteStartObject();
                     var count = (int)keys.GetTensorTypeAndShape().ElementCount;
+                    var source = new ElementSource(values, values.GetTensorTypeAndShape());
                     for (var i = 0; i < count; i++)
                     {
                         writer.WritePropertyName(KeyOf(keys, i));
-                        WriteElements(writer, values, i, 1);
+                        WriteElements(writer, source, i, 1);
                     }
 
                     writer.WriteEndObject();
@@ -67,7 +69,7 @@ internal static class JsonTensorWriter
         }
     }
 
-    private static void WriteLevel(Utf8JsonWriter writer, OrtValue tensor, long[] shape, int level, ref int offset)
+    private static void WriteLevel(Utf8JsonWriter writer, ElementSource tensor, long[] shape, int level, ref int offset)
     {
         if (shape.Length == 0)
         {
@@ -93,22 +95,21 @@ internal static class JsonTensorWriter
     }
 
     /// <summary>Writes elements [start, start + count) of a tensor, one tight loop per element type.</summary>
-    private static void WriteElements(Utf8JsonWriter writer, OrtValue tensor, int start, int count)
+    private static void WriteElements(Utf8JsonWriter writer, ElementSource tensor, int start, int count)
     {
-        var type = tensor.GetTensorTypeAndShape().ElementDataType;
+        var type = tensor.Type;
         if (type == TensorElementType.String)
         {
             for (var i = start; i < start + count; i++)
             {
-                writer.WriteStringValue(tensor.GetStringElementAsSpan(i));
+                writer.WriteStringValue(tensor.Value.GetStringElementAsSpan(i));
             }
 
             return;
         }
 
-        var raw = (ReadOnlySpan<byte>)tensor.GetTensorMutableRawData();
         var size = Inference.TensorElements.SizeOf(type);
-        var bytes = raw.Slice(start * size, count * size);
+        var bytes = tensor.Raw.Slice(start * size, count * size);
         switch (type)
         {
             case TensorElementType.Float:
@@ -264,5 +265,23 @@ internal static class JsonTensorWriter
         return type == TensorElementType.String
             ? keys.GetStringElement(index)
             : MemoryMarshal.Read<long>(((ReadOnlySpan<byte>)keys.GetTensorMutableRawData())[(index * sizeof(long))..]).ToString(CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A tensor's element type and bytes, read from ONNX Runtime once per tensor rather than once per row written.</summary>
+    private readonly ref struct ElementSource
+    {
+        public ElementSource(OrtValue value, OrtTensorTypeAndShapeInfo info)
+        {
+            Value = value;
+            Type = info.ElementDataType;
+            Raw = Type == TensorElementType.String ? default : value.GetTensorMutableRawData();
+        }
+
+        public OrtValue Value { get; }
+
+        public TensorElementType Type { get; }
+
+        /// <summary>The dense element bytes; empty for strings, which are read per element.</summary>
+        public ReadOnlySpan<byte> Raw { get; }
     }
 }

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Maas.Core.Inference;
 using Maas.Core.Registry;
@@ -160,19 +158,16 @@ public sealed class SimpleInferenceProtocol : IInferenceProtocol
         var nesting = limits.MaxJsonDepth - reader.CurrentDepth - 1;
         if (type == TensorElementType.Float && nesting >= 1)
         {
-            var start = position.Offset + (int)reader.BytesConsumed;
-            var capacity = ((json.Length - start) / 2) + 1;
-            var buffer = ArrayPool<byte>.Shared.Rent(capacity * sizeof(float));
-            if (FloatArrayScanner.TryScanNested(json, start, MemoryMarshal.Cast<byte, float>(buffer.AsSpan(0, capacity * sizeof(float))), nesting, out var count, out var shape, out var end)
-                && (afterValue || NextIsObjectEnd(json, end)))
+            var tensor = FloatArrayScanner.TryReadTensor(json, position.Offset + (int)reader.BytesConsumed, signature.Name, null, nesting, out var end);
+            if (tensor is not null && (afterValue || NextIsObjectEnd(json, end)))
             {
-                inputs.Add(new InputTensor(signature.Name, TensorElementType.Float, shape, buffer.AsMemory(0, count * sizeof(float)), buffer));
+                inputs.Add(tensor);
                 reader = new Utf8JsonReader(json[end..], isFinalBlock: true, resume);
                 position.Offset = end;
                 return;
             }
 
-            ArrayPool<byte>.Shared.Return(buffer);
+            tensor?.Dispose();
         }
 
         reader.Read();

@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Maas.Core.Inference;
 using Maas.Core.Registry;
@@ -259,16 +257,12 @@ public sealed class V2InferenceProtocol : IInferenceProtocol
             return false;
         }
 
-        var start = header.Offset + (int)reader.BytesConsumed;
-        var capacity = (int)Math.Min(TensorElements.CountOf(name, shape), ((json.Length - start) / 2) + 1);
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, capacity * sizeof(float)));
-        if (!FloatArrayScanner.TryScan(json, start, MemoryMarshal.Cast<byte, float>(buffer.AsSpan(0, capacity * sizeof(float))), out var count, out var end))
+        input.Tensor = FloatArrayScanner.TryReadTensor(json, header.Offset + (int)reader.BytesConsumed, name, shape, nesting: 1, out var end);
+        if (input.Tensor is null)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
             return false;
         }
 
-        input.Tensor = new InputTensor(name, TensorElementType.Float, shape, buffer.AsMemory(0, count * sizeof(float)), buffer);
         reader = new Utf8JsonReader(json[end..], isFinalBlock: true, afterValue);
         header.Offset = end;
         return true;
