@@ -113,12 +113,12 @@ module monitoring 'modules/monitoring.bicep' = {
   ]
 }
 
-// Every setting the app reads (see local.settings.sample.json and the README), identity-based: no keys anywhere.
+// What Azure needs (host, identity-based storage, telemetry, Entra ID, the settings the triggers bind to) and what
+// differs from the code's defaults; every other setting keeps its default (see the README) unless appSettingOverrides sets it.
 var settings = union(
   {
     FUNCTIONS_EXTENSION_VERSION: '~4'
     FUNCTIONS_WORKER_RUNTIME: 'dotnet-isolated'
-    AZURE_FUNCTIONS_ENVIRONMENT: 'Production'
     AzureWebJobsStorage__blobServiceUri: storage.outputs.blobEndpoint
     AzureWebJobsStorage__queueServiceUri: storage.outputs.queueEndpoint
     AzureWebJobsStorage__tableServiceUri: storage.outputs.tableEndpoint
@@ -130,29 +130,20 @@ var settings = union(
     ModelStorage__clientId: identity.outputs.clientId
     APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD;ClientId=${identity.outputs.clientId}'
-    OTEL_EXPORTER_OTLP_ENDPOINT: ''
+    // The default, stated so that a deployment can never run with authentication off.
     Auth__Mode: 'EntraId'
     AzureAd__Instance: environment().authentication.loginEndpoint
     AzureAd__TenantId: apiTenantId
     AzureAd__ClientId: apiClientId
+    // The host resolves these in the trigger bindings (%...%): they must exist as app settings.
     MetricsAggregationSchedule: '0 */5 * * * *'
     ReconcileSchedule: '0 */10 * * * *'
     Registry__ContainerName: modelsContainerName
-    Registry__MaxModelBytes: '2147483648'
-    Registry__LookupCacheTtl: '00:00:05'
-    Inference__MaxCachedModelBytes: isGpu ? '12884901888' : '4294967296'
-    Inference__MaxCachedModels: '32'
-    Inference__IntraOpThreads: '0'
-    Inference__InterOpThreads: '0'
-    Inference__GraphOptimization: 'All'
-    Inference__ExecutionProvider: isGpu ? 'Cuda' : 'Cpu'
-    Limits__MaxRequestBytes: '67108864'
-    Limits__MaxJsonDepth: '64'
-    Monitoring__FlushInterval: '00:00:30'
-    Monitoring__RawRetention: '2.00:00:00'
-    Monitoring__SloP95Latency: '00:00:01'
-    Monitoring__SloErrorRate: '0.01'
   },
+  isGpu ? {
+    Inference__ExecutionProvider: 'Cuda'
+    Inference__MaxCachedModelBytes: '12884901888'
+  } : {},
   isGpu ? {} : {
     // Elastic Premium without shared keys runs the package from blob storage, read with the managed identity.
     WEBSITE_RUN_FROM_PACKAGE: '${storage.outputs.blobEndpoint}${storage.outputs.deploymentContainerName}/maas-functions.zip'

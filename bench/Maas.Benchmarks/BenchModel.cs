@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using Maas.Core.Protocol;
+using Maas.Core.Protocol.V2;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Maas.Benchmarks;
@@ -38,9 +39,13 @@ internal sealed class BenchModel(string label, byte[] graph, string? localPath, 
 
     public byte[] Simple => Encoding.UTF8.GetBytes("{\"inputs\":{" + string.Join(',', Inputs.Select(i => $"\"{i.Name}\":{Nested(i.Elements.ToArray(), i.Shape)}")) + "}}");
 
-    /// <summary>A prediction call as the transport would hand it to the data plane.</summary>
-    public static PredictionCall Call(string name, byte[] body, string? headerLength = null)
-        => new(name, null, headerLength is null ? MediaTypes.Json : "application/octet-stream", body.Length, headerLength, new MemoryStream(body, writable: false));
+    /// <summary>A prediction request as the transport would hand it to a protocol.</summary>
+    public static WireRequest Wire(byte[] body, string? headerLength = null)
+        => new(
+            headerLength is null ? MediaTypes.Json : "application/octet-stream",
+            body.Length,
+            header => header == V2InferenceProtocol.HeaderContentLengthName ? headerLength : null,
+            new MemoryStream(body, writable: false));
 
     private static string Nested(string[] elements, long[] shape)
     {

@@ -31,9 +31,9 @@ internal static class LatencySuite
                         using var outputs = lease.Session.Run(runOptions, inputNames, values, outputNames);
                         return Task.CompletedTask;
                     }),
-                    ("V2 JSON", () => PathAsync(serving, name, json, null, V2InferenceProtocol.Instance)),
-                    ("V2 binary", () => PathAsync(serving, name, binaryBody, headerLength, V2InferenceProtocol.Instance)),
-                    ("simple", () => PathAsync(serving, name, simple, null, SimpleInferenceProtocol.Instance)),
+                    ("V2 JSON", () => PathAsync(serving, name, json, null, serving.V2)),
+                    ("V2 binary", () => PathAsync(serving, name, binaryBody, headerLength, serving.V2)),
+                    ("simple", () => PathAsync(serving, name, simple, null, serving.Simple)),
                 ],
                 budget * 4);
             var (raw, v2Json, v2Binary, simpleApi) = (timings[0], timings[1], timings[2], timings[3]);
@@ -90,6 +90,6 @@ internal static class LatencySuite
 
     private static async Task PathAsync(ServingHarness serving, string name, byte[] body, string? headerLength, IInferenceProtocol protocol)
     {
-        using var response = await serving.Inference.InferAsync(BenchModel.Call(name, body, headerLength), protocol, CancellationToken.None);
+        using var response = await serving.RunAsync(protocol, BenchModel.Wire(body, headerLength), name, version: null);
     }
 }

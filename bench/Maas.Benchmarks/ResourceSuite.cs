@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Maas.Core.Inference;
-using Maas.Core.Protocol;
+using Maas.Core.Protocol.V2;
+using Maas.Core.Serving;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Serving;
 using Microsoft.ML.OnnxRuntime;
@@ -21,7 +22,7 @@ internal static class ResourceSuite
             using var request = RequestOf(model, record.Outputs.Select(o => o.Name));
             var started = Stopwatch.GetTimestamp();
             using (var lease = await serving.Sessions.AcquireAsync(record, CancellationToken.None))
-            using (ModelRunner.Run(lease.Session, request, CancellationToken.None))
+            using (ModelRunner.Run(lease.Loaded, request, CancellationToken.None))
             {
                 fromBlob.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
@@ -29,7 +30,7 @@ internal static class ResourceSuite
             started = Stopwatch.GetTimestamp();
             using (var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL })
             using (var session = new InferenceSession(model.LocalPath!, options))
-            using (ModelRunner.Run(session, request, CancellationToken.None))
+            using (RunRaw(session, model))
             {
                 fromFile.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
@@ -82,7 +83,7 @@ internal static class ResourceSuite
         for (var i = 0; i < 50; i++)
         {
             var name = await churn.AddModelAsync(churned.Graph);
-            using (await churn.Inference.InferAsync(BenchModel.Call(name, body, header.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)), V2InferenceProtocol.Instance, CancellationToken.None))
+            using (await churn.RunAsync(churn.V2, BenchModel.Wire(body, header.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)), name, version: null))
             {
             }
 
@@ -110,11 +111,11 @@ internal static class ResourceSuite
             var json = model.V2Json;
             binaryBytes[size] = await Measure.AllocatedBytesPerCallAsync(async () =>
             {
-                using var response = await serving.Inference.InferAsync(BenchModel.Call(name, body, headerLength), V2InferenceProtocol.Instance, CancellationToken.None);
+                using var response = await serving.RunAsync(serving.V2, BenchModel.Wire(body, headerLength), name, version: null);
             });
             var jsonBytes = await Measure.AllocatedBytesPerCallAsync(async () =>
             {
-                using var response = await serving.Inference.InferAsync(BenchModel.Call(name, json), V2InferenceProtocol.Instance, CancellationToken.None);
+                using var response = await serving.RunAsync(serving.V2, BenchModel.Wire(json), name, version: null);
             });
             rows.Add([model.Label, $"{size * 4 / 1024} KiB", Report.Number(binaryBytes[size]), Report.Number(jsonBytes)]);
             await serving.Metrics.FlushAsync(CancellationToken.None);
@@ -132,17 +133,17 @@ internal static class ResourceSuite
         var json = classifier.V2Json;
         var floats = classifier.Inputs[0].Floats!.Length;
         var limits = new LimitsOptions();
-        var decode = await Measure.Latency("decode", () => V2InferenceProtocol.Instance.Decode(json, null, record, limits).Dispose(), budget);
+        var decode = await Measure.Latency("decode", () => V2RequestReader.Decode(json, null, record, limits).Dispose(), budget);
 
         var identity = Models.Identity(floats);
         var identityRecord = await serving.AddVersionAsync(Maas.TestKit.Registry.RegistryHarness.NewModelName(), identity.Graph);
         using var lease = await serving.Sessions.AcquireAsync(identityRecord, CancellationToken.None);
         using var request = RequestOf(identity, ["y"]);
-        using var result = ModelRunner.Run(lease.Session, request, CancellationToken.None);
+        using var result = ModelRunner.Run(lease.Loaded, request, CancellationToken.None);
         long encodedLength = 0;
         var encode = await Measure.Latency("encode", () =>
         {
-            using var response = V2InferenceProtocol.Instance.Encode(identityRecord, request, result);
+            using var response = V2ResponseWriter.Write(identityRecord, request, result);
             encodedLength = response.Body.Length;
         }, budget);
 
@@ -158,6 +159,24 @@ internal static class ResourceSuite
 
     private static InferenceRequest RequestOf(BenchModel model, IEnumerable<string> outputs)
         => new(null, [.. model.Inputs.Select(i => new InputTensor(i.Name, V2DataType.Parse(i.Datatype), i.Shape, i.Bytes))], [.. outputs.Select(o => new RequestedOutput(o, Binary: false))]);
+
+    /// <summary>A plain ONNX Runtime run of the model's request on a session created outside the service.</summary>
+    private static IDisposable RunRaw(InferenceSession session, BenchModel model)
+    {
+        var values = model.Inputs.Select(i => i.ToOrtValue()).ToArray();
+        try
+        {
+            using var runOptions = new RunOptions();
+            return session.Run(runOptions, [.. model.Inputs.Select(i => i.Name)], values, [.. session.OutputNames]);
+        }
+        finally
+        {
+            foreach (var value in values)
+            {
+                value.Dispose();
+            }
+        }
+    }
 
     /// <summary>Resident anonymous memory (heap, native allocations) after a full collection; the working set where /proc is absent.</summary>
     private static long WorkingSet()

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Maas.Core.Protocol;
 using Maas.TestKit.Serving;
 
 namespace Maas.Benchmarks;
@@ -35,6 +34,6 @@ internal static class ThroughputSuite
 
     private static async Task CallAsync(ServingHarness serving, string name, byte[] body, string headerLength)
     {
-        using var response = await serving.Inference.InferAsync(BenchModel.Call(name, body, headerLength), V2InferenceProtocol.Instance, CancellationToken.None);
+        using var response = await serving.RunAsync(serving.V2, BenchModel.Wire(body, headerLength), name, version: null);
     }
 }

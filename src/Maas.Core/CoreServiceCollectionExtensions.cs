@@ -1,7 +1,11 @@
+using Maas.Core.Catalog;
 using Maas.Core.Inference;
 using Maas.Core.Monitoring;
-using Maas.Core.Protocol;
+using Maas.Core.Monitoring.Query;
+using Maas.Core.Protocol.Simple;
+using Maas.Core.Protocol.V2;
 using Maas.Core.Registry;
+using Maas.Core.Serving;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -19,6 +23,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ModelRegistryStore>();
         services.AddMemoryCache();
+        services.AddSingleton<SessionFactory>();
+        services.AddSingleton<IModelInspector>(provider => provider.GetRequiredService<SessionFactory>());
         services.AddSingleton<ModelRegistrar>();
         services.AddSingleton<ModelReconciler>();
         services.AddSingleton<ModelRepository>();
@@ -32,6 +38,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<SessionCache>();
         services.AddSingleton<DynamicBatcher>();
         services.AddSingleton<InferenceService>();
+        services.AddSingleton<V2InferenceProtocol>();
+        services.AddSingleton<SimpleInferenceProtocol>();
         services.AddSingleton<ModelCatalog>();
         return services;
     }

@@ -6,7 +6,10 @@ using Microsoft.Extensions.Hosting;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
+
+// Outermost first: errors become responses, every prediction is recorded once, then the caller is authenticated.
 builder.UseMiddleware<ErrorMappingMiddleware>();
+builder.UseMiddleware<PredictionRecordingMiddleware>();
 builder.UseMiddleware<AuthenticationMiddleware>();
 builder.AddMaasFunctions();
 builder.Build().Run();

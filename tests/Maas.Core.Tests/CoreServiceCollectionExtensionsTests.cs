@@ -1,7 +1,7 @@
 using Azure.Data.Tables;
 using Maas.Core.Inference;
 using Maas.Core.Monitoring;
-using Maas.Core.Protocol;
+using Maas.Core.Serving;
 using Maas.Core.Registry;
 using Maas.TestKit.Hosting;
 using Microsoft.Extensions.DependencyInjection;

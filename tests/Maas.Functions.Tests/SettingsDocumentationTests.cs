@@ -1,7 +1,7 @@
 using System.Reflection;
 using Maas.Core.Inference;
 using Maas.Core.Monitoring;
-using Maas.Core.Protocol;
+using Maas.Core.Serving;
 using Maas.Core.Registry;
 using Maas.Functions.Auth;
 using Maas.Functions.Hosting;

@@ -13,8 +13,10 @@ internal sealed class TestFunctionContext : FunctionContext
     /// <summary>The key under which ASP.NET Core integration stores the invocation's HttpContext.</summary>
     private const string HttpContextKey = "HttpRequestContext";
 
-    public TestFunctionContext(string functionName, HttpContext? httpContext = null, IServiceProvider? services = null)
+    /// <param name="bindingData">The trigger's binding data, e.g. route values such as <c>name</c>.</param>
+    public TestFunctionContext(string functionName, HttpContext? httpContext = null, IServiceProvider? services = null, IReadOnlyDictionary<string, object?>? bindingData = null)
     {
+        BindingContext = new TestBindingContext(bindingData ?? new Dictionary<string, object?>());
         FunctionDefinition = new TestFunctionDefinition(functionName);
         InstanceServices = services ?? httpContext?.RequestServices ?? EmptyServiceProvider.Instance;
         if (httpContext is not null)
@@ -29,7 +31,7 @@ internal sealed class TestFunctionContext : FunctionContext
 
     public override TraceContext TraceContext => throw new NotSupportedException();
 
-    public override BindingContext BindingContext => throw new NotSupportedException();
+    public override BindingContext BindingContext { get; }
 
     public override RetryContext RetryContext => throw new NotSupportedException();
 
@@ -56,6 +58,11 @@ internal sealed class TestFunctionContext : FunctionContext
         public override IImmutableDictionary<string, BindingMetadata> InputBindings => ImmutableDictionary<string, BindingMetadata>.Empty;
 
         public override IImmutableDictionary<string, BindingMetadata> OutputBindings => ImmutableDictionary<string, BindingMetadata>.Empty;
+    }
+
+    private sealed class TestBindingContext(IReadOnlyDictionary<string, object?> data) : BindingContext
+    {
+        public override IReadOnlyDictionary<string, object?> BindingData => data;
     }
 
     private sealed class EmptyServiceProvider : IServiceProvider

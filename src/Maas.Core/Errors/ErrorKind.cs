@@ -6,7 +6,10 @@ public enum ErrorKind
     /// <summary>The request is malformed or does not fit the model (400).</summary>
     InvalidInput,
 
-    /// <summary>The caller is authenticated but lacks a role the model requires (403).</summary>
+    /// <summary>No bearer token, or one that does not validate (401 with a Bearer challenge).</summary>
+    Unauthenticated,
+
+    /// <summary>The caller is authenticated but lacks a permission or a role the model requires (403).</summary>
     Forbidden,
 
     /// <summary>No such model or version (404).</summary>

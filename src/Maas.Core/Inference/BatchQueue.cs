@@ -107,13 +107,11 @@ internal sealed class BatchQueue : IDisposable
                 }
             }
 
-            // Idle (nothing of this model running): run at once, waiting costs latency and gains nothing.
-            // Busy: collect more while no run slot is free, and up to maxQueueDelayMs after the oldest request while one is.
             var deadline = first.Enqueued + (long)(_delay.TotalSeconds * Stopwatch.Frequency);
-            while (rows < _maxRows && !_preferred.Contains(rows))
+            while (true)
             {
                 var wake = Volatile.Read(ref _runFinished);
-                if (reader.TryRead(out var next))
+                if (!BatchClosing.IsFull(rows, _maxRows, _preferred) && reader.TryRead(out var next))
                 {
                     if (Fits(next, first, rows))
                     {
@@ -128,19 +126,15 @@ internal sealed class BatchQueue : IDisposable
                     continue;
                 }
 
-                if (Volatile.Read(ref _running) == 0)
-                {
-                    break;
-                }
-
                 var slotFree = _runSlots.CurrentCount > 0;
-                var remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
-                if (slotFree && remaining <= TimeSpan.Zero)
+                var wait = BatchClosing.Decide(
+                    rows, _maxRows, _preferred, anyRunning: Volatile.Read(ref _running) > 0, slotFree, Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline));
+                if (wait is not { } timeout)
                 {
                     break;
                 }
 
-                await WaitForMoreAsync(reader, slotFree ? remaining : Timeout.InfiniteTimeSpan, wake.Task);
+                await WaitForMoreAsync(reader, timeout, wake.Task);
             }
 
             await _runSlots.WaitAsync();
@@ -151,7 +145,7 @@ internal sealed class BatchQueue : IDisposable
 
     private bool Fits(Pending candidate, Pending first, int rows)
         => !candidate.Completion.Task.IsCompleted
-            && rows + BatchTensors.RowsOf(candidate.Request) <= _maxRows
+            && BatchClosing.Fits(rows, BatchTensors.RowsOf(candidate.Request), _maxRows)
             && BatchTensors.Compatible(first.Request, candidate.Request);
 
     /// <summary>Returns when a request arrives, a run finishes (<paramref name="runFinished"/>) or <paramref name="timeout"/> passes.</summary>
@@ -174,21 +168,16 @@ internal sealed class BatchQueue : IDisposable
         {
             var started = Stopwatch.GetTimestamp();
             using var lease = await _sessions.AcquireAsync(_model, CancellationToken.None);
-            using var merged = BatchTensors.Concatenate([.. batch.Select(p => p.Request)]);
-            var runStarted = Stopwatch.GetTimestamp();
-            using var result = ModelRunner.Run(lease.Session, merged, CancellationToken.None);
-            var inference = Stopwatch.GetElapsedTime(runStarted);
-            var coldLoad = lease.ColdLoad ? lease.Loaded.LoadTime : (TimeSpan?)null;
-            var offset = 0;
-            foreach (var pending in batch)
+            try
             {
-                var own = BatchTensors.RowsOf(pending.Request);
-                var part = BatchTensors.Slice(result, pending.Request.Outputs, rows, offset, own);
-                offset += own;
-                var run = new BatchedRun(part, Stopwatch.GetElapsedTime(pending.Enqueued, started), inference, rows, lease.Loaded.ExecutionProvider, coldLoad);
-                if (!pending.Completion.TrySetResult(run))
+                RunTogether(lease, batch, rows, started);
+            }
+            catch (MaasException rejected) when (rejected.Kind == ErrorKind.InvalidInput && batch.Count > 1)
+            {
+                // The graph refused one of the inputs: run each request alone, so only its own caller gets the 400.
+                foreach (var pending in batch)
                 {
-                    part.Dispose();
+                    RunAlone(lease, pending, started);
                 }
             }
         }
@@ -204,6 +193,51 @@ internal sealed class BatchQueue : IDisposable
             _runSlots.Release();
             Interlocked.Decrement(ref _running);
             Interlocked.Exchange(ref _runFinished, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        }
+    }
+
+    /// <summary>Runs the batch once on the concatenated inputs and gives each request its own rows.</summary>
+    private static void RunTogether(SessionLease lease, List<Pending> batch, int rows, long started)
+    {
+        using var merged = BatchTensors.Concatenate([.. batch.Select(p => p.Request)]);
+        var runStarted = Stopwatch.GetTimestamp();
+        using var result = ModelRunner.Run(lease.Loaded, merged, CancellationToken.None);
+        var inference = Stopwatch.GetElapsedTime(runStarted);
+        var offset = 0;
+        foreach (var pending in batch)
+        {
+            var own = BatchTensors.RowsOf(pending.Request);
+            var part = BatchTensors.Slice(result, pending.Request.Outputs, rows, offset, own);
+            offset += own;
+            Complete(pending, part, lease, started, inference, rows);
+        }
+    }
+
+    private static void RunAlone(SessionLease lease, Pending pending, long started)
+    {
+        try
+        {
+            var runStarted = Stopwatch.GetTimestamp();
+            var rows = BatchTensors.RowsOf(pending.Request);
+            using var result = ModelRunner.Run(lease.Loaded, pending.Request, CancellationToken.None);
+            var inference = Stopwatch.GetElapsedTime(runStarted);
+
+            // A copy, like a batch's parts: the outputs must not outlive the lease on the session.
+            Complete(pending, BatchTensors.Slice(result, pending.Request.Outputs, rows, 0, rows), lease, started, inference, rows);
+        }
+        catch (Exception error)
+        {
+            pending.Completion.TrySetException(error);
+        }
+    }
+
+    private static void Complete(Pending pending, InferenceResult result, SessionLease lease, long started, TimeSpan inference, int rows)
+    {
+        var coldLoad = lease.ColdLoad ? lease.Loaded.LoadTime : (TimeSpan?)null;
+        var run = new BatchedRun(result, Stopwatch.GetElapsedTime(pending.Enqueued, started), inference, rows, lease.Loaded.ExecutionProvider, coldLoad);
+        if (!pending.Completion.TrySetResult(run))
+        {
+            result.Dispose();
         }
     }
 

@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 
+using Maas.Core.Registry;
+
 namespace Maas.Core.Inference;
 
 /// <summary>Settings of the session cache and ONNX Runtime sessions (configuration section <c>Inference</c>).</summary>
@@ -26,6 +28,13 @@ public sealed class InferenceOptions
     /// <summary>Graph optimisation level applied when a session is created.</summary>
     [EnumDataType(typeof(GraphOptimization), ErrorMessage = "Inference:GraphOptimization must be Disabled, Basic, Extended or All.")]
     public GraphOptimization GraphOptimization { get; set; } = GraphOptimization.All;
+
+    /// <summary>
+    /// Whether ONNX Runtime's idle intra-op threads spin waiting for work. Off by default: on the Functions plans'
+    /// few cores, spinning threads take CPU from the host and the worker. Turn it on for a dedicated instance with
+    /// cores to spare and latency-critical small models.
+    /// </summary>
+    public bool AllowSpinning { get; set; }
 
     /// <summary>Execution provider for models whose config.json does not choose one.</summary>
     [EnumDataType(typeof(ExecutionProviderChoice), ErrorMessage = "Inference:ExecutionProvider must be Cpu, Cuda or Auto.")]

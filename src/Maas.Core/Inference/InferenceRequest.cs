@@ -1,7 +1,10 @@
 namespace Maas.Core.Inference;
 
-/// <summary>A protocol-neutral prediction request: decoded inputs and the outputs to return, in order.</summary>
-public sealed class InferenceRequest(string? id, IReadOnlyList<InputTensor> inputs, IReadOnlyList<RequestedOutput> outputs) : IDisposable
+/// <summary>
+/// A protocol-neutral prediction request: decoded inputs and the outputs to return, in order. Inputs may point into the
+/// request body (binary tensor data, no copy): the request then owns that buffer and frees it on dispose.
+/// </summary>
+public sealed class InferenceRequest(string? id, IReadOnlyList<InputTensor> inputs, IReadOnlyList<RequestedOutput> outputs, IDisposable? body = null) : IDisposable
 {
     /// <summary>The caller's request id (V2 <c>id</c>), echoed in the response.</summary>
     public string? Id { get; } = id;
@@ -10,11 +13,16 @@ public sealed class InferenceRequest(string? id, IReadOnlyList<InputTensor> inpu
 
     public IReadOnlyList<RequestedOutput> Outputs { get; } = outputs;
 
+    /// <summary>Bytes of the request body this was decoded from (0 when it was built in memory).</summary>
+    public long BodyBytes { get; init; }
+
     public void Dispose()
     {
         foreach (var input in Inputs)
         {
             input.Dispose();
         }
+
+        body?.Dispose();
     }
 }

@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Globalization;
+using Maas.Core.Errors;
+using Maas.Core.Registry;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -6,16 +9,23 @@ namespace Maas.Core.Inference;
 
 /// <summary>
 /// Runs one validated request on a session. Inputs become <see cref="OrtValue"/>s over the pinned request buffers
-/// (no copy); one <see cref="RunOptions"/> per run, terminated when the caller's token is cancelled.
+/// (no copy); one <see cref="RunOptions"/> per run, terminated when the caller's token is cancelled. An input the
+/// graph rejects while it runs (ONNX Runtime's <c>InvalidArgument</c>) is the caller's: a 400 naming the model.
 /// </summary>
 public static class ModelRunner
 {
+    /// <summary>How much of ONNX Runtime's message a 400 carries.</summary>
+    public const int MaxRuntimeMessageLength = 300;
+
+    private const string InvalidArgumentPrefix = "[ErrorCode:InvalidArgument]";
+
     /// <summary>A non-null address for zero-element tensors (ONNX Runtime rejects a null data pointer).</summary>
     private static readonly byte[] EmptyData = new byte[sizeof(long)];
 
-    public static InferenceResult Run(InferenceSession session, InferenceRequest request, CancellationToken cancellationToken)
+    public static InferenceResult Run(LoadedModel loaded, InferenceRequest request, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(loaded);
+        var session = loaded.Session;
         ArgumentNullException.ThrowIfNull(request);
         var inputs = request.Inputs;
         var names = new string[inputs.Count];
@@ -29,7 +39,7 @@ public static class ModelRunner
                 values[i] = CreateValue(inputs[i], out pins[i]);
             }
 
-            using var runOptions = new RunOptions();
+            using var runOptions = SessionFactory.CreateRunOptions();
             using var cancellation = cancellationToken.Register(() => runOptions.Terminate = true);
             try
             {
@@ -39,6 +49,10 @@ public static class ModelRunner
             catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
             {
                 throw new OperationCanceledException("The caller went away; the run was terminated.", cancellationToken);
+            }
+            catch (OnnxRuntimeException error) when (IsRejectedInput(error))
+            {
+                throw RejectedInput(loaded, error);
             }
         }
         finally
@@ -69,15 +83,33 @@ public static class ModelRunner
         return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, input.ElementType, input.Shape, (IntPtr)pin.Pointer, input.Data.Length);
     }
 
+    /// <summary>True when ONNX Runtime refused the inputs themselves while running (not a fault of the model or of this instance).</summary>
+    public static bool IsRejectedInput(Exception error)
+        => error is OnnxRuntimeException && error.Message.StartsWith(InvalidArgumentPrefix, StringComparison.Ordinal);
+
+    /// <summary>The 400 for an input the graph rejected: the model and ONNX Runtime's status message, cut short, no local paths.</summary>
+    private static MaasException RejectedInput(LoadedModel loaded, OnnxRuntimeException error)
+    {
+        var message = loaded.Redacted(error.Message[InvalidArgumentPrefix.Length..].Trim());
+        if (message.Length > MaxRuntimeMessageLength)
+        {
+            message = string.Concat(message.AsSpan(0, MaxRuntimeMessageLength), "…");
+        }
+
+        return new MaasException(
+            ErrorKind.InvalidInput,
+            string.Create(CultureInfo.InvariantCulture, $"Model '{loaded.Model.Name}' version {loaded.Model.Version} rejected the input while running: {message}"));
+    }
+
     /// <summary>Zero-filled inputs with every variable dimension set to 1: the shapes a warm-up run uses.</summary>
-    public static InferenceRequest ZeroRequest(IReadOnlyList<Registry.TensorSignature> inputs, IReadOnlyList<Registry.TensorSignature> outputs)
+    public static InferenceRequest ZeroRequest(IReadOnlyList<TensorSignature> inputs, IReadOnlyList<TensorSignature> outputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(outputs);
         var tensors = new List<InputTensor>(inputs.Count);
         foreach (var input in inputs)
         {
-            var type = Protocol.V2DataType.Parse(input.Datatype);
+            var type = input.ElementType;
             long[] shape = [.. input.Shape.Select(d => d < 0 ? 1 : d)];
             var count = TensorElements.CountOf(input.Name, shape);
             tensors.Add(type == TensorElementType.String

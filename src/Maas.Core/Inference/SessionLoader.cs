@@ -19,6 +19,7 @@ namespace Maas.Core.Inference;
 /// </summary>
 public sealed partial class SessionLoader(
     BlobServiceClient blobs,
+    SessionFactory factory,
     IOptions<RegistryOptions> registry,
     IOptions<InferenceOptions> inference,
     ILogger<SessionLoader> logger)
@@ -126,26 +127,9 @@ public sealed partial class SessionLoader(
 
     private InferenceSession Create(ModelVersionRecord model, ModelFolder folder, bool useCuda)
     {
-        using var options = new SessionOptions
-        {
-            GraphOptimizationLevel = inference.Value.GraphOptimization switch
-            {
-                GraphOptimization.Disabled => GraphOptimizationLevel.ORT_DISABLE_ALL,
-                GraphOptimization.Basic => GraphOptimizationLevel.ORT_ENABLE_BASIC,
-                GraphOptimization.Extended => GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
-                _ => GraphOptimizationLevel.ORT_ENABLE_ALL,
-            },
-            IntraOpNumThreads = inference.Value.IntraOpThreads,
-            InterOpNumThreads = inference.Value.InterOpThreads,
-        };
-        if (useCuda)
-        {
-            options.AppendExecutionProvider_CUDA(0);
-        }
-
         try
         {
-            return new InferenceSession(folder.GraphPath, options);
+            return factory.Create(folder.GraphPath, useCuda);
         }
         catch (OnnxRuntimeException error) when (!useCuda)
         {
@@ -160,8 +144,8 @@ public sealed partial class SessionLoader(
     {
         try
         {
-            using var request = ModelRunner.ZeroRequest(loaded.Model.Inputs, [.. loaded.Model.Outputs.Where(o => Protocol.V2DataType.TryParse(o.Datatype, out _))]);
-            using var result = ModelRunner.Run(loaded.Session, request, CancellationToken.None);
+            using var request = ModelRunner.ZeroRequest(loaded.Model.Inputs, [.. loaded.Model.Outputs.Where(o => o.IsTensor)]);
+            using var result = ModelRunner.Run(loaded, request, CancellationToken.None);
         }
         catch (Exception error) when (error is OnnxRuntimeException or MaasException)
         {

@@ -18,7 +18,7 @@ public static class OutcomeClasses
 {
     public static OutcomeClass Of(ErrorKind kind) => kind switch
     {
-        ErrorKind.Forbidden => OutcomeClass.Auth,
+        ErrorKind.Unauthenticated or ErrorKind.Forbidden => OutcomeClass.Auth,
         ErrorKind.NotFound => OutcomeClass.NotFound,
         ErrorKind.Throttled => OutcomeClass.Throttled,
         ErrorKind.Unavailable => OutcomeClass.ServerError,

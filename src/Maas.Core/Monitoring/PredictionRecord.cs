@@ -1,24 +1,39 @@
 namespace Maas.Core.Monitoring;
 
 /// <summary>What one prediction call measured. Nothing of the request's content: no tensor data, no token.</summary>
-public readonly record struct PredictionRecord(
-    DateTimeOffset Timestamp,
-    string Model,
-    string Version,
-    OutcomeClass Outcome,
-    TimeSpan QueueTime,
-    TimeSpan InferenceTime,
-    TimeSpan TotalTime,
-    int BatchSize,
-    long BytesIn,
-    long BytesOut,
-    string CallerAppId,
-    string ExecutionProvider,
-    TimeSpan? ColdLoadTime)
+public sealed record PredictionRecord
 {
     /// <summary>Where predictions that named no existing model are counted, so unknown names cannot multiply rows.</summary>
     public const string UnknownModel = "_unknown";
 
     /// <summary>Where calls without a valid token are counted (the model they named is not trusted input).</summary>
     public const string UnauthenticatedModel = "_unauthenticated";
+
+    public required DateTimeOffset Timestamp { get; init; }
+
+    public required string Model { get; init; }
+
+    /// <summary>The version that served (empty when none was resolved).</summary>
+    public required string Version { get; init; }
+
+    public required OutcomeClass Outcome { get; init; }
+
+    public TimeSpan QueueTime { get; init; }
+
+    public TimeSpan InferenceTime { get; init; }
+
+    public required TimeSpan TotalTime { get; init; }
+
+    public int BatchSize { get; init; }
+
+    public long BytesIn { get; init; }
+
+    public long BytesOut { get; init; }
+
+    public required string CallerAppId { get; init; }
+
+    public string ExecutionProvider { get; init; } = string.Empty;
+
+    /// <summary>Set when the call waited for its session to load.</summary>
+    public TimeSpan? ColdLoadTime { get; init; }
 }

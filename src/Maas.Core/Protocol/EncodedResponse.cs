@@ -1,14 +1,14 @@
 namespace Maas.Core.Protocol;
 
-/// <summary>A prediction response ready for the wire: its bytes (pooled, freed on dispose), content type and, for binary outputs, the JSON header's length.</summary>
-public sealed class EncodedResponse(PooledBufferWriter body, string contentType, int? inferenceHeaderContentLength) : IDisposable
+/// <summary>A prediction response ready for the wire: its bytes (pooled, freed on dispose), content type and the protocol's own headers.</summary>
+public sealed class EncodedResponse(PooledBufferWriter body, string contentType, IReadOnlyList<KeyValuePair<string, string>>? headers = null) : IDisposable
 {
     public ReadOnlyMemory<byte> Body => body.WrittenMemory;
 
     public string ContentType { get; } = contentType;
 
-    /// <summary>Set when binary outputs follow the JSON header: the value of <c>Inference-Header-Content-Length</c>.</summary>
-    public int? InferenceHeaderContentLength { get; } = inferenceHeaderContentLength;
+    /// <summary>Headers the protocol adds to a 200, e.g. V2's <c>Inference-Header-Content-Length</c> before binary outputs.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; } = headers ?? [];
 
     public void Dispose() => body.Dispose();
 }

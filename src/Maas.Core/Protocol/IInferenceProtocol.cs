@@ -3,14 +3,15 @@ using Maas.Core.Registry;
 
 namespace Maas.Core.Protocol;
 
-/// <summary>A wire format for predictions: Open Inference Protocol V2 or the simple JSON API.</summary>
+/// <summary>
+/// A wire format for predictions (Open Inference Protocol V2 or the simple JSON API). It owns everything wire-specific:
+/// the content types it reads, its headers, reading the body within <c>Limits:MaxRequestBytes</c> once, decoding to an
+/// <see cref="InferenceRequest"/>, and encoding the <see cref="InferenceResult"/> with its own headers.
+/// </summary>
 public interface IInferenceProtocol
 {
-    /// <summary>Throws 415 unless the request's content type is one this protocol reads.</summary>
-    void CheckContentType(string? contentType);
+    /// <summary>Reads and decodes a request for <paramref name="model"/>: 415 for a content type it does not read, 413 over the limit, 400 naming what was wrong.</summary>
+    Task<InferenceRequest> ReadRequestAsync(WireRequest request, ModelVersionRecord model, CancellationToken cancellationToken);
 
-    /// <summary>Decodes the body into inputs and requested outputs; malformed input is a 400 naming what was wrong.</summary>
-    InferenceRequest Decode(ReadOnlyMemory<byte> body, string? inferenceHeaderContentLength, ModelVersionRecord model, LimitsOptions limits);
-
-    EncodedResponse Encode(ModelVersionRecord model, InferenceRequest request, InferenceResult result);
+    EncodedResponse WriteResponse(ModelVersionRecord model, InferenceRequest request, InferenceResult result);
 }

@@ -6,6 +6,14 @@ namespace Maas.Core.Protocol;
 /// <summary>Reads a request body into a pooled buffer, refusing (413) anything over <c>Limits:MaxRequestBytes</c>, announced or not.</summary>
 public static class RequestBody
 {
+    /// <summary>Checks the content type (415) and the announced length (413), then reads the whole body within the limit.</summary>
+    public static Task<PooledBufferWriter> ReadAsync(WireRequest request, int maxBytes, CancellationToken cancellationToken, params string[] mediaTypes)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        MediaTypes.Require(request.ContentType, mediaTypes);
+        return ReadAsync(request.Body, request.ContentLength, maxBytes, cancellationToken);
+    }
+
     /// <summary>Throws 413 when the announced length is over the limit, before anything is read.</summary>
     public static void CheckLength(long? contentLength, int maxBytes)
     {
@@ -41,7 +49,8 @@ public static class RequestBody
         }
     }
 
-    private static MaasException TooLarge(string what, int maxBytes) => new(
+    /// <summary>The 413 naming the limit: <paramref name="what"/> says what was too large.</summary>
+    public static MaasException TooLarge(string what, int maxBytes) => new(
         ErrorKind.PayloadTooLarge,
         string.Create(CultureInfo.InvariantCulture, $"{what}; at most {maxBytes} bytes are accepted (Limits:MaxRequestBytes)."));
 }

@@ -11,7 +11,7 @@ public static class BatchingRule
         {
             if (tensor.Shape.Count == 0 || tensor.Shape[0] != -1)
             {
-                return $"config.json enables dynamicBatching, but {kind} '{tensor.Name}' has shape [{string.Join(',', tensor.Shape)}] ({tensor.Datatype}): "
+                return $"config.json enables dynamicBatching, but {kind} '{tensor.Name}' is {tensor.Describe()}: "
                     + "every input and output needs a variable first (batch) dimension.";
             }
         }

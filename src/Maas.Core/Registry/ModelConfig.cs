@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Maas.Core.Inference;
 
 namespace Maas.Core.Registry;
 

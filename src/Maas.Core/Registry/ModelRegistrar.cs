@@ -5,7 +5,6 @@ using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Microsoft.ML.OnnxRuntime;
 
 namespace Maas.Core.Registry;
 
@@ -14,7 +13,12 @@ namespace Maas.Core.Registry;
 /// itself (size, checksum, config, a graph that does not load) become a Failed row with the reason; storage
 /// failures are thrown so the Functions host retries.
 /// </summary>
-public sealed partial class ModelRegistrar(ModelRegistryStore store, IOptions<RegistryOptions> options, TimeProvider clock, ILogger<ModelRegistrar> logger)
+public sealed partial class ModelRegistrar(
+    ModelRegistryStore store,
+    IModelInspector inspector,
+    IOptions<RegistryOptions> options,
+    TimeProvider clock,
+    ILogger<ModelRegistrar> logger)
 {
     /// <summary>Bound on read-modify-write rounds when other writers keep changing the same row.</summary>
     private const int MaxWriteAttempts = 32;
@@ -158,7 +162,7 @@ public sealed partial class ModelRegistrar(ModelRegistryStore store, IOptions<Re
     }
 
     /// <summary>Copies the version folder to a private temp folder (one read, graph hashed) and inspects the graph there.</summary>
-    private static async Task<LoadResult> LoadThroughTempFolderAsync(
+    private async Task<LoadResult> LoadThroughTempFolderAsync(
         BlobContainerClient container,
         string prefix,
         Dictionary<string, BlobItem> files,
@@ -173,13 +177,13 @@ public sealed partial class ModelRegistrar(ModelRegistryStore store, IOptions<Re
         => string.Create(CultureInfo.InvariantCulture, $"maas-register-{name}-{version}-");
 
     /// <summary>Inspects the copied graph; a load failure becomes the reason, with the temp folder cut out of the message.</summary>
-    private static LoadResult Inspect(ModelFolder folder)
+    private LoadResult Inspect(ModelFolder folder)
     {
         try
         {
-            return new LoadResult(folder.Sha256, OnnxInspector.InspectFile(folder.GraphPath), null);
+            return new LoadResult(folder.Sha256, inspector.Inspect(folder.GraphPath), null);
         }
-        catch (Exception error) when (error is OnnxRuntimeException or InvalidDataException)
+        catch (ModelLoadException error)
         {
             return new LoadResult(folder.Sha256, null, $"model.onnx does not load in ONNX Runtime: {folder.Redact(error.Message)}");
         }

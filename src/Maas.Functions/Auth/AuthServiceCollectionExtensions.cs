@@ -20,6 +20,10 @@ internal static class AuthServiceCollectionExtensions
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddMicrosoftIdentityWebApi(configuration.GetSection(AuthOptionsValidator.AzureAdSection), JwtBearerDefaults.AuthenticationScheme);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).PostConfigure<IConfiguration>(AcceptOnlyThisApiAndTenant);
+
+        // A valid token without roles or scopes is a known caller without permissions: our authorization answers it
+        // 403 naming the permission, instead of Microsoft.Identity.Web refusing it as unauthenticated (IDW10201).
+        services.Configure<MicrosoftIdentityOptions>(JwtBearerDefaults.AuthenticationScheme, identity => identity.AllowWebApiToBeAuthorizedByACL = true);
         return services;
     }
 

@@ -1,7 +1,5 @@
-using Maas.Core.Monitoring;
-using Maas.Core.Protocol;
-using Maas.Core.Registry;
-using Maas.Functions.Http;
+using Maas.Core.Errors;
+using Maas.Core.Serving;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
@@ -16,14 +14,13 @@ namespace Maas.Functions.Auth;
 
 /// <summary>
 /// Authenticates HTTP invocations with Microsoft.Identity.Web and enforces the permission the function declares,
-/// before its body runs: 401 with <c>WWW-Authenticate: Bearer</c> for no or a bad token, 403 when the token lacks the
-/// app role or scope. Anonymous functions and non-HTTP triggers pass through. Logs name the caller, never the token.
+/// before its body runs. It throws <see cref="ErrorKind.Unauthenticated"/> for no or a bad token and
+/// <see cref="ErrorKind.Forbidden"/> when the token lacks the app role or scope; the error mapping answers both.
+/// Anonymous functions and non-HTTP triggers pass through. Logs name the caller, never the token.
 /// </summary>
 internal sealed partial class AuthenticationMiddleware(
     IOptions<AuthOptions> options,
     IOptionsMonitor<JwtBearerOptions> jwt,
-    MetricsRecorder metrics,
-    TimeProvider clock,
     ILogger<AuthenticationMiddleware> logger)
     : IFunctionsWorkerMiddleware
 {
@@ -48,42 +45,30 @@ internal sealed partial class AuthenticationMiddleware(
             return;
         }
 
-        var permission = FunctionPermissions.RequiredBy(function);
         if (FunctionPermissions.IsAnonymous(function))
         {
             await next(context);
             return;
         }
 
-        if (permission is null)
-        {
-            throw new InvalidOperationException($"Function '{function}' declares neither [RequiresPermission] nor [AllowAnonymous].");
-        }
-
+        var permission = FunctionPermissions.RequiredBy(function)
+            ?? throw new InvalidOperationException($"Function '{function}' declares neither [RequiresPermission] nor [AllowAnonymous].");
         var (authenticated, _) = await http.AuthenticateAzureFunctionAsync();
         if (!authenticated)
         {
-            var reason = await FailureReasonAsync(http);
-            LogUnauthenticated(logger, function, reason);
-            RecordRefusedPrediction(permission, http, PredictionRecord.UnauthenticatedModel, Caller.Anonymous.AppId);
-            await http.ChallengeAsync(JwtBearerDefaults.AuthenticationScheme);
-            await ErrorResponses.WriteAsync(http.Response, StatusCodes.Status401Unauthorized, $"A valid Microsoft Entra ID bearer token is required: {reason}.");
-            return;
+            throw new MaasException(ErrorKind.Unauthenticated, $"A valid Microsoft Entra ID bearer token is required: {await FailureReasonAsync(http)}.");
         }
 
         var caller = CallerClaims.From(http.User);
+        http.Items[CallerItem] = caller;
         if (!caller.Has(permission))
         {
             LogForbidden(logger, function, caller.AppId, caller.ObjectId, permission);
-            RecordRefusedPrediction(permission, http, ModelNameOf(http.Request.Path), caller.AppId);
-            await ErrorResponses.WriteAsync(
-                http.Response,
-                StatusCodes.Status403Forbidden,
+            throw new MaasException(
+                ErrorKind.Forbidden,
                 $"The token grants neither the app role nor the scope '{permission}', which {function} requires.");
-            return;
         }
 
-        http.Items[CallerItem] = caller;
         using (logger.BeginScope(new Dictionary<string, object?> { ["CallerAppId"] = caller.AppId, ["CallerObjectId"] = caller.ObjectId }))
         {
             LogAuthenticated(logger, function, caller.AppId, caller.ObjectId);
@@ -91,31 +76,11 @@ internal sealed partial class AuthenticationMiddleware(
         }
     }
 
-    /// <summary>The caller the middleware admitted to this request; <see cref="Caller.Anonymous"/> when none was.</summary>
+    /// <summary>The caller authentication identified for this request (admitted or not); <see cref="Caller.Anonymous"/> when none was.</summary>
     public static Caller CallerOf(HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(http);
         return http.Items.TryGetValue(CallerItem, out var caller) && caller is Caller known ? known : Caller.Anonymous;
-    }
-
-    /// <summary>A refused prediction is still a prediction call for monitoring, with outcome class Auth.</summary>
-    private void RecordRefusedPrediction(string permission, HttpContext http, string model, string callerAppId)
-    {
-        if (permission != Permissions.Predict)
-        {
-            return;
-        }
-
-        metrics.Record(new PredictionRecord(
-            clock.GetUtcNow(), model, string.Empty, OutcomeClass.Auth, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.Zero, 0, http.Request.ContentLength ?? 0, 0, callerAppId, string.Empty, null));
-    }
-
-    /// <summary>The model named by a prediction path (<c>/v2/models/{name}/...</c> or <c>/models/{name}/...</c>), if it is a valid name.</summary>
-    private static string ModelNameOf(PathString path)
-    {
-        var segments = (path.Value ?? string.Empty).Split('/', StringSplitOptions.RemoveEmptyEntries);
-        var index = Array.IndexOf(segments, "models") + 1;
-        return index > 0 && index < segments.Length && ModelBlobPath.IsValidName(segments[index]) ? segments[index] : PredictionRecord.UnknownModel;
     }
 
     /// <summary>Why authentication failed, in words for the caller: never the token, never the validator's raw message.</summary>
@@ -136,9 +101,6 @@ internal sealed partial class AuthenticationMiddleware(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{FunctionName} called by app {CallerAppId} (object {CallerObjectId})")]
     private static partial void LogAuthenticated(ILogger logger, string functionName, string callerAppId, string? callerObjectId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "{FunctionName} refused an unauthenticated call: {Reason}")]
-    private static partial void LogUnauthenticated(ILogger logger, string functionName, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{FunctionName} refused app {CallerAppId} (object {CallerObjectId}): it lacks {Permission}")]
     private static partial void LogForbidden(ILogger logger, string functionName, string callerAppId, string? callerObjectId, string permission);

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Maas.Core.Protocol;
+using Maas.Core.Serving;
 
 namespace Maas.Functions.Auth;
 

@@ -1,5 +1,5 @@
-using Maas.Core.Inference;
-using Maas.Core.Protocol;
+using Maas.Core.Protocol.V2;
+using Maas.Core.Serving;
 using Maas.Functions.Auth;
 using Maas.Functions.Http;
 using Microsoft.AspNetCore.Http;
@@ -9,14 +9,14 @@ using Microsoft.Azure.Functions.Worker;
 namespace Maas.Functions.Functions;
 
 /// <summary>Open Inference Protocol V2 inference: <c>POST /v2/models/{name}[/versions/{version}]/infer</c>, JSON or binary tensor data.</summary>
-public sealed class Infer(InferenceService inference)
+public sealed class Infer(InferenceService inference, V2InferenceProtocol protocol)
 {
     [Function(nameof(Infer))]
     [RequiresPermission(Permissions.Predict)]
     public Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v2/models/{name}/infer")] HttpRequest request,
         string name)
-        => RunAsync(request, name, version: null);
+        => inference.PredictAsync(protocol, request, name, version: null);
 
     [Function(nameof(InferVersion))]
     [RequiresPermission(Permissions.Predict)]
@@ -24,8 +24,5 @@ public sealed class Infer(InferenceService inference)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v2/models/{name}/versions/{version}/infer")] HttpRequest request,
         string name,
         string version)
-        => RunAsync(request, name, version);
-
-    private Task<IActionResult> RunAsync(HttpRequest request, string name, string? version)
-        => inference.PredictAsync(request, name, version, V2InferenceProtocol.Instance);
+        => inference.PredictAsync(protocol, request, name, version);
 }

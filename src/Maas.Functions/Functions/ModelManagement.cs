@@ -1,4 +1,5 @@
-using Maas.Core.Protocol;
+using Maas.Core.Catalog;
+using Maas.Core.Protocol.V2;
 using Maas.Functions.Auth;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -30,5 +31,5 @@ public sealed class ModelManagement(ModelCatalog catalog)
     [Function(nameof(RepositoryIndex))]
     [RequiresPermission(Permissions.Read)]
     public async Task<IActionResult> RepositoryIndex([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v2/repository/index")] HttpRequest request)
-        => new OkObjectResult(await catalog.RepositoryIndexAsync(request.HttpContext.RequestAborted));
+        => new OkObjectResult((await catalog.ListVersionsAsync(request.HttpContext.RequestAborted)).Select(RepositoryIndexEntry.From));
 }

@@ -1,4 +1,5 @@
-using Maas.Core.Protocol;
+using Maas.Core.Catalog;
+using Maas.Core.Protocol.V2;
 using Maas.Functions.Auth;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -12,7 +13,7 @@ public sealed class ModelMetadata(ModelCatalog catalog)
     [Function(nameof(ModelMetadata))]
     [RequiresPermission(Permissions.Read)]
     public async Task<IActionResult> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v2/models/{name}")] HttpRequest request, string name)
-        => new OkObjectResult(await catalog.GetV2MetadataAsync(name, version: null, request.HttpContext.RequestAborted));
+        => new OkObjectResult(V2ModelMetadata.From(await catalog.GetServedAsync(name, version: null, request.HttpContext.RequestAborted)));
 
     [Function(nameof(ModelVersionMetadata))]
     [RequiresPermission(Permissions.Read)]
@@ -20,12 +21,12 @@ public sealed class ModelMetadata(ModelCatalog catalog)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v2/models/{name}/versions/{version}")] HttpRequest request,
         string name,
         string version)
-        => new OkObjectResult(await catalog.GetV2MetadataAsync(name, version, request.HttpContext.RequestAborted));
+        => new OkObjectResult(V2ModelMetadata.From(await catalog.GetServedAsync(name, version, request.HttpContext.RequestAborted)));
 
     [Function(nameof(ModelReady))]
     [RequiresPermission(Permissions.Read)]
     public async Task<IActionResult> ModelReady([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v2/models/{name}/ready")] HttpRequest request, string name)
-        => new OkObjectResult(await catalog.CheckReadyAsync(name, version: null, request.HttpContext.RequestAborted));
+        => new OkObjectResult(V2ModelReady.Loaded(await catalog.LoadAsync(name, version: null, request.HttpContext.RequestAborted)));
 
     [Function(nameof(ModelVersionReady))]
     [RequiresPermission(Permissions.Read)]
@@ -33,5 +34,5 @@ public sealed class ModelMetadata(ModelCatalog catalog)
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v2/models/{name}/versions/{version}/ready")] HttpRequest request,
         string name,
         string version)
-        => new OkObjectResult(await catalog.CheckReadyAsync(name, version, request.HttpContext.RequestAborted));
+        => new OkObjectResult(V2ModelReady.Loaded(await catalog.LoadAsync(name, version, request.HttpContext.RequestAborted)));
 }

@@ -1,4 +1,4 @@
-using Maas.Core.Protocol;
+using Maas.Core.Monitoring.Query;
 using Maas.Functions.Auth;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;

@@ -1,5 +1,5 @@
-using Maas.Core.Inference;
-using Maas.Core.Protocol;
+using Maas.Core.Protocol.Simple;
+using Maas.Core.Serving;
 using Maas.Functions.Auth;
 using Maas.Functions.Http;
 using Microsoft.AspNetCore.Http;
@@ -9,14 +9,14 @@ using Microsoft.Azure.Functions.Worker;
 namespace Maas.Functions.Functions;
 
 /// <summary>The simple JSON API: <c>POST /models/{name}[/versions/{version}]/predict</c> with nested arrays in and out.</summary>
-public sealed class Predict(InferenceService inference)
+public sealed class Predict(InferenceService inference, SimpleInferenceProtocol protocol)
 {
     [Function(nameof(Predict))]
     [RequiresPermission(Permissions.Predict)]
     public Task<IActionResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "models/{name}/predict")] HttpRequest request,
         string name)
-        => RunAsync(request, name, version: null);
+        => inference.PredictAsync(protocol, request, name, version: null);
 
     [Function(nameof(PredictVersion))]
     [RequiresPermission(Permissions.Predict)]
@@ -24,8 +24,5 @@ public sealed class Predict(InferenceService inference)
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "models/{name}/versions/{version}/predict")] HttpRequest request,
         string name,
         string version)
-        => RunAsync(request, name, version);
-
-    private Task<IActionResult> RunAsync(HttpRequest request, string name, string? version)
-        => inference.PredictAsync(request, name, version, SimpleInferenceProtocol.Instance);
+        => inference.PredictAsync(protocol, request, name, version);
 }

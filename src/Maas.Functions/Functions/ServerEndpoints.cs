@@ -13,9 +13,9 @@ public sealed class ServerEndpoints
     public IActionResult ServerMetadata([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v2")] HttpRequest request)
         => new OkObjectResult(new
         {
-            name = Core.Protocol.ServerMetadata.Current.Name,
-            version = Core.Protocol.ServerMetadata.Current.Version,
-            extensions = Core.Protocol.ServerMetadata.Current.Extensions,
+            name = Core.Protocol.V2.ServerMetadata.Current.Name,
+            version = Core.Protocol.V2.ServerMetadata.Current.Version,
+            extensions = Core.Protocol.V2.ServerMetadata.Current.Extensions,
         });
 
     [Function(nameof(ServerLive))]

@@ -12,6 +12,7 @@ internal static class FunctionsServiceCollectionExtensions
     {
         builder.Services.AddMaasCore();
         builder.Services.AddModelStorage();
+        builder.Services.AddRequestBodyLimit();
         builder.Services.AddMaasAuth(builder.Configuration);
         builder.AddMaasTelemetry();
         builder.Services.AddOptions<TimerScheduleOptions>()

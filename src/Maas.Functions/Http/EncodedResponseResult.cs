@@ -1,11 +1,10 @@
-using System.Globalization;
 using Maas.Core.Protocol;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Maas.Functions.Http;
 
-/// <summary>Writes an encoded prediction response (200) and returns its pooled buffer.</summary>
+/// <summary>Writes an encoded prediction response (200) with the protocol's headers, and returns its pooled buffer.</summary>
 internal sealed class EncodedResponseResult(EncodedResponse response) : IActionResult
 {
     public async Task ExecuteResultAsync(ActionContext context)
@@ -16,9 +15,9 @@ internal sealed class EncodedResponseResult(EncodedResponse response) : IActionR
             http.StatusCode = StatusCodes.Status200OK;
             http.ContentType = response.ContentType;
             http.ContentLength = response.Body.Length;
-            if (response.InferenceHeaderContentLength is { } headerLength)
+            foreach (var (name, value) in response.Headers)
             {
-                http.Headers[V2InferenceProtocol.HeaderContentLengthName] = headerLength.ToString(CultureInfo.InvariantCulture);
+                http.Headers[name] = value;
             }
 
             await http.Body.WriteAsync(response.Body, context.HttpContext.RequestAborted);

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using Maas.Core.Errors;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -18,6 +20,7 @@ internal static class ErrorResponses
     public static int StatusCodeFor(ErrorKind kind) => kind switch
     {
         ErrorKind.InvalidInput => StatusCodes.Status400BadRequest,
+        ErrorKind.Unauthenticated => StatusCodes.Status401Unauthorized,
         ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
         ErrorKind.NotFound => StatusCodes.Status404NotFound,
         ErrorKind.NotReady => StatusCodes.Status409Conflict,
@@ -28,15 +31,36 @@ internal static class ErrorResponses
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Every ErrorKind needs a status code."),
     };
 
-    /// <summary>Writes the response for an expected failure; its message is meant for the caller.</summary>
-    public static Task WriteAsync(HttpResponse response, MaasException error)
+    /// <summary>
+    /// Writes the response for an expected failure; its message is meant for the caller. A 401 carries the JwtBearer
+    /// challenge (<c>WWW-Authenticate: Bearer</c>, with <c>error="invalid_token"</c> when a token was sent and refused).
+    /// </summary>
+    public static async Task WriteAsync(HttpResponse response, MaasException error)
     {
+        ArgumentNullException.ThrowIfNull(response);
+        ArgumentNullException.ThrowIfNull(error);
         if (error.RetryAfter is { } retryAfter)
         {
             response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         }
 
-        return WriteAsync(response, StatusCodeFor(error.Kind), error.Message);
+        if (error.Kind == ErrorKind.Unauthenticated)
+        {
+            await ChallengeAsync(response.HttpContext);
+        }
+
+        await WriteAsync(response, StatusCodeFor(error.Kind), error.Message);
+    }
+
+    private static Task ChallengeAsync(HttpContext http)
+    {
+        if (http.RequestServices?.GetService(typeof(IAuthenticationService)) is null)
+        {
+            http.Response.Headers.WWWAuthenticate = JwtBearerDefaults.AuthenticationScheme;
+            return Task.CompletedTask;
+        }
+
+        return http.ChallengeAsync(JwtBearerDefaults.AuthenticationScheme);
     }
 
     /// <summary>Writes a 500 that tells the caller only the correlation id to quote.</summary>

@@ -1,27 +1,25 @@
-using Maas.Core.Inference;
 using Maas.Core.Protocol;
+using Maas.Core.Serving;
 using Maas.Functions.Auth;
+using Maas.Functions.Middleware;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Maas.Functions.Http;
 
-/// <summary>Translates between ASP.NET Core requests and the data plane's prediction call.</summary>
+/// <summary>Hands an HTTP prediction request to <see cref="Prediction"/> with its caller and measurement, and the encoded response back as a result.</summary>
 internal static class PredictionHttp
 {
-    /// <summary>Runs a prediction of <paramref name="protocol"/> for the request and maps the encoded response to a result.</summary>
-    public static async Task<IActionResult> PredictAsync(this InferenceService inference, HttpRequest request, string name, string? version, IInferenceProtocol protocol)
-        => new EncodedResponseResult(await inference.InferAsync(request.ToPredictionCall(name, version), protocol, request.HttpContext.RequestAborted));
-
-    public static PredictionCall ToPredictionCall(this HttpRequest request, string name, string? version)
-        => new(
-            name,
-            version,
+    public static async Task<IActionResult> PredictAsync(this InferenceService inference, IInferenceProtocol protocol, HttpRequest request, string name, string? version)
+    {
+        var http = request.HttpContext;
+        var caller = AuthenticationMiddleware.CallerOf(http);
+        var measurement = PredictionRecordingMiddleware.MeasurementOf(http, name);
+        var wire = new WireRequest(
             request.ContentType,
             request.ContentLength,
-            request.Headers.TryGetValue(V2InferenceProtocol.HeaderContentLengthName, out var header) ? header.ToString() : null,
-            request.Body)
-        {
-            Caller = AuthenticationMiddleware.CallerOf(request.HttpContext),
-        };
+            header => request.Headers.TryGetValue(header, out var value) ? value.ToString() : null,
+            request.Body);
+        return new EncodedResponseResult(await inference.RunAsync(protocol, wire, name, version, caller, measurement, http.RequestAborted));
+    }
 }

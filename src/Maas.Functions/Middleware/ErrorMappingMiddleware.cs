@@ -1,8 +1,12 @@
 using Maas.Core.Errors;
+using Maas.Core.Protocol;
+using Maas.Core.Serving;
 using Maas.Functions.Http;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Maas.Functions.Middleware;
 
@@ -11,7 +15,7 @@ namespace Maas.Functions.Middleware;
 /// status code and message, anything else into a 500 that carries only a correlation id. Non-HTTP
 /// invocations rethrow so the host can retry them.
 /// </summary>
-internal sealed partial class ErrorMappingMiddleware(ILogger<ErrorMappingMiddleware> logger) : IFunctionsWorkerMiddleware
+internal sealed partial class ErrorMappingMiddleware(IOptions<LimitsOptions> limits, ILogger<ErrorMappingMiddleware> logger) : IFunctionsWorkerMiddleware
 {
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
@@ -26,7 +30,7 @@ internal sealed partial class ErrorMappingMiddleware(ILogger<ErrorMappingMiddlew
         }
         catch (Exception exception) when (context.GetHttpContext() is { Response.HasStarted: false } httpContext)
         {
-            var failure = exception as MaasException ?? exception.InnerException as MaasException;
+            var failure = exception as MaasException ?? exception.InnerException as MaasException ?? FromServer(exception);
             if (failure is not null)
             {
                 LogExpectedFailure(logger, context.FunctionDefinition.Name, failure.Kind, failure.Message);
@@ -40,6 +44,12 @@ internal sealed partial class ErrorMappingMiddleware(ILogger<ErrorMappingMiddlew
             await ErrorResponses.WriteUnexpectedAsync(httpContext.Response, correlationId);
         }
     }
+
+    /// <summary>Kestrel's own refusal of a body over its limit (which follows <c>Limits:MaxRequestBytes</c>) is the caller's 413.</summary>
+    private MaasException? FromServer(Exception exception)
+        => exception is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }
+            ? RequestBody.TooLarge("The request body is larger than allowed", limits.Value.MaxRequestBytes)
+            : null;
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{FunctionName} stopped: the caller disconnected")]
     private static partial void LogCallerGone(ILogger logger, string functionName);

@@ -141,7 +141,7 @@ public sealed class DynamicBatcherTests(AzuriteFixture azurite) : IDisposable
 
         var row = await _serving.Registry.RowAsync(name, 1);
         Assert.Equal(ModelStatus.Failed, row!.Status);
-        Assert.Contains(graph == "fixed batch" ? "input 'x' has shape [1,4]" : "output 'probabilities'", row.Reason, StringComparison.Ordinal);
+        Assert.Contains(graph == "fixed batch" ? "input 'x' is float[1,4]" : "output 'probabilities'", row.Reason, StringComparison.Ordinal);
     }
 
     public void Dispose() => _serving.Dispose();

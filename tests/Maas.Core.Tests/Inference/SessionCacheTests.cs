@@ -46,7 +46,7 @@ public sealed class SessionCacheTests(AzuriteFixture azurite) : IDisposable
             Assert.Equal(1, serving.Sessions.CachedCount);
             Assert.Null(serving.Sessions.LoadedProviderOf(first.Name, first.Version));
             using var request = ModelRunner.ZeroRequest(first.Inputs, first.Outputs);
-            using var result = ModelRunner.Run(held.Session, request, CancellationToken.None);
+            using var result = ModelRunner.Run(held.Loaded, request, CancellationToken.None);
             Assert.Equal(TestModels.LinearBias, result[0].GetTensorDataAsSpan<float>().ToArray());
         }
 

@@ -156,7 +156,21 @@ public sealed class MetricsAggregatorTests(AzuriteFixture azurite)
     }
 
     private static PredictionRecord Record(DateTimeOffset time, string model, string version, OutcomeClass outcome, double latencyMs, string caller, bool coldLoad = false, int batch = 1)
-        => new(time, model, version, outcome, TimeSpan.Zero, TimeSpan.FromMilliseconds(latencyMs / 2), TimeSpan.FromMilliseconds(latencyMs), batch, 100 * batch, 12 * batch, caller, "CPUExecutionProvider", coldLoad ? TimeSpan.FromMilliseconds(80) : null);
+        => new()
+        {
+            Timestamp = time,
+            Model = model,
+            Version = version,
+            Outcome = outcome,
+            InferenceTime = TimeSpan.FromMilliseconds(latencyMs / 2),
+            TotalTime = TimeSpan.FromMilliseconds(latencyMs),
+            BatchSize = batch,
+            BytesIn = 100 * batch,
+            BytesOut = 12 * batch,
+            CallerAppId = caller,
+            ExecutionProvider = "CPUExecutionProvider",
+            ColdLoadTime = coldLoad ? TimeSpan.FromMilliseconds(80) : null,
+        };
 
     private static void AssertEqualsExact(List<PredictionRecord> records, MetricsAggregate? rollup)
     {

@@ -5,6 +5,7 @@ using Maas.TestKit.Azurite;
 using Maas.TestKit.Onnx;
 using Maas.TestKit.Registry;
 using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Maas.Core.Tests.Registry;
 
@@ -31,20 +32,20 @@ public sealed class ModelRegistrarTests(AzuriteFixture azurite)
         Assert.Equal(OnnxModelBuilder.DefaultOpset, row.Opset);
         Assert.Equal(OnnxModelBuilder.Producer, row.Producer);
         var input = Assert.Single(row.Inputs);
-        Assert.Equal(("x", "FP32"), (input.Name, input.Datatype));
+        Assert.Equal(("x", TensorKind.Tensor, TensorElementType.Float), (input.Name, input.Kind, input.ElementType));
         Assert.Equal([-1L, 4L], input.Shape);
         Assert.Equal([-1L, 3L], Assert.Single(row.Outputs).Shape);
-        Assert.Equal("FP32", row.Outputs[0].Datatype);
+        Assert.Equal(TensorElementType.Float, row.Outputs[0].ElementType);
     }
 
     [Fact]
-    public async Task Register_StringAndInt64Models_RecordV2Datatypes()
+    public async Task Register_StringAndInt64Models_RecordTheirElementTypes()
     {
         await _registry.UploadAndRegisterAsync($"{_name}/1/model.onnx", TestModels.StringIdentity());
         await _registry.UploadAndRegisterAsync($"{_name}/2/model.onnx", TestModels.Int64Scale());
 
-        Assert.Equal("BYTES", (await _registry.RowAsync(_name, 1))!.Inputs[0].Datatype);
-        Assert.Equal("INT64", (await _registry.RowAsync(_name, 2))!.Outputs[0].Datatype);
+        Assert.Equal(TensorElementType.String, (await _registry.RowAsync(_name, 1))!.Inputs[0].ElementType);
+        Assert.Equal(TensorElementType.Int64, (await _registry.RowAsync(_name, 2))!.Outputs[0].ElementType);
     }
 
     [Fact]
@@ -201,7 +202,7 @@ public sealed class ModelRegistrarTests(AzuriteFixture azurite)
             Assert.Equal(1, row.Config.DefaultVersion);
             Assert.Equal(8, row.Config.MaxBatchSize);
             Assert.Equal([4, 8], row.Config.DynamicBatching!.PreferredBatchSizes);
-            Assert.Equal(Core.Inference.ExecutionProviderChoice.Auto, row.Config.ExecutionProvider);
+            Assert.Equal(ExecutionProviderChoice.Auto, row.Config.ExecutionProvider);
             Assert.Equal(["Fraud.Score"], row.Config.RequiredRoles);
             Assert.True(row.Config.Warmup);
             Assert.Equal(["a", "b", "c"], row.Config.Labels["y"]);

@@ -107,7 +107,7 @@ public sealed class AuthenticationMiddlewareTests(AzuriteFixture azurite) : IAsy
         Assert.False(ran);
         Assert.Equal(StatusCodes.Status403Forbidden, http.Response.StatusCode);
         Assert.Contains(function == "Infer" ? Permissions.Predict : Permissions.Read, Body(http), StringComparison.Ordinal);
-        var logged = Assert.Single(_logs.Entries, e => e.Message.Contains("refused app", StringComparison.Ordinal));
+        var logged = Assert.Single(_logs.Entries, e => e.Message.Contains("refused app", StringComparison.Ordinal) && e.Category == typeof(AuthenticationMiddleware).FullName);
         Assert.Equal(TestTokenIssuer.CallerAppId, logged.Values["CallerAppId"]);
         Assert.Equal(TestTokenIssuer.CallerObjectId, logged.Values["CallerObjectId"]);
     }
@@ -220,12 +220,10 @@ public sealed class AuthenticationMiddlewareTests(AzuriteFixture azurite) : IAsy
         }
 
         var ran = false;
-        var middleware = ActivatorUtilities.CreateInstance<AuthenticationMiddleware>(_host.Services);
-        await middleware.Invoke(new TestFunctionContext(function, http, _host.Services), _ =>
-        {
-            ran = true;
-            return Task.CompletedTask;
-        });
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var modelIndex = Array.IndexOf(segments, "models") + 1;
+        var bindingData = modelIndex > 0 && modelIndex < segments.Length ? new Dictionary<string, object?> { ["name"] = segments[modelIndex] } : [];
+        await WorkerPipeline.InvokeAsync(new TestFunctionContext(function, http, _host.Services, bindingData), _host.Services, () => ran = true);
         return (http, ran);
     }
 

@@ -1,7 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using Maas.Core.Errors;
-using Maas.Core.Protocol;
+using Maas.Core.Protocol.V2;
+using Maas.Core.Serving;
 using Maas.Functions.Functions;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Onnx;
@@ -24,7 +25,7 @@ public sealed class InferTests(AzuriteFixture azurite) : IDisposable
         var name = await _serving.AddModelAsync(TestModels.Linear());
         var http = NewContext(Encoding.UTF8.GetBytes(LinearV2));
 
-        await ExecuteAsync(await new Infer(_serving.Inference).Run(http.Request, name), http);
+        await ExecuteAsync(await new Infer(_serving.Inference, _serving.V2).Run(http.Request, name), http);
 
         Assert.Equal(StatusCodes.Status200OK, http.Response.StatusCode);
         Assert.Equal("application/json", http.Response.ContentType);
@@ -39,7 +40,7 @@ public sealed class InferTests(AzuriteFixture azurite) : IDisposable
         var name = await _serving.AddModelAsync(TestModels.Linear());
         var http = NewContext(Encoding.UTF8.GetBytes(LinearV2.Replace("\"inputs\"", "\"parameters\":{\"binary_data_output\":true},\"inputs\"", StringComparison.Ordinal)));
 
-        await ExecuteAsync(await new Infer(_serving.Inference).InferVersion(http.Request, name, "1"), http);
+        await ExecuteAsync(await new Infer(_serving.Inference, _serving.V2).InferVersion(http.Request, name, "1"), http);
 
         var headerLength = int.Parse(http.Response.Headers[V2InferenceProtocol.HeaderContentLengthName].ToString(), System.Globalization.CultureInfo.InvariantCulture);
         var body = Body(http);
@@ -55,7 +56,7 @@ public sealed class InferTests(AzuriteFixture azurite) : IDisposable
         var name = await _serving.AddModelAsync(TestModels.Linear());
         var http = NewContext("""{"input":[[1,2,3,4]]}"""u8.ToArray());
 
-        await ExecuteAsync(await new Predict(_serving.Inference).Run(http.Request, name), http);
+        await ExecuteAsync(await new Predict(_serving.Inference, _serving.Simple).Run(http.Request, name), http);
 
         using var json = JsonDocument.Parse(Body(http));
         Assert.Equal(1, json.RootElement.GetProperty("outputs").GetProperty("y").GetArrayLength());
@@ -67,7 +68,7 @@ public sealed class InferTests(AzuriteFixture azurite) : IDisposable
         var name = await _serving.AddModelAsync(TestModels.Linear());
         var http = NewContext(new byte[2048]);
 
-        var error = await Assert.ThrowsAsync<MaasException>(() => new Infer(_serving.Inference).Run(http.Request, name));
+        var error = await Assert.ThrowsAsync<MaasException>(() => new Infer(_serving.Inference, _serving.V2).Run(http.Request, name));
 
         Assert.Equal(ErrorKind.PayloadTooLarge, error.Kind);
         Assert.Contains("Limits:MaxRequestBytes", error.Message, StringComparison.Ordinal);
@@ -79,7 +80,7 @@ public sealed class InferTests(AzuriteFixture azurite) : IDisposable
     public async Task Run_InvalidNameOrVersion_IsNotFound(string name, string? version)
     {
         var http = NewContext("{}"u8.ToArray());
-        var function = new Infer(_serving.Inference);
+        var function = new Infer(_serving.Inference, _serving.V2);
 
         var error = await Assert.ThrowsAsync<MaasException>(() => version is null ? function.Run(http.Request, name) : function.InferVersion(http.Request, name, version));
 

@@ -61,7 +61,8 @@ public sealed class ModelManagementTests : IDisposable
         var versions = root.GetProperty("versions").EnumerateArray().ToList();
         Assert.Equal([2L, 1L], versions.Select(v => v.GetProperty("version").GetInt64()));
         Assert.Equal("Failed", versions[0].GetProperty("status").GetString());
-        Assert.Equal("FP32", versions[1].GetProperty("inputs")[0].GetProperty("datatype").GetString());
+        var input = versions[1].GetProperty("inputs")[0];
+        Assert.Equal(("tensor", "float"), (input.GetProperty("kind").GetString(), input.GetProperty("elementType").GetString()));
         Assert.Equal(64, versions[1].GetProperty("sha256").GetString()!.Length);
     }
 

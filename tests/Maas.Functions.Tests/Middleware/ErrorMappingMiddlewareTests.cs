@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Maas.Core.Errors;
+using Microsoft.Extensions.Options;
+using Maas.Core.Serving;
 using Maas.Functions.Middleware;
 using Maas.TestKit.Logging;
 using Microsoft.AspNetCore.Http;
@@ -62,7 +64,7 @@ public sealed class ErrorMappingMiddlewareTests
         var http = NewHttpContext("/v2/models/fraud/infer");
         var context = new TestFunctionContext("Infer", http);
 
-        await new ErrorMappingMiddleware(_logs.CreateLogger<ErrorMappingMiddleware>())
+        await new ErrorMappingMiddleware(Options.Create(new LimitsOptions()), _logs.CreateLogger<ErrorMappingMiddleware>())
             .Invoke(context, _ => throw new InvalidOperationException("secret internals 0.123"));
 
         Assert.Equal(500, http.Response.StatusCode);
@@ -94,7 +96,7 @@ public sealed class ErrorMappingMiddlewareTests
     public async Task Invoke_NonHttpInvocation_Rethrows()
     {
         var context = new TestFunctionContext("RegisterModel");
-        var middleware = new ErrorMappingMiddleware(_logs.CreateLogger<ErrorMappingMiddleware>());
+        var middleware = new ErrorMappingMiddleware(Options.Create(new LimitsOptions()), _logs.CreateLogger<ErrorMappingMiddleware>());
 
         await Assert.ThrowsAsync<TimeoutException>(() => middleware.Invoke(context, _ => throw new TimeoutException("storage")));
     }
@@ -108,7 +110,7 @@ public sealed class ErrorMappingMiddlewareTests
     }
 
     private Task InvokeThrowing(HttpContext http, Exception error)
-        => new ErrorMappingMiddleware(_logs.CreateLogger<ErrorMappingMiddleware>())
+        => new ErrorMappingMiddleware(Options.Create(new LimitsOptions()), _logs.CreateLogger<ErrorMappingMiddleware>())
             .Invoke(new TestFunctionContext("Infer", http), _ => throw error);
 
     private static JsonDocument ReadBody(HttpContext http)

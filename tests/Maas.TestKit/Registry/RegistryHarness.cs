@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Maas.Core.Inference;
 using Maas.Core.Registry;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Logging;
@@ -14,7 +15,12 @@ namespace Maas.TestKit.Registry;
 /// </summary>
 public sealed class RegistryHarness
 {
-    public RegistryHarness(AzuriteFixture azurite, Action<RegistryOptions>? configure = null, Azure.Core.Pipeline.HttpPipelinePolicy? tableFaults = null)
+    /// <param name="inference">The session options registration inspects graphs with (serving's; the defaults when null).</param>
+    public RegistryHarness(
+        AzuriteFixture azurite,
+        Action<RegistryOptions>? configure = null,
+        Azure.Core.Pipeline.HttpPipelinePolicy? tableFaults = null,
+        InferenceOptions? inference = null)
     {
         Options = new RegistryOptions { ContainerName = AzuriteFixture.UniqueName("models") };
         configure?.Invoke(Options);
@@ -30,12 +36,16 @@ public sealed class RegistryHarness
         Table = new TableClient(azurite.ConnectionString, AzuriteFixture.UniqueName("registry"), tableOptions);
         Store = new ModelRegistryStore(Table);
         var options = Microsoft.Extensions.Options.Options.Create(Options);
-        Registrar = new ModelRegistrar(Store, options, TimeProvider.System, Logs.CreateLogger<ModelRegistrar>());
+        Sessions = new SessionFactory(Microsoft.Extensions.Options.Options.Create(inference ?? new InferenceOptions()));
+        Registrar = new ModelRegistrar(Store, Sessions, options, TimeProvider.System, Logs.CreateLogger<ModelRegistrar>());
         Reconciler = new ModelReconciler(blobService, Registrar, Store, options, TimeProvider.System, Logs.CreateLogger<ModelReconciler>());
         Repository = new ModelRepository(Store, options, new MemoryCache(new MemoryCacheOptions()));
     }
 
     public RegistryOptions Options { get; }
+
+    /// <summary>How sessions are created, for registration's inspection and (in <see cref="Serving.ServingHarness"/>) for serving.</summary>
+    public SessionFactory Sessions { get; }
 
     public BlobContainerClient Container { get; }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Maas.Core.Protocol;
+using Maas.Core.Protocol.V2;
 
 namespace Maas.TestKit.Serving;
 
@@ -9,13 +10,21 @@ public static class ResponseReader
     public static JsonDocument Json(EncodedResponse response)
     {
         ArgumentNullException.ThrowIfNull(response);
-        return JsonDocument.Parse(response.Body[..(response.InferenceHeaderContentLength ?? response.Body.Length)]);
+        return JsonDocument.Parse(response.Body[..HeaderLength(response)]);
     }
 
     public static byte[] Binary(EncodedResponse response)
     {
         ArgumentNullException.ThrowIfNull(response);
-        return response.Body[(response.InferenceHeaderContentLength ?? response.Body.Length)..].ToArray();
+        return response.Body[HeaderLength(response)..].ToArray();
+    }
+
+    /// <summary>The JSON part's length: V2's <c>Inference-Header-Content-Length</c> when binary outputs follow, else the whole body.</summary>
+    public static int HeaderLength(EncodedResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var header = response.Headers.Where(h => h.Key == V2InferenceProtocol.HeaderContentLengthName).Select(h => h.Value).FirstOrDefault();
+        return header is null ? response.Body.Length : int.Parse(header, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>The V2 response output called <paramref name="name"/>.</summary>

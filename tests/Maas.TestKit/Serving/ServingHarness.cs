@@ -1,7 +1,11 @@
+using Maas.Core.Catalog;
 using Maas.Core.Inference;
 using Maas.Core.Monitoring;
 using Maas.Core.Protocol;
+using Maas.Core.Protocol.Simple;
+using Maas.Core.Protocol.V2;
 using Maas.Core.Registry;
+using Maas.Core.Serving;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Monitoring;
 using Maas.TestKit.Registry;
@@ -19,16 +23,18 @@ public sealed class ServingHarness : IDisposable
     public ServingHarness(AzuriteFixture azurite, InferenceOptions? inference = null, LimitsOptions? limits = null, TimeSpan? lookupCacheTtl = null)
     {
         ArgumentNullException.ThrowIfNull(azurite);
-        Registry = new RegistryHarness(azurite, options => options.LookupCacheTtl = lookupCacheTtl ?? TimeSpan.Zero);
         InferenceOptions = inference ?? new InferenceOptions();
+        Registry = new RegistryHarness(azurite, options => options.LookupCacheTtl = lookupCacheTtl ?? TimeSpan.Zero, inference: InferenceOptions);
         Limits = limits ?? new LimitsOptions();
         var inferenceOptions = Options.Create(InferenceOptions);
-        var loader = new SessionLoader(azurite.BlobService, Options.Create(Registry.Options), inferenceOptions, Registry.Logs.CreateLogger<SessionLoader>());
+        var loader = new SessionLoader(azurite.BlobService, Registry.Sessions, Options.Create(Registry.Options), inferenceOptions, Registry.Logs.CreateLogger<SessionLoader>());
         Sessions = new SessionCache(loader, inferenceOptions, Registry.Logs.CreateLogger<SessionCache>());
         Monitoring = new MonitoringHarness(azurite);
         Metrics = Monitoring.Recorder("serving", TimeProvider.System);
         Batcher = new DynamicBatcher(Sessions);
-        Inference = new InferenceService(Registry.Repository, Sessions, Batcher, Metrics, TimeProvider.System, Options.Create(Limits));
+        Inference = new InferenceService(Registry.Repository, Sessions, Batcher);
+        V2 = new V2InferenceProtocol(Options.Create(Limits));
+        Simple = new SimpleInferenceProtocol(Options.Create(Limits));
         Catalog = new ModelCatalog(Registry.Repository, Sessions, inferenceOptions);
     }
 
@@ -48,7 +54,14 @@ public sealed class ServingHarness : IDisposable
 
     public InferenceService Inference { get; }
 
-    /// <summary>Tables of its own for what the data plane records; <see cref="Metrics"/> flushes there.</summary>
+    public V2InferenceProtocol V2 { get; }
+
+    public SimpleInferenceProtocol Simple { get; }
+
+    /// <summary>What the last prediction run through this harness measured.</summary>
+    public PredictionMeasurement? LastMeasurement { get; private set; }
+
+    /// <summary>Tables of its own for what predictions record; <see cref="Metrics"/> flushes there.</summary>
     public MonitoringHarness Monitoring { get; }
 
     public MetricsRecorder Metrics { get; }
@@ -76,25 +89,38 @@ public sealed class ServingHarness : IDisposable
         return row.Status == ModelStatus.Ready ? row : throw new InvalidOperationException($"Test model did not register Ready: {row.Reason}");
     }
 
-    /// <summary>Runs a V2 request body (JSON, or JSON header plus binary section when <paramref name="binary"/> is given).</summary>
-    public Task<EncodedResponse> InferV2Async(string name, byte[] json, byte[]? binary = null, string? version = null, string? contentType = null)
+    /// <summary>Runs a V2 request body (JSON, or JSON header plus binary section when <paramref name="binary"/> is given) as the Infer function does.</summary>
+    public Task<EncodedResponse> InferV2Async(string name, byte[] json, byte[]? binary = null, string? version = null, string? contentType = null, Caller? caller = null)
     {
         var body = binary is null ? json : [.. json, .. binary];
         var headerLength = binary is null ? null : json.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return Inference.InferAsync(
-            new PredictionCall(name, version, contentType ?? "application/json", body.Length, headerLength, new MemoryStream(body)),
-            V2InferenceProtocol.Instance,
-            CancellationToken.None);
+        var headers = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase) { [V2InferenceProtocol.HeaderContentLengthName] = headerLength };
+        return RunAsync(V2, new WireRequest(contentType ?? "application/json", body.Length, h => headers.GetValueOrDefault(h), new MemoryStream(body)), name, version, caller);
     }
 
-    /// <summary>Runs a simple-API request body.</summary>
-    public Task<EncodedResponse> PredictAsync(string name, string json, string? version = null)
+    /// <summary>Runs a simple-API request body as the Predict function does.</summary>
+    public Task<EncodedResponse> PredictAsync(string name, string json, string? version = null, Caller? caller = null)
     {
         var body = System.Text.Encoding.UTF8.GetBytes(json);
-        return Inference.InferAsync(
-            new PredictionCall(name, version, "application/json", body.Length, null, new MemoryStream(body)),
-            SimpleInferenceProtocol.Instance,
-            CancellationToken.None);
+        return RunAsync(Simple, new WireRequest("application/json", body.Length, _ => null, new MemoryStream(body)), name, version, caller);
+    }
+
+    /// <summary>One prediction through <see cref="Prediction"/>, recorded into <see cref="Metrics"/> like the app's recording middleware does.</summary>
+    public async Task<EncodedResponse> RunAsync(IInferenceProtocol protocol, WireRequest request, string name, string? version, Caller? caller = null)
+    {
+        var measurement = new PredictionMeasurement(name) { CallerAppId = (caller ?? Caller.Anonymous).AppId };
+        LastMeasurement = measurement;
+        try
+        {
+            var response = await Inference.RunAsync(protocol, request, name, version, caller ?? Caller.Anonymous, measurement, CancellationToken.None);
+            Metrics.Record(measurement.ToRecord(DateTimeOffset.UtcNow, OutcomeClass.Ok, null));
+            return response;
+        }
+        catch (Core.Errors.MaasException error)
+        {
+            Metrics.Record(measurement.ToRecord(DateTimeOffset.UtcNow, OutcomeClasses.Of(error.Kind), error.Kind));
+            throw;
+        }
     }
 
     public void Dispose()

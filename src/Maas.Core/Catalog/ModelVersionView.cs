@@ -1,0 +1,41 @@
+using Maas.Core.Registry;
+
+namespace Maas.Core.Catalog;
+
+/// <summary>A model version as the management API shows it (<c>GET /models/{name}[/versions/{v}]</c>).</summary>
+/// <param name="ExecutionProvider">The provider the version asks for: its config's <c>executionProvider</c>, else <c>Inference:ExecutionProvider</c>.</param>
+/// <param name="LoadedOn">The ONNX Runtime provider its session actually runs on in this instance; null when it is not loaded here.</param>
+public sealed record ModelVersionView(
+    long Version,
+    string Status,
+    string Reason,
+    string Sha256,
+    long SizeBytes,
+    long? Opset,
+    string Producer,
+    IReadOnlyList<TensorSignature> Inputs,
+    IReadOnlyList<TensorSignature> Outputs,
+    ModelConfig Config,
+    string ExecutionProvider,
+    string? LoadedOn,
+    DateTimeOffset RegisteredAt,
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset LastSeenAt)
+{
+    public static ModelVersionView From(ModelVersionRecord record, ExecutionProviderChoice defaultProvider, string? loadedOn) => new(
+        record.Version,
+        record.Status.ToString(),
+        record.Reason,
+        record.Sha256,
+        record.SizeBytes,
+        record.Opset,
+        record.Producer,
+        record.Inputs,
+        record.Outputs,
+        record.Config,
+        (record.Config.ExecutionProvider ?? defaultProvider).ToString().ToLowerInvariant(),
+        loadedOn,
+        record.RegisteredAt,
+        record.UpdatedAt,
+        record.LastSeenAt);
+}

@@ -1,0 +1,89 @@
+using System.Globalization;
+using Azure.Data.Tables;
+using Maas.Core.Errors;
+using Maas.Core.Registry;
+using Microsoft.Extensions.Options;
+
+namespace Maas.Core.Monitoring.Query;
+
+/// <summary>
+/// Reads rollups for <c>GET /models/{name}/metrics?grain=minute|hour&amp;from=&amp;to=&amp;version=&amp;caller=</c>. Without
+/// a version, each point merges every version of the period. With a caller, only periods that caller called in are
+/// returned and only its figures are listed under <c>callers</c>.
+/// </summary>
+public sealed class MetricsQuery(TableServiceClient tables, MetricsTables names, ModelRepository repository, IOptions<MonitoringOptions> options, TimeProvider clock)
+{
+    /// <summary>The longest range one query may span, per grain.</summary>
+    public static readonly TimeSpan MaxMinuteRange = TimeSpan.FromDays(2);
+    public static readonly TimeSpan MaxHourRange = TimeSpan.FromDays(93);
+
+    public async Task<MetricsReport> GetAsync(string model, string? grain, string? from, string? to, string? version, string? caller, CancellationToken cancellationToken)
+    {
+        var parsedGrain = grain switch
+        {
+            null or "" or "minute" => MetricsGrain.Minute,
+            "hour" => MetricsGrain.Hour,
+            _ => throw Invalid($"grain is '{grain}'; expected minute or hour."),
+        };
+        var maxRange = parsedGrain == MetricsGrain.Minute ? MaxMinuteRange : MaxHourRange;
+        var end = ParseTime(to, "to") ?? clock.GetUtcNow();
+        var start = ParseTime(from, "from") ?? end - (parsedGrain == MetricsGrain.Minute ? TimeSpan.FromHours(1) : TimeSpan.FromDays(1));
+        if (start > end)
+        {
+            throw Invalid("from must not be after to.");
+        }
+
+        if (end - start > maxRange)
+        {
+            throw Invalid(string.Create(CultureInfo.InvariantCulture, $"from..to spans {end - start}; at most {maxRange} is allowed at {parsedGrain.ToString().ToLowerInvariant()} grain."));
+        }
+
+        if (version is not null && !ModelBlobPath.TryParseVersion(version, out _))
+        {
+            throw Invalid($"version is '{version}'; expected a positive whole number.");
+        }
+
+        await repository.GetModelAsync(model, cancellationToken);
+        var points = await ReadAsync(model, parsedGrain, start, end, version, caller, cancellationToken);
+        return new MetricsReport(model, parsedGrain.ToString().ToLowerInvariant(), start, end, version, caller, points);
+    }
+
+    private async Task<List<MetricsPoint>> ReadAsync(
+        string model, MetricsGrain grain, DateTimeOffset start, DateTimeOffset end, string? version, string? caller, CancellationToken cancellationToken)
+    {
+        var table = tables.GetTableClient(names.Rollup);
+        await table.CreateIfNotExistsAsync(cancellationToken);
+        var periodStart = grain == MetricsGrain.Minute ? MetricsTables.MinuteOf(start) : MetricsTables.HourOf(start);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {MetricsTables.RollupPartition(model, grain)} and RowKey ge {MetricsTables.TimeKey(periodStart)} and RowKey lt {MetricsTables.TimeKey(end) + "~"}");
+        var periods = new SortedDictionary<DateTimeOffset, MetricsAggregate>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (version is not null && entity.GetString("Version") != version)
+            {
+                continue;
+            }
+
+            var time = entity.GetDateTimeOffset("PeriodStart")!.Value;
+            if (!periods.TryGetValue(time, out var aggregate))
+            {
+                periods[time] = aggregate = new MetricsAggregate();
+            }
+
+            aggregate.Merge(MetricsAggregate.ReadFrom(entity));
+        }
+
+        return [.. periods
+            .Where(period => caller is null || period.Value.Callers.ContainsKey(caller))
+            .Select(period => MetricsPoint.From(period.Key, version ?? MetricsPoint.AllVersions, grain, period.Value, options.Value, caller))];
+    }
+
+    private static DateTimeOffset? ParseTime(string? value, string name)
+        => string.IsNullOrEmpty(value)
+            ? null
+            : DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
+                ? time
+                : throw Invalid($"{name} is '{value}'; expected an ISO 8601 time such as 2026-11-28T10:00:00Z.");
+
+    private static MaasException Invalid(string message) => new(ErrorKind.InvalidInput, message);
+}

@@ -1,0 +1,153 @@
+using System.Text.Json;
+using Maas.Core.Inference;
+using Maas.Core.Protocol.Json;
+using Maas.Core.Registry;
+using Maas.Core.Serving;
+using Microsoft.Extensions.Options;
+
+namespace Maas.Core.Protocol.Simple;
+
+/// <summary>
+/// The simple JSON API for callers that do not speak V2: <c>{"inputs": {"&lt;input&gt;": &lt;nested array&gt;}}</c> (or
+/// <c>{"input": ...}</c> for a single-input model) in; <c>{"model", "version", "outputs": {"&lt;output&gt;": ...}}</c> out.
+/// The nesting of each array is its shape; datatypes come from the model. Every output is returned: tensors as nested
+/// arrays, sequences as arrays, maps as objects with string keys; config.json <c>labels</c> come back under <c>labels</c>.
+/// </summary>
+public sealed class SimpleInferenceProtocol(IOptions<LimitsOptions> limits) : IInferenceProtocol
+{
+    private const string Expected = "{\"inputs\": {\"<input name>\": <nested array>}} or, for a single-input model, {\"input\": <nested array>}";
+
+    public async Task<InferenceRequest> ReadRequestAsync(WireRequest request, ModelVersionRecord model, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        using var body = await RequestBody.ReadAsync(request, limits.Value.MaxRequestBytes, cancellationToken, MediaTypes.Json);
+        var decoded = Decode(body.WrittenMemory, model, limits.Value);
+        return new InferenceRequest(decoded.Id, decoded.Inputs, decoded.Outputs) { BodyBytes = body.WrittenCount };
+    }
+
+    public EncodedResponse WriteResponse(ModelVersionRecord model, InferenceRequest request, InferenceResult result)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(result);
+        var body = new PooledBufferWriter();
+        using (var writer = new Utf8JsonWriter(body))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("model", model.Name);
+            writer.WriteNumber("version", model.Version);
+            writer.WriteStartObject("outputs");
+            for (var i = 0; i < result.Outputs.Count; i++)
+            {
+                writer.WritePropertyName(result.Outputs[i].Name);
+                JsonTensorWriter.WriteNested(writer, result[i]);
+            }
+
+            writer.WriteEndObject();
+            WriteLabels(writer, model, result.Outputs);
+            writer.WriteEndObject();
+        }
+
+        return new EncodedResponse(body, MediaTypes.Json);
+    }
+
+    /// <summary>Decodes a body: a pure function of the bytes, the model's signature and the limits. Inputs hold copies, not the body.</summary>
+    public static InferenceRequest Decode(ReadOnlyMemory<byte> body, ModelVersionRecord model, LimitsOptions limits)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(limits);
+        var inputs = new List<InputTensor>();
+        try
+        {
+            var cursor = new JsonCursor(body);
+            var reader = new Utf8JsonReader(body.Span, JsonBody.Options(limits));
+            try
+            {
+                ReadBody(ref reader, model, inputs, cursor, limits);
+            }
+            catch (JsonException error)
+            {
+                throw JsonBody.Malformed(error, cursor.Rest, reader, limits);
+            }
+
+            return new InferenceRequest(null, inputs, [.. model.Outputs.Select(o => new RequestedOutput(o.Name, Binary: false))]);
+        }
+        catch
+        {
+            foreach (var input in inputs)
+            {
+                input.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>The class names config.json gives for returned outputs (<c>labels</c>), so callers can read indices as classes.</summary>
+    private static void WriteLabels(Utf8JsonWriter writer, ModelVersionRecord model, IReadOnlyList<RequestedOutput> outputs)
+    {
+        var labelled = outputs.Where(o => model.Config.Labels.ContainsKey(o.Name)).ToList();
+        if (labelled.Count == 0)
+        {
+            return;
+        }
+
+        writer.WriteStartObject("labels");
+        foreach (var output in labelled)
+        {
+            writer.WriteStartArray(output.Name);
+            foreach (var label in model.Config.Labels[output.Name])
+            {
+                writer.WriteStringValue(label);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void ReadBody(ref Utf8JsonReader reader, ModelVersionRecord model, List<InputTensor> inputs, JsonCursor cursor, LimitsOptions limits)
+    {
+        JsonBody.Next(ref reader, JsonTokenType.StartObject, $"the body to be {Expected}");
+        var rootStart = ResumePoint.AtObjectStart(reader);
+        var seen = false;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (seen)
+            {
+                throw JsonBody.Invalid($"The body must have exactly one of 'inputs' and 'input': {Expected}.");
+            }
+
+            seen = true;
+            if (reader.ValueTextEquals("inputs"u8))
+            {
+                JsonBody.Next(ref reader, JsonTokenType.StartObject, $"'inputs' to be an object: {Expected}");
+                for (var resume = ResumePoint.AtObjectStart(reader); reader.Read() && reader.TokenType == JsonTokenType.PropertyName; resume = ResumePoint.AfterValueOf(reader))
+                {
+                    var signature = InputValidator.FindInput(model, JsonBody.Text(ref reader, "An input name"));
+                    inputs.Add(JsonTensorReader.ReadProperty(ref reader, cursor, resume, signature.Name, signature.ElementType, shape: null, limits));
+                }
+            }
+            else if (reader.ValueTextEquals("input"u8))
+            {
+                if (model.Inputs.Count != 1)
+                {
+                    throw JsonBody.Invalid(
+                        $"Model '{model.Name}' has {model.Inputs.Count} inputs ({string.Join(", ", model.Inputs.Select(i => i.Name))}); send them by name in 'inputs'.");
+                }
+
+                var signature = InputValidator.FindInput(model, model.Inputs[0].Name);
+                inputs.Add(JsonTensorReader.ReadProperty(ref reader, cursor, rootStart, signature.Name, signature.ElementType, shape: null, limits));
+            }
+            else
+            {
+                throw JsonBody.Invalid($"Field '{JsonBody.Text(ref reader, "A field name")}' is unknown; expected {Expected}.");
+            }
+        }
+
+        if (!seen)
+        {
+            throw JsonBody.Invalid($"The body has no inputs; expected {Expected}.");
+        }
+    }
+}

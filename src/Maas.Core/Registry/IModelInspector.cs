@@ -1,0 +1,14 @@
+namespace Maas.Core.Registry;
+
+/// <summary>
+/// Proves a graph loads the way the serving path will load it, and reads its signature as serving will see it.
+/// Implemented by the model layer (<c>Inference/SessionFactory</c>); registration knows nothing of session options.
+/// </summary>
+public interface IModelInspector
+{
+    /// <summary>Inspects a model file (external data resolved from its folder); throws <see cref="ModelLoadException"/> when it does not load.</summary>
+    ModelInspection Inspect(string graphPath);
+}
+
+/// <summary>A graph that ONNX Runtime would not load; the message is ONNX Runtime's (or the parser's), never ours.</summary>
+public sealed class ModelLoadException(string message, Exception inner) : Exception(message, inner);

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using Maas.Core.Errors;
+using Maas.Core.Inference;
+using Maas.Core.Monitoring;
+using Maas.Core.Registry;
+
+namespace Maas.Core.Serving;
+
+/// <summary>
+/// The protocol-neutral data plane. <see cref="ResolveAsync"/> picks the version to serve and checks the caller may use
+/// it; <see cref="InferAsync"/> validates a decoded request against the registered signature and runs it, batched when
+/// the model's config enables it, on a leased cached session. Both fill in the call's <see cref="PredictionMeasurement"/>.
+/// Wire formats stay outside: requests come in decoded and results go out as ONNX Runtime values.
+/// </summary>
+public sealed class InferenceService(ModelRepository repository, SessionCache sessions, DynamicBatcher batcher)
+{
+    /// <summary>The version to serve (404/409 as the repository says) when the caller holds the model's <c>requiredRoles</c> (403 otherwise).</summary>
+    public async Task<ModelVersionRecord> ResolveAsync(string name, string? version, Caller caller, PredictionMeasurement measurement, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(measurement);
+        var model = await repository.ResolveAsync(name, version, cancellationToken);
+        measurement.Model = model;
+        RequireModelRoles(model, caller);
+        return model;
+    }
+
+    /// <summary>Runs a decoded request on <paramref name="model"/>: a 400 naming the tensor when it does not fit the signature.</summary>
+    public async Task<InferenceResult> InferAsync(ModelVersionRecord model, InferenceRequest request, PredictionMeasurement measurement, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(measurement);
+        using var activity = MaasTelemetry.ActivitySource.StartActivity("Infer");
+        activity?.SetTag("maas.model", model.Name);
+        InputValidator.Validate(model, request);
+        measurement.BatchSize = request.Inputs is [{ Shape: [var rows, ..] }, ..] ? (int)Math.Min(rows, int.MaxValue) : 1;
+        if (model.Config.DynamicBatching is not null)
+        {
+            var batched = await batcher.RunAsync(model, request, cancellationToken);
+            (measurement.Queue, measurement.Inference, measurement.BatchSize) = (batched.QueueTime, batched.InferenceTime, batched.BatchRows);
+            (measurement.ExecutionProvider, measurement.ColdLoad) = (batched.ExecutionProvider, batched.ColdLoadTime);
+            return batched.Result;
+        }
+
+        var lease = await sessions.AcquireAsync(model, cancellationToken);
+        try
+        {
+            measurement.ExecutionProvider = lease.Loaded.ExecutionProvider;
+            measurement.ColdLoad = lease.ColdLoad ? lease.Loaded.LoadTime : null;
+            var runStarted = Stopwatch.GetTimestamp();
+            var result = ModelRunner.Run(lease.Loaded, request, cancellationToken);
+            measurement.Inference = Stopwatch.GetElapsedTime(runStarted);
+
+            // The outputs may live in the session's memory: the lease ends when the response has been encoded.
+            return result.Holding(lease);
+        }
+        catch
+        {
+            lease.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A model's config.json <c>requiredRoles</c> must all be app roles of the caller (403 naming the missing ones).</summary>
+    private static void RequireModelRoles(ModelVersionRecord model, Caller caller)
+    {
+        if (caller.IsAuthDisabled)
+        {
+            return;
+        }
+
+        var missing = model.Config.RequiredRoles.Where(role => !caller.Roles.Contains(role)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new MaasException(
+                ErrorKind.Forbidden,
+                $"Model '{model.Name}' requires the app role(s) {string.Join(", ", missing)}, which the caller does not have.");
+        }
+    }
+}

@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Maas.Core.Serving;
+
+/// <summary>Bounds on what a caller may send (configuration section <c>Limits</c>).</summary>
+public sealed class LimitsOptions
+{
+    public const string SectionName = "Limits";
+
+    /// <summary>Largest request body accepted, in bytes; larger bodies get 413.</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "Limits:MaxRequestBytes must be between 1 and 2147483647 bytes.")]
+    public int MaxRequestBytes { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>Deepest JSON nesting accepted in a request (nested tensor data counts).</summary>
+    [Range(1, 1024, ErrorMessage = "Limits:MaxJsonDepth must be between 1 and 1024.")]
+    public int MaxJsonDepth { get; set; } = 64;
+}

@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Globalization;
+using Maas.Core.Errors;
+using Maas.Core.Monitoring;
+using Maas.Core.Registry;
+
+namespace Maas.Core.Serving;
+
+/// <summary>
+/// What one prediction call has measured so far, filled in as it goes (the data plane sets the model, batch and
+/// timings; the transport the bytes and the caller). <see cref="ToRecord"/> turns it into the one monitoring record
+/// of the call, whatever its outcome, refusals by authentication included.
+/// </summary>
+public sealed class PredictionMeasurement
+{
+    private readonly long _started = Stopwatch.GetTimestamp();
+
+    /// <param name="requestedModel">The model name the route named (untrusted until resolved).</param>
+    public PredictionMeasurement(string requestedModel) => RequestedModel = requestedModel;
+
+    public string RequestedModel { get; }
+
+    /// <summary>The version that was resolved to serve the call; null until then.</summary>
+    public ModelVersionRecord? Model { get; set; }
+
+    public string CallerAppId { get; set; } = Caller.Anonymous.AppId;
+
+    public long BytesIn { get; set; }
+
+    public long BytesOut { get; set; }
+
+    public int BatchSize { get; set; } = 1;
+
+    public string ExecutionProvider { get; set; } = string.Empty;
+
+    public TimeSpan Queue { get; set; }
+
+    public TimeSpan Inference { get; set; }
+
+    public TimeSpan? ColdLoad { get; set; }
+
+    /// <summary>
+    /// The record of the finished call. Unauthenticated calls count under <see cref="PredictionRecord.UnauthenticatedModel"/>
+    /// and calls naming no existing model under <see cref="PredictionRecord.UnknownModel"/>, so callers cannot multiply rows.
+    /// </summary>
+    /// <param name="failure">The kind of failure the call ended with; null for success or an unexpected (server) error.</param>
+    public PredictionRecord ToRecord(DateTimeOffset now, OutcomeClass outcome, ErrorKind? failure) => new()
+    {
+        Timestamp = now,
+        Model = Model?.Name ?? failure switch
+        {
+            ErrorKind.Unauthenticated => PredictionRecord.UnauthenticatedModel,
+            ErrorKind.NotFound => PredictionRecord.UnknownModel,
+            _ => ModelBlobPath.IsValidName(RequestedModel) ? RequestedModel : PredictionRecord.UnknownModel,
+        },
+        Version = Model?.Version.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
+        Outcome = outcome,
+        QueueTime = Queue,
+        InferenceTime = Inference,
+        TotalTime = Stopwatch.GetElapsedTime(_started),
+        BatchSize = Model is null ? 0 : BatchSize,
+        BytesIn = BytesIn,
+        BytesOut = BytesOut,
+        CallerAppId = CallerAppId,
+        ExecutionProvider = ExecutionProvider,
+        ColdLoadTime = ColdLoad,
+    };
+}
