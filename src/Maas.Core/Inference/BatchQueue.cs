@@ -168,16 +168,21 @@ internal sealed class BatchQueue : IDisposable
         {
             var started = Stopwatch.GetTimestamp();
             using var lease = await _sessions.AcquireAsync(_model, CancellationToken.None);
-            try
+            var outcomes = RunTogetherOrAlone(lease, [.. batch.Select(p => p.Request)]);
+            var coldLoad = lease.ColdLoad ? lease.Loaded.LoadTime : (TimeSpan?)null;
+            for (var i = 0; i < batch.Count; i++)
             {
-                RunTogether(lease, batch, rows, started);
-            }
-            catch (MaasException rejected) when (rejected.Kind == ErrorKind.InvalidInput && batch.Count > 1)
-            {
-                // The graph refused one of the inputs: run each request alone, so only its own caller gets the 400.
-                foreach (var pending in batch)
+                var (result, error, inference, batchRows) = outcomes[i];
+                if (error is not null)
                 {
-                    RunAlone(lease, pending, started);
+                    batch[i].Completion.TrySetException(error);
+                    continue;
+                }
+
+                var run = new BatchedRun(result!, Stopwatch.GetElapsedTime(batch[i].Enqueued, started), inference, batchRows, lease.Loaded.ExecutionProvider, coldLoad);
+                if (!batch[i].Completion.TrySetResult(run))
+                {
+                    result!.Dispose();
                 }
             }
         }
@@ -196,50 +201,43 @@ internal sealed class BatchQueue : IDisposable
         }
     }
 
-    /// <summary>Runs the batch once on the concatenated inputs and gives each request its own rows.</summary>
-    private static void RunTogether(SessionLease lease, List<Pending> batch, int rows, long started)
+    /// <summary>
+    /// Runs compatible requests once on their concatenated inputs and gives each its own rows (copies that do not
+    /// depend on the lease). When the graph rejects an input (a 400), each request runs alone, so only the request at
+    /// fault fails. Any other failure fails them all (thrown).
+    /// </summary>
+    internal static List<BatchOutcome> RunTogetherOrAlone(SessionLease lease, IReadOnlyList<InferenceRequest> requests)
     {
-        using var merged = BatchTensors.Concatenate([.. batch.Select(p => p.Request)]);
-        var runStarted = Stopwatch.GetTimestamp();
-        using var result = ModelRunner.Run(lease.Loaded, merged, CancellationToken.None);
-        var inference = Stopwatch.GetElapsedTime(runStarted);
-        var offset = 0;
-        foreach (var pending in batch)
-        {
-            var own = BatchTensors.RowsOf(pending.Request);
-            var part = BatchTensors.Slice(result, pending.Request.Outputs, rows, offset, own);
-            offset += own;
-            Complete(pending, part, lease, started, inference, rows);
-        }
-    }
-
-    private static void RunAlone(SessionLease lease, Pending pending, long started)
-    {
+        var rows = requests.Sum(BatchTensors.RowsOf);
         try
         {
+            using var merged = BatchTensors.Concatenate(requests);
             var runStarted = Stopwatch.GetTimestamp();
-            var rows = BatchTensors.RowsOf(pending.Request);
-            using var result = ModelRunner.Run(lease.Loaded, pending.Request, CancellationToken.None);
+            using var result = ModelRunner.Run(lease.Loaded, merged, CancellationToken.None);
             var inference = Stopwatch.GetElapsedTime(runStarted);
+            var outcomes = new List<BatchOutcome>(requests.Count);
+            var offset = 0;
+            foreach (var request in requests)
+            {
+                var own = BatchTensors.RowsOf(request);
+                outcomes.Add(new(BatchTensors.Slice(result, request.Outputs, rows, offset, own), null, inference, rows));
+                offset += own;
+            }
 
-            // A copy, like a batch's parts: the outputs must not outlive the lease on the session.
-            Complete(pending, BatchTensors.Slice(result, pending.Request.Outputs, rows, 0, rows), lease, started, inference, rows);
+            return outcomes;
         }
-        catch (Exception error)
+        catch (MaasException rejected) when (rejected.Kind == ErrorKind.InvalidInput && requests.Count > 1)
         {
-            pending.Completion.TrySetException(error);
+            return [.. requests.Select(request => RunTogetherOrAlone(lease, [request])[0])];
+        }
+        catch (MaasException rejected) when (rejected.Kind == ErrorKind.InvalidInput)
+        {
+            return [new(null, rejected, TimeSpan.Zero, rows)];
         }
     }
 
-    private static void Complete(Pending pending, InferenceResult result, SessionLease lease, long started, TimeSpan inference, int rows)
-    {
-        var coldLoad = lease.ColdLoad ? lease.Loaded.LoadTime : (TimeSpan?)null;
-        var run = new BatchedRun(result, Stopwatch.GetElapsedTime(pending.Enqueued, started), inference, rows, lease.Loaded.ExecutionProvider, coldLoad);
-        if (!pending.Completion.TrySetResult(run))
-        {
-            result.Dispose();
-        }
-    }
+    /// <summary>One request's share of a run: its outputs, or the error that refused its input.</summary>
+    internal readonly record struct BatchOutcome(InferenceResult? Result, Exception? Error, TimeSpan Inference, int BatchRows);
 
     private sealed class Pending(InferenceRequest request, long enqueued)
     {

@@ -119,6 +119,43 @@ public sealed class DynamicBatcherTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task RunTogetherOrAlone_TheGraphRejectsOneRequestOfTheBatch_OnlyThatRequestFails()
+    {
+        var model = await AddAsync(TestModels.Embedding(), """{"maxBatchSize":8,"dynamicBatching":{"maxQueueDelayMs":5}}""");
+        using var lease = await _serving.Sessions.AcquireAsync(model, CancellationToken.None);
+        InferenceRequest[] requests = [IdsRequest(1, 2), IdsRequest(0, TestModels.EmbeddingVocabulary + 5), IdsRequest(3, 0)];
+
+        var outcomes = BatchQueue.RunTogetherOrAlone(lease, requests);
+
+        var error = Assert.IsType<MaasException>(outcomes[1].Error);
+        Assert.Equal(ErrorKind.InvalidInput, error.Kind);
+        Assert.Contains($"Model '{model.Name}' version 1 rejected the input while running", error.Message, StringComparison.Ordinal);
+        Assert.Contains("out of data bounds", error.Message, StringComparison.Ordinal);
+        using var first = outcomes[0].Result!;
+        using var third = outcomes[2].Result!;
+        Assert.Equal([1f, 10, 100, 2, 20, 200], first[0].GetTensorDataAsSpan<float>().ToArray());
+        Assert.Equal([3f, 30, 300, 0, 0, 0], third[0].GetTensorDataAsSpan<float>().ToArray());
+        Array.ForEach(requests, request => request.Dispose());
+    }
+
+    [Fact]
+    public async Task RunTogetherOrAlone_CompatibleRequests_RunAsOneBatch()
+    {
+        var model = await AddAsync(TestModels.Embedding(), """{"maxBatchSize":8,"dynamicBatching":{"maxQueueDelayMs":5}}""");
+        using var lease = await _serving.Sessions.AcquireAsync(model, CancellationToken.None);
+        InferenceRequest[] requests = [IdsRequest(1, 2), IdsRequest(3, 0)];
+
+        var outcomes = BatchQueue.RunTogetherOrAlone(lease, requests);
+
+        Assert.All(outcomes, outcome => Assert.Equal(2, outcome.BatchRows));
+        using var second = outcomes[1].Result!;
+        Assert.Equal([1L, 2, TestModels.EmbeddingWidth], second[0].GetTensorTypeAndShape().Shape);
+        Assert.Equal([3f, 30, 300, 0, 0, 0], second[0].GetTensorDataAsSpan<float>().ToArray());
+        outcomes[0].Result!.Dispose();
+        Array.ForEach(requests, request => request.Dispose());
+    }
+
+    [Fact]
     public async Task InferAsync_MoreRowsThanMaxBatchSize_IsBadRequest()
     {
         var name = await _serving.AddModelAsync(TestModels.Linear(), """{"maxBatchSize":1,"dynamicBatching":{"maxQueueDelayMs":5}}""");
@@ -147,6 +184,10 @@ public sealed class DynamicBatcherTests(AzuriteFixture azurite) : IDisposable
     public void Dispose() => _serving.Dispose();
 
     private async Task<ModelVersionRecord> AddAsync(byte[] graph, string config) => await _serving.AddVersionAsync(RegistryHarness.NewModelName(), graph, config);
+
+    /// <summary>One row of token ids for <see cref="TestModels.Embedding"/>.</summary>
+    private static InferenceRequest IdsRequest(params long[] ids)
+        => new(null, [new InputTensor("ids", TensorElementType.Int64, [1, ids.Length], MemoryMarshal.AsBytes(ids.AsSpan()).ToArray())], [new RequestedOutput("vectors", Binary: false)]);
 
     private static InferenceRequest LinearRequest(float[] row) => FloatRequest("x", row, 1, TestModels.LinearInputs, "y");
 

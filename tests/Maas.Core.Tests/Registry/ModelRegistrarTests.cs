@@ -4,6 +4,7 @@ using Maas.Core.Registry;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Onnx;
 using Maas.TestKit.Registry;
+using Maas.TestKit.Serving;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -36,6 +37,20 @@ public sealed class ModelRegistrarTests(AzuriteFixture azurite)
         Assert.Equal([-1L, 4L], input.Shape);
         Assert.Equal([-1L, 3L], Assert.Single(row.Outputs).Shape);
         Assert.Equal(TensorElementType.Float, row.Outputs[0].ElementType);
+    }
+
+    [Fact]
+    public async Task Register_ShapeOnlyOptimisationResolves_RecordsWhatTheServingSessionReports()
+    {
+        using var serving = new ServingHarness(azurite);
+        var name = RegistryHarness.NewModelName();
+
+        var row = await serving.AddVersionAsync(name, TestModels.FoldedReshape());
+        using var lease = await serving.Sessions.AcquireAsync(row, CancellationToken.None);
+
+        // Unoptimised, ONNX Runtime reports y as [-1,-1]; the serving options fold the shape into [-1,6].
+        Assert.Equal([-1L, 6L], Assert.Single(row.Outputs).Shape);
+        Assert.Equal(lease.Session.OutputMetadata["y"].Dimensions.Select(d => (long)d), row.Outputs[0].Shape);
     }
 
     [Fact]

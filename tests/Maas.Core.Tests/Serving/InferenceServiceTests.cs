@@ -218,6 +218,36 @@ public sealed class InferenceServiceTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(asRole.Body.ToArray(), asLocal.Body.ToArray());
     }
 
+    [Theory]
+    [InlineData("v2")]
+    [InlineData("simple")]
+    public async Task InferAsync_InputTheGraphRejectsWhileRunning_IsBadRequestNamingTheModelAndOnnxRuntimesReason(string api)
+    {
+        // Id 9 fits the signature (INT64) but the embedding table has 4 rows: ONNX Runtime's Gather refuses it (InvalidArgument).
+        var name = await _serving.AddModelAsync(TestModels.Embedding());
+
+        var error = await Assert.ThrowsAsync<MaasException>(() => api == "v2"
+            ? _serving.InferV2Async(name, """{"inputs":[{"name":"ids","shape":[1,2],"datatype":"INT64","data":[1,9]}]}"""u8.ToArray())
+            : _serving.PredictAsync(name, """{"input":[[1,9]]}"""));
+
+        Assert.Equal(ErrorKind.InvalidInput, error.Kind);
+        Assert.StartsWith($"Model '{name}' version 1 rejected the input while running: ", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Gather", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("ErrorCode", error.Message, StringComparison.Ordinal);
+        Assert.True(error.Message.Length < 400, "ONNX Runtime's message is cut short.");
+    }
+
+    [Fact]
+    public async Task InferAsync_IdsWithinTheVocabulary_ReturnTheTableRows()
+    {
+        var name = await _serving.AddModelAsync(TestModels.Embedding());
+
+        using var response = await _serving.PredictAsync(name, """{"input":[[2,1]]}""");
+
+        using var json = ResponseReader.Json(response);
+        Assert.Equal([2f, 20, 200, 1, 10, 100], ResponseReader.Floats(json.RootElement.GetProperty("outputs").GetProperty("vectors")));
+    }
+
     public void Dispose() => _serving.Dispose();
 
     private Task<EncodedResponse> InferAsCallerAsync(string name, Caller caller)

@@ -36,6 +36,13 @@ public sealed class OnnxModelBuilder
         return this;
     }
 
+    /// <summary>An output declared with its element type only: ONNX Runtime infers its shape (as far as the session's options let it).</summary>
+    public OnnxModelBuilder OutputOfInferredShape(string name, DataType type)
+    {
+        _graph.Output.Add(new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type } } });
+        return this;
+    }
+
     public OnnxModelBuilder Node(string opType, string[] inputs, string[] outputs, Action<NodeProto>? configure = null)
     {
         var node = new NodeProto { OpType = opType, Name = $"{opType}_{_graph.Node.Count}" };

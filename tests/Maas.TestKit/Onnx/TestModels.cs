@@ -1,3 +1,4 @@
+using Onnx;
 using DataType = Onnx.TensorProto.Types.DataType;
 
 namespace Maas.TestKit.Onnx;
@@ -100,6 +101,38 @@ public static class TestModels
         .Initializer("shape", [-1L, 4L], 2)
         .Node("Reshape", ["x", "shape"], ["y"])
         .Output("y", DataType.Float, "groups", 4)
+        .ToBytes();
+
+    /// <summary>Token ids the embedding table has rows for: 0 to 3.</summary>
+    public const int EmbeddingVocabulary = 4;
+
+    /// <summary>Width of each embedding row.</summary>
+    public const int EmbeddingWidth = 3;
+
+    /// <summary>
+    /// An embedding lookup: <c>ids</c> INT64[batch, seq] → <c>vectors</c> FP32[batch, seq, 3] (Gather on a 4-row table
+    /// whose row i is [i, 10i, 100i]). An id outside 0..3 passes the signature but ONNX Runtime rejects it while running
+    /// (<c>InvalidArgument</c>: indices element out of data bounds), like a token id past a transformer's vocabulary.
+    /// </summary>
+    public static byte[] Embedding() => new OnnxModelBuilder("embedding")
+        .Input("ids", DataType.Int64, BatchDim, "seq")
+        .Initializer("table", [.. Enumerable.Range(0, EmbeddingVocabulary).SelectMany(i => new float[] { i, 10 * i, 100 * i })], EmbeddingVocabulary, EmbeddingWidth)
+        .Node("Gather", ["table", "ids"], ["vectors"], node => node.Attribute.Add(new AttributeProto { Name = "axis", I = 0, Type = AttributeProto.Types.AttributeType.Int }))
+        .Output("vectors", DataType.Float, BatchDim, "seq", EmbeddingWidth)
+        .ToBytes();
+
+    /// <summary>
+    /// x FP32[batch, 12] → y, reshaped to [-1, 6] by a shape computed as Add([-1, 2], [0, 4]); y's shape is not declared.
+    /// Without graph optimisation ONNX Runtime reports y as FP32[-1,-1]; constant folding (any optimisation level) makes
+    /// the shape an initializer and y FP32[-1,6], like a transformer's hidden size after its attention is fused.
+    /// </summary>
+    public static byte[] FoldedReshape() => new OnnxModelBuilder("folded_reshape")
+        .Input("x", DataType.Float, BatchDim, 12)
+        .Initializer("a", [-1L, 2L], 2)
+        .Initializer("c", [0L, 4L], 2)
+        .Node("Add", ["a", "c"], ["shape"])
+        .Node("Reshape", ["x", "shape"], ["y"])
+        .OutputOfInferredShape("y", DataType.Float)
         .ToBytes();
 
     /// <summary>The first half of a valid model: looks like ONNX, does not load.</summary>

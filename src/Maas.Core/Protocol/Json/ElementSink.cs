@@ -146,17 +146,18 @@ internal sealed class ElementSink : IDisposable
     {
         if (reader.TokenType == JsonTokenType.String)
         {
-            if (reader.ValueTextEquals("NaN"u8))
+            var element = string.Create(CultureInfo.InvariantCulture, $"Input '{_tensor}' element {_count}");
+            if (JsonBody.TextIs(ref reader, "NaN"u8, element))
             {
                 return double.NaN;
             }
 
-            if (reader.ValueTextEquals("Infinity"u8) || reader.ValueTextEquals("inf"u8))
+            if (JsonBody.TextIs(ref reader, "Infinity"u8, element) || JsonBody.TextIs(ref reader, "inf"u8, element))
             {
                 return double.PositiveInfinity;
             }
 
-            if (reader.ValueTextEquals("-Infinity"u8) || reader.ValueTextEquals("-inf"u8))
+            if (JsonBody.TextIs(ref reader, "-Infinity"u8, element) || JsonBody.TextIs(ref reader, "-inf"u8, element))
             {
                 return double.NegativeInfinity;
             }

@@ -48,7 +48,7 @@ internal static class JsonBody
     {
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var wanted = reader.ValueTextEquals(name);
+            var wanted = JsonBody.NameIs(ref reader, name);
             reader.Read();
             if (wanted)
             {
@@ -63,6 +63,22 @@ internal static class JsonBody
 
     public static string String(ref Utf8JsonReader reader, string field)
         => reader.TokenType == JsonTokenType.String ? Text(ref reader, $"'{field}'") : throw Invalid($"'{field}' must be a string.");
+
+    /// <summary>Whether the property name the reader is on is <paramref name="name"/>; a 400 when the name is not valid Unicode.</summary>
+    public static bool NameIs(ref Utf8JsonReader reader, ReadOnlySpan<byte> name) => TextIs(ref reader, name, "A property name");
+
+    /// <summary>Whether the string the reader is on is <paramref name="text"/>; a 400 naming <paramref name="what"/> when it is not valid Unicode.</summary>
+    public static bool TextIs(ref Utf8JsonReader reader, ReadOnlySpan<byte> text, string what)
+    {
+        try
+        {
+            return reader.ValueTextEquals(text);
+        }
+        catch (InvalidOperationException)
+        {
+            throw NotUnicode(what);
+        }
+    }
 
     /// <summary>The string or property name the reader is on; a 400 naming <paramref name="what"/> when it is not valid Unicode.</summary>
     public static string Text(ref Utf8JsonReader reader, string what)

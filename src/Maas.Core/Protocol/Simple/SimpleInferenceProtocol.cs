@@ -119,7 +119,7 @@ public sealed class SimpleInferenceProtocol(IOptions<LimitsOptions> limits) : II
             }
 
             seen = true;
-            if (reader.ValueTextEquals("inputs"u8))
+            if (JsonBody.NameIs(ref reader, "inputs"u8))
             {
                 JsonBody.Next(ref reader, JsonTokenType.StartObject, $"'inputs' to be an object: {Expected}");
                 for (var resume = ResumePoint.AtObjectStart(reader); reader.Read() && reader.TokenType == JsonTokenType.PropertyName; resume = ResumePoint.AfterValueOf(reader))
@@ -128,7 +128,7 @@ public sealed class SimpleInferenceProtocol(IOptions<LimitsOptions> limits) : II
                     inputs.Add(JsonTensorReader.ReadProperty(ref reader, cursor, resume, signature.Name, signature.ElementType, shape: null, limits));
                 }
             }
-            else if (reader.ValueTextEquals("input"u8))
+            else if (JsonBody.NameIs(ref reader, "input"u8))
             {
                 if (model.Inputs.Count != 1)
                 {

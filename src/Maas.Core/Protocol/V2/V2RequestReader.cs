@@ -67,12 +67,12 @@ public static class V2RequestReader
         var sawInputs = false;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("id"u8))
+            if (JsonBody.NameIs(ref reader, "id"u8))
             {
                 reader.Read();
                 header.Id = JsonBody.String(ref reader, "id");
             }
-            else if (reader.ValueTextEquals("parameters"u8))
+            else if (JsonBody.NameIs(ref reader, "parameters"u8))
             {
                 JsonBody.Next(ref reader, JsonTokenType.StartObject, "'parameters' to be an object");
                 while (JsonBody.SeekProperty(ref reader, "binary_data_output"u8))
@@ -80,7 +80,7 @@ public static class V2RequestReader
                     header.BinaryOutputs = JsonBody.Bool(ref reader, "parameters.binary_data_output");
                 }
             }
-            else if (reader.ValueTextEquals("inputs"u8))
+            else if (JsonBody.NameIs(ref reader, "inputs"u8))
             {
                 sawInputs = true;
                 JsonBody.Next(ref reader, JsonTokenType.StartArray, "'inputs' to be an array of tensors");
@@ -91,7 +91,7 @@ public static class V2RequestReader
                     ReadInput(ref reader, input, cursor, limits);
                 }
             }
-            else if (reader.ValueTextEquals("outputs"u8))
+            else if (JsonBody.NameIs(ref reader, "outputs"u8))
             {
                 JsonBody.Next(ref reader, JsonTokenType.StartArray, "'outputs' to be an array of {\"name\": ...} objects");
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
@@ -117,12 +117,12 @@ public static class V2RequestReader
         JsonBody.Expect(ref reader, JsonTokenType.StartObject, $"inputs[{input.Index}] to be an object with name, shape, datatype and data");
         for (var resume = ResumePoint.AtObjectStart(reader); reader.Read() && reader.TokenType == JsonTokenType.PropertyName; resume = ResumePoint.AfterValueOf(reader))
         {
-            if (reader.ValueTextEquals("name"u8))
+            if (JsonBody.NameIs(ref reader, "name"u8))
             {
                 reader.Read();
                 input.Name = JsonBody.String(ref reader, $"inputs[{input.Index}].name");
             }
-            else if (reader.ValueTextEquals("datatype"u8))
+            else if (JsonBody.NameIs(ref reader, "datatype"u8))
             {
                 reader.Read();
                 var datatype = JsonBody.String(ref reader, $"inputs[{input.Index}].datatype");
@@ -130,11 +130,11 @@ public static class V2RequestReader
                     ? type
                     : throw JsonBody.Invalid($"Input '{input.Label}' has datatype '{datatype}'; expected one of {V2DataType.AllNames}.");
             }
-            else if (reader.ValueTextEquals("shape"u8))
+            else if (JsonBody.NameIs(ref reader, "shape"u8))
             {
                 input.Shape = ReadShape(ref reader, input.Label);
             }
-            else if (reader.ValueTextEquals("parameters"u8))
+            else if (JsonBody.NameIs(ref reader, "parameters"u8))
             {
                 JsonBody.Next(ref reader, JsonTokenType.StartObject, $"inputs[{input.Index}].parameters to be an object");
                 while (JsonBody.SeekProperty(ref reader, "binary_data_size"u8))
@@ -144,7 +144,7 @@ public static class V2RequestReader
                         : throw JsonBody.Invalid($"Input '{input.Label}' parameters.binary_data_size must be a whole number of bytes.");
                 }
             }
-            else if (reader.ValueTextEquals("data"u8))
+            else if (JsonBody.NameIs(ref reader, "data"u8))
             {
                 if (input is { Name: { } name, Type: { } type, Shape: { } shape })
                 {
@@ -190,12 +190,12 @@ public static class V2RequestReader
         bool? binary = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("name"u8))
+            if (JsonBody.NameIs(ref reader, "name"u8))
             {
                 reader.Read();
                 name = JsonBody.String(ref reader, "outputs[].name");
             }
-            else if (reader.ValueTextEquals("parameters"u8))
+            else if (JsonBody.NameIs(ref reader, "parameters"u8))
             {
                 JsonBody.Next(ref reader, JsonTokenType.StartObject, "outputs[].parameters to be an object");
                 while (JsonBody.SeekProperty(ref reader, "binary_data"u8))
