@@ -113,6 +113,19 @@ public sealed class AuthenticationMiddlewareTests(AzuriteFixture azurite) : IAsy
     }
 
     [Fact]
+    public async Task Invoke_ValidTokenWithNoRolesAndNoScopes_Is403NamingThePermission()
+    {
+        // Microsoft.Identity.Web alone refuses such a token during authentication (IDW10201), which would be a 401.
+        var (http, ran) = await InvokeAsync("Infer", "/v2/models/m/infer", _issuer.Mint(roles: null, scopes: null));
+
+        Assert.False(ran);
+        Assert.Equal(StatusCodes.Status403Forbidden, http.Response.StatusCode);
+        using var body = System.Text.Json.JsonDocument.Parse(Body(http));
+        Assert.Contains($"neither the app role nor the scope '{Permissions.Predict}'", body.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(TestTokenIssuer.CallerAppId, AuthenticationMiddleware.CallerOf(http).AppId);
+    }
+
+    [Fact]
     public async Task Invoke_PredictionRefused_IsRecordedWithOutcomeAuthAndTheCaller()
     {
         await InvokeAsync("Predict", "/models/refused-model/predict", _issuer.Mint([Permissions.Read]));

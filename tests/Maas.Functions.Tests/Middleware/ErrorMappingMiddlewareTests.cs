@@ -21,6 +21,7 @@ public sealed class ErrorMappingMiddlewareTests
     [InlineData(ErrorKind.Throttled, 429)]
     [InlineData(ErrorKind.Unavailable, 503)]
     [InlineData(ErrorKind.Forbidden, 403)]
+    [InlineData(ErrorKind.Unauthenticated, 401)]
     public async Task Invoke_V2PathThrowsMaasException_WritesErrorObjectWithMappedStatus(ErrorKind kind, int expectedStatus)
     {
         var http = NewHttpContext("/v2/models/fraud/infer");
@@ -46,6 +47,29 @@ public sealed class ErrorMappingMiddlewareTests
         Assert.Equal(404, body.RootElement.GetProperty("status").GetInt32());
         Assert.Equal("Not Found", body.RootElement.GetProperty("title").GetString());
         Assert.Equal("Model 'fraud' does not exist.", body.RootElement.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task Invoke_Unauthenticated_ChallengesWithBearer()
+    {
+        var http = NewHttpContext("/models/fraud/predict");
+
+        await InvokeThrowing(http, new MaasException(ErrorKind.Unauthenticated, "A valid Microsoft Entra ID bearer token is required."));
+
+        Assert.Equal(401, http.Response.StatusCode);
+        Assert.StartsWith("Bearer", http.Response.Headers.WWWAuthenticate.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_KestrelRefusesABodyOverItsLimit_Is413NamingTheSetting()
+    {
+        var http = NewHttpContext("/v2/models/fraud/infer");
+
+        await InvokeThrowing(http, new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge));
+
+        Assert.Equal(413, http.Response.StatusCode);
+        using var body = ReadBody(http);
+        Assert.Contains("Limits:MaxRequestBytes", body.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,47 @@
+using Maas.Core.Errors;
+using Maas.Core.Monitoring;
+using Maas.Core.Registry;
+using Maas.Core.Serving;
+
+namespace Maas.Core.Tests.Serving;
+
+/// <summary>Which row a call counts under: names a caller sends are trusted only once they resolve.</summary>
+public sealed class PredictionMeasurementTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
+
+    [Theory]
+    [InlineData("fraud", ErrorKind.Unauthenticated, PredictionRecord.UnauthenticatedModel)]
+    [InlineData("fraud", ErrorKind.NotFound, PredictionRecord.UnknownModel)]
+    [InlineData("Not A Name!", ErrorKind.InvalidInput, PredictionRecord.UnknownModel)]
+    [InlineData("fraud", ErrorKind.Forbidden, "fraud")]
+    public void ToRecord_NoModelResolved_CountsUnderTheSafeName(string requested, ErrorKind failure, string expected)
+    {
+        var record = new PredictionMeasurement(requested).ToRecord(Now, OutcomeClasses.Of(failure), failure);
+
+        Assert.Equal(expected, record.Model);
+        Assert.Equal(string.Empty, record.Version);
+        Assert.Equal(0, record.BatchSize);
+    }
+
+    [Fact]
+    public void ToRecord_ResolvedModel_CarriesItsVersionAndWhatWasMeasured()
+    {
+        var measurement = new PredictionMeasurement("fraud")
+        {
+            Model = new ModelVersionRecord { Name = "fraud", Version = 3, Status = ModelStatus.Ready, BlobPath = "fraud/3/model.onnx" },
+            CallerAppId = "app-1",
+            BytesIn = 120,
+            BytesOut = 48,
+            BatchSize = 4,
+            Inference = TimeSpan.FromMilliseconds(2),
+        };
+
+        var record = measurement.ToRecord(Now, OutcomeClass.Ok, null);
+
+        Assert.Equal(("fraud", "3", OutcomeClass.Ok, "app-1"), (record.Model, record.Version, record.Outcome, record.CallerAppId));
+        Assert.Equal((120L, 48L, 4), (record.BytesIn, record.BytesOut, record.BatchSize));
+        Assert.Equal(TimeSpan.FromMilliseconds(2), record.InferenceTime);
+        Assert.Equal(Now, record.Timestamp);
+    }
+}
