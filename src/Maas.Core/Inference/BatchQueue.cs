@@ -203,18 +203,24 @@ internal sealed class BatchQueue : IDisposable
 
     /// <summary>
     /// Runs compatible requests once on their concatenated inputs and gives each its own rows (copies that do not
-    /// depend on the lease). When the graph rejects an input (a 400), each request runs alone, so only the request at
-    /// fault fails. Any other failure fails them all (thrown).
+    /// depend on the lease). When the graph rejects an input (a 400), or its outputs do not keep the batch's rows, each
+    /// request runs alone, so answers never depend on the company a request keeps and only a request at fault fails.
+    /// Any other failure fails them all (thrown).
     /// </summary>
     internal static List<BatchOutcome> RunTogetherOrAlone(SessionLease lease, IReadOnlyList<InferenceRequest> requests)
     {
         var rows = requests.Sum(BatchTensors.RowsOf);
         try
         {
-            using var merged = BatchTensors.Concatenate(requests);
+            using var merged = requests.Count == 1 ? null : BatchTensors.Concatenate(requests);
             var runStarted = Stopwatch.GetTimestamp();
-            using var result = ModelRunner.Run(lease.Loaded, merged, CancellationToken.None);
+            using var result = ModelRunner.Run(lease.Loaded, merged ?? requests[0], CancellationToken.None);
             var inference = Stopwatch.GetElapsedTime(runStarted);
+            if (requests.Count == 1)
+            {
+                return [new(BatchTensors.Copy(result, requests[0].Outputs), null, inference, rows)];
+            }
+
             var outcomes = new List<BatchOutcome>(requests.Count);
             var offset = 0;
             foreach (var request in requests)
@@ -226,7 +232,7 @@ internal sealed class BatchQueue : IDisposable
 
             return outcomes;
         }
-        catch (MaasException rejected) when (rejected.Kind == ErrorKind.InvalidInput && requests.Count > 1)
+        catch (Exception failure) when (requests.Count > 1 && failure is BatchSplitException or MaasException { Kind: ErrorKind.InvalidInput })
         {
             return [.. requests.Select(request => RunTogetherOrAlone(lease, [request])[0])];
         }

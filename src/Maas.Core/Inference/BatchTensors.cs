@@ -61,14 +61,26 @@ internal static class BatchTensors
     }
 
     /// <summary>Rows [<paramref name="firstRow"/>, +<paramref name="rows"/>) of every output, copied into values the request owns.</summary>
+    /// <exception cref="BatchSplitException">An output's first dimension is not the batch's rows.</exception>
     public static InferenceResult Slice(InferenceResult batch, IReadOnlyList<RequestedOutput> outputs, int totalRows, int firstRow, int rows)
+        => CopyEach(outputs, i => SliceRows(batch[i], outputs[i].Name, totalRows, firstRow, rows));
+
+    /// <summary>Every output whole, copied into values the request owns (a request that ran alone).</summary>
+    public static InferenceResult Copy(InferenceResult result, IReadOnlyList<RequestedOutput> outputs)
+        => CopyEach(outputs, i =>
+        {
+            var info = result[i].GetTensorTypeAndShape();
+            return CopyElements(result[i], info, info.Shape, 0, info.ElementCount);
+        });
+
+    private static InferenceResult CopyEach(IReadOnlyList<RequestedOutput> outputs, Func<int, OrtValue> copy)
     {
         var values = new List<OrtValue>(outputs.Count);
         try
         {
             for (var i = 0; i < outputs.Count; i++)
             {
-                values.Add(SliceRows(batch[i], outputs[i].Name, totalRows, firstRow, rows));
+                values.Add(copy(i));
             }
         }
         catch
@@ -85,25 +97,29 @@ internal static class BatchTensors
         var info = source.GetTensorTypeAndShape();
         if (info.Shape.Length == 0 || info.Shape[0] != totalRows)
         {
-            throw new InvalidOperationException($"Output '{name}' has shape [{string.Join(',', info.Shape)}] for a batch of {totalRows} rows; it cannot be split back per request.");
+            throw new BatchSplitException($"Output '{name}' has shape [{string.Join(',', info.Shape)}] for a batch of {totalRows} rows; it cannot be split back per request.");
         }
 
-        long[] shape = [rows, .. info.Shape.AsSpan(1)];
-        var perRow = (int)(info.ElementCount / Math.Max(1, totalRows));
+        var perRow = info.ElementCount / Math.Max(1, totalRows);
+        return CopyElements(source, info, [rows, .. info.Shape.AsSpan(1)], firstRow * perRow, rows * perRow);
+    }
+
+    private static OrtValue CopyElements(OrtValue source, OrtTensorTypeAndShapeInfo info, long[] shape, long first, long count)
+    {
         if (info.ElementDataType == TensorElementType.String)
         {
             var strings = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, shape);
-            for (var i = 0; i < rows * perRow; i++)
+            for (var i = 0; i < count; i++)
             {
-                strings.StringTensorSetElementAt(source.GetStringElementAsSpan((firstRow * perRow) + i), i);
+                strings.StringTensorSetElementAt(source.GetStringElementAsSpan((int)(first + i)), (int)i);
             }
 
             return strings;
         }
 
-        var rowBytes = perRow * TensorElements.SizeOf(info.ElementDataType);
+        var size = TensorElements.SizeOf(info.ElementDataType);
         var value = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, info.ElementDataType, shape);
-        ((ReadOnlySpan<byte>)source.GetTensorMutableRawData()).Slice(firstRow * rowBytes, rows * rowBytes).CopyTo(value.GetTensorMutableRawData());
+        ((ReadOnlySpan<byte>)source.GetTensorMutableRawData()).Slice((int)(first * size), (int)(count * size)).CopyTo(value.GetTensorMutableRawData());
         return value;
     }
 
@@ -112,3 +128,6 @@ internal static class BatchTensors
         public void Dispose() => values.ForEach(v => v.Dispose());
     }
 }
+
+/// <summary>A batched run whose outputs do not keep the batch's rows (the graph mixes or regroups them): its requests run alone.</summary>
+internal sealed class BatchSplitException(string message) : InvalidOperationException(message);

@@ -7,7 +7,7 @@ public sealed class EncodedResponse(PooledBufferWriter body, string contentType,
 
     public string ContentType { get; } = contentType;
 
-    /// <summary>Headers the protocol adds to a 200, e.g. V2's <c>Inference-Header-Content-Length</c> before binary outputs.</summary>
+    /// <summary>Headers the protocol adds to a 200 (V2 names the length of its JSON header before binary outputs).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; } = headers ?? [];
 
     public void Dispose() => body.Dispose();

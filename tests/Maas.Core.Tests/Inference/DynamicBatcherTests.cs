@@ -83,19 +83,36 @@ public sealed class DynamicBatcherTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
-    public async Task RunAsync_BatchFails_EveryRequestOfItGetsTheSameError()
+    public async Task RunTogetherOrAlone_OutputsDoNotKeepTheBatchRows_EachRequestRunsAloneAndGetsItsOwnAnswer()
     {
-        // Every batch of this graph fails (rows cannot be regrouped, or not split back); requests sharing one get its error.
-        var model = await AddAsync(TestModels.RowRegrouping(), """{"maxBatchSize":4,"dynamicBatching":{"maxQueueDelayMs":1000,"preferredBatchSizes":[2]}}""");
+        // Two 2-row requests regroup into one 4-wide row each; batched, 4 rows become 2 and cannot be split back.
+        var model = await AddAsync(TestModels.RowRegrouping(), """{"maxBatchSize":4,"dynamicBatching":{"maxQueueDelayMs":5}}""");
+        using var lease = await _serving.Sessions.AcquireAsync(model, CancellationToken.None);
+        InferenceRequest[] requests = [FloatRequest("x", [1, 2, 3, 4], 2, 2), FloatRequest("x", [5, 6, 7, 8], 2, 2)];
 
-        var calls = Enumerable.Range(0, 5).Select(i => Capture(() => _serving.Batcher.RunAsync(model, FloatRequest("x", [i, i], 1, 2), CancellationToken.None)));
-        var outcomes = await Task.WhenAll(calls);
+        var outcomes = BatchQueue.RunTogetherOrAlone(lease, requests);
 
-        var errors = outcomes.Cast<Exception>().ToList();
-        Assert.Equal(5, errors.Count);
-        var shared = errors.GroupBy(e => e).Where(g => g.Count() == 2).Select(g => g.Key).ToList();
-        Assert.NotEmpty(shared);
-        Assert.Contains(shared, e => e.Message.Contains("cannot be split back per request", StringComparison.Ordinal));
+        using var first = outcomes[0].Result!;
+        using var second = outcomes[1].Result!;
+        Assert.Equal([1L, 4L], first[0].GetTensorTypeAndShape().Shape);
+        Assert.Equal([1f, 2f, 3f, 4f], first[0].GetTensorDataAsSpan<float>().ToArray());
+        Assert.Equal([5f, 6f, 7f, 8f], second[0].GetTensorDataAsSpan<float>().ToArray());
+        Assert.All(outcomes, outcome => Assert.Equal(2, outcome.BatchRows));
+        Array.ForEach(requests, request => request.Dispose());
+    }
+
+    [Fact]
+    public async Task Register_BatchingOnAGraphWhoseOutputTheServingSessionKnowsIsOneRow_FailsNamingIt()
+    {
+        // RowSum declares y with a symbolic first dimension; the serving session infers [1,2], so batching cannot work.
+        var name = RegistryHarness.NewModelName();
+        await _serving.Registry.UploadAsync($"{name}/config.json", Encoding.UTF8.GetBytes("""{"maxBatchSize":4,"dynamicBatching":{"maxQueueDelayMs":5}}"""));
+        await _serving.Registry.UploadAndRegisterAsync($"{name}/1/model.onnx", TestModels.RowSum());
+
+        var row = await _serving.Registry.RowAsync(name, 1);
+
+        Assert.Equal(ModelStatus.Failed, row!.Status);
+        Assert.Contains("output 'y' is float[1,2]", row.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

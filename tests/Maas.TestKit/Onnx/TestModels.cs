@@ -135,6 +135,17 @@ public static class TestModels
         .OutputOfInferredShape("y", DataType.Float)
         .ToBytes();
 
+    /// <summary>
+    /// Declares a variable first dimension but sums over it: x FP32[batch, 2] → y = ReduceSum(x, axis 0) FP32[1, 2].
+    /// Alone, a one-row request gets its own row back; a batch's output cannot be split back per request.
+    /// </summary>
+    public static byte[] RowSum() => new OnnxModelBuilder("row_sum")
+        .Input("x", DataType.Float, BatchDim, 2)
+        .Initializer("axes", [0L], 1)
+        .Node("ReduceSum", ["x", "axes"], ["y"], node => node.Attribute.Add(new AttributeProto { Name = "keepdims", I = 1, Type = AttributeProto.Types.AttributeType.Int }))
+        .Output("y", DataType.Float, "sums", 2)
+        .ToBytes();
+
     /// <summary>The first half of a valid model: looks like ONNX, does not load.</summary>
     public static byte[] Corrupt()
     {
