@@ -32,6 +32,32 @@ internal static class ThroughputSuite
         return results;
     }
 
+    /// <summary>
+    /// The same model at 1, 8 and 32 callers on sessions with ONNX Runtime's thread spinning off (the default) and on,
+    /// measured in turn. In process there is no Functions host competing for the cores, so this shows ONNX Runtime's own share.
+    /// </summary>
+    public static async Task<Dictionary<int, (double Off, double On)>> SpinningAsync(ServingHarness spinningOff, ServingHarness spinningOn, Report report, BenchModel model, TimeSpan duration)
+    {
+        var off = await spinningOff.AddModelAsync(model.Graph);
+        var on = await spinningOn.AddModelAsync(model.Graph);
+        var (header, binary) = model.V2Binary;
+        byte[] body = [.. header, .. binary];
+        var headerLength = header.Length.ToString(CultureInfo.InvariantCulture);
+        int[] callers = [1, 8, 32];
+        var results = new Dictionary<int, (double, double)>();
+        foreach (var count in callers)
+        {
+            var withoutSpinning = await Measure.ThroughputAsync(count, () => CallAsync(spinningOff, off, body, headerLength), duration);
+            var withSpinning = await Measure.ThroughputAsync(count, () => CallAsync(spinningOn, on, body, headerLength), duration);
+            results[count] = (withoutSpinning.PerSecond, withSpinning.PerSecond);
+        }
+
+        report.Table(
+            ["callers", "spinning off (req/s)", "spinning on (req/s)", "off ÷ on"],
+            callers.Select(c => new[] { c.ToString(CultureInfo.InvariantCulture), Report.Number(results[c].Item1), Report.Number(results[c].Item2), Report.Ratio(results[c].Item1 / results[c].Item2) }));
+        return results;
+    }
+
     private static async Task CallAsync(ServingHarness serving, string name, byte[] body, string headerLength)
     {
         using var response = await serving.RunAsync(serving.V2, BenchModel.Wire(body, headerLength), name, version: null);

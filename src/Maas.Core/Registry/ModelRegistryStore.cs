@@ -15,6 +15,9 @@ public sealed class ModelRegistryStore(TableClient table)
     private const string VersionFormat = "D10";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Signatures stored as typed <see cref="TensorSignature"/> JSON (kind, ONNX element type).</summary>
+    private const int TypedSignatureFormat = 2;
     private readonly TableClient _table = table;
 
     /// <summary>The store on the standard <c>ModelVersions</c> table.</summary>
@@ -91,6 +94,7 @@ public sealed class ModelRegistryStore(TableClient table)
         ["BlobETag"] = record.BlobETag,
         ["Sha256"] = record.Sha256,
         ["SizeBytes"] = record.SizeBytes,
+        ["SignatureFormat"] = TypedSignatureFormat,
         ["Inputs"] = JsonSerializer.Serialize(record.Inputs, Json),
         ["Outputs"] = JsonSerializer.Serialize(record.Outputs, Json),
         ["Opset"] = record.Opset,
@@ -102,24 +106,32 @@ public sealed class ModelRegistryStore(TableClient table)
         ["LastSeenAt"] = record.LastSeenAt,
     };
 
-    private static ModelVersionRecord FromEntity(TableEntity entity) => new()
+    /// <summary>
+    /// Rows written before signatures were typed (no <c>SignatureFormat</c>) carry V2 datatype names: they are read with no
+    /// signature and no source fingerprint, so the next trigger or reconciliation registers them again.
+    /// </summary>
+    private static ModelVersionRecord FromEntity(TableEntity entity)
     {
-        Name = entity.PartitionKey,
-        Version = long.Parse(entity.RowKey, CultureInfo.InvariantCulture),
-        Status = Enum.Parse<ModelStatus>(entity.GetString("Status")),
-        Reason = entity.GetString("Reason") ?? string.Empty,
-        BlobPath = entity.GetString("BlobPath") ?? string.Empty,
-        BlobETag = entity.GetString("BlobETag") ?? string.Empty,
-        Sha256 = entity.GetString("Sha256") ?? string.Empty,
-        SizeBytes = entity.GetInt64("SizeBytes") ?? 0,
-        Inputs = JsonSerializer.Deserialize<TensorSignature[]>(entity.GetString("Inputs") ?? "[]", Json) ?? [],
-        Outputs = JsonSerializer.Deserialize<TensorSignature[]>(entity.GetString("Outputs") ?? "[]", Json) ?? [],
-        Opset = entity.GetInt64("Opset"),
-        Producer = entity.GetString("Producer") ?? string.Empty,
-        Config = ModelConfig.FromJson(entity.GetString("Config") ?? "{}"),
-        SourceFingerprint = entity.GetString("SourceFingerprint") ?? string.Empty,
-        RegisteredAt = entity.GetDateTimeOffset("RegisteredAt") ?? default,
-        UpdatedAt = entity.GetDateTimeOffset("UpdatedAt") ?? default,
-        LastSeenAt = entity.GetDateTimeOffset("LastSeenAt") ?? default,
-    };
+        var typed = entity.GetInt32("SignatureFormat") == TypedSignatureFormat;
+        return new()
+        {
+            Name = entity.PartitionKey,
+            Version = long.Parse(entity.RowKey, CultureInfo.InvariantCulture),
+            Status = Enum.Parse<ModelStatus>(entity.GetString("Status")),
+            Reason = entity.GetString("Reason") ?? string.Empty,
+            BlobPath = entity.GetString("BlobPath") ?? string.Empty,
+            BlobETag = entity.GetString("BlobETag") ?? string.Empty,
+            Sha256 = entity.GetString("Sha256") ?? string.Empty,
+            SizeBytes = entity.GetInt64("SizeBytes") ?? 0,
+            Inputs = typed ? JsonSerializer.Deserialize<TensorSignature[]>(entity.GetString("Inputs") ?? "[]", Json) ?? [] : [],
+            Outputs = typed ? JsonSerializer.Deserialize<TensorSignature[]>(entity.GetString("Outputs") ?? "[]", Json) ?? [] : [],
+            Opset = entity.GetInt64("Opset"),
+            Producer = entity.GetString("Producer") ?? string.Empty,
+            Config = ModelConfig.FromJson(entity.GetString("Config") ?? "{}"),
+            SourceFingerprint = typed ? entity.GetString("SourceFingerprint") ?? string.Empty : string.Empty,
+            RegisteredAt = entity.GetDateTimeOffset("RegisteredAt") ?? default,
+            UpdatedAt = entity.GetDateTimeOffset("UpdatedAt") ?? default,
+            LastSeenAt = entity.GetDateTimeOffset("LastSeenAt") ?? default,
+        };
+    }
 }

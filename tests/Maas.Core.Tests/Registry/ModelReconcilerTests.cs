@@ -23,6 +23,23 @@ public sealed class ModelReconcilerTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Run_RowWrittenBeforeSignaturesWereTyped_IsRegisteredAgainWithATypedSignature()
+    {
+        await _registry.UploadAndRegisterAsync($"{_name}/1/model.onnx", TestModels.Linear());
+        var entity = (await _registry.Table.GetEntityAsync<Azure.Data.Tables.TableEntity>(_name, "0000000001")).Value;
+        entity.Remove("SignatureFormat");
+        entity["Inputs"] = """[{"name":"x","datatype":"FP32","shape":[-1,4]}]""";
+        await _registry.Table.UpdateEntityAsync(entity, entity.ETag, Azure.Data.Tables.TableUpdateMode.Replace);
+        Assert.Empty((await _registry.RowAsync(_name, 1))!.Inputs);
+
+        var result = await _registry.Reconciler.RunAsync(CancellationToken.None);
+
+        Assert.Equal(1, result.Registered);
+        var input = Assert.Single((await _registry.RowAsync(_name, 1))!.Inputs);
+        Assert.Equal(TensorSignature.Tensor("x", Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float, -1, 4).Describe(), input.Describe());
+    }
+
+    [Fact]
     public async Task Run_DeletedVersionFolder_MarksRowRemovedAndKeepsOthers()
     {
         await _registry.UploadAndRegisterAsync($"{_name}/1/model.onnx", TestModels.Linear());
