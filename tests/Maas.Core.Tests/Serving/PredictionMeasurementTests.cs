@@ -1,7 +1,7 @@
 using Maas.Core.Errors;
 using Maas.Core.Monitoring;
-using Maas.Core.Registry;
 using Maas.Core.Serving;
+using Maas.TestKit.Registry;
 
 namespace Maas.Core.Tests.Serving;
 
@@ -29,7 +29,7 @@ public sealed class PredictionMeasurementTests
     {
         var measurement = new PredictionMeasurement("fraud")
         {
-            Model = new ModelVersionRecord { Name = "fraud", Version = 3, Status = ModelStatus.Ready, BlobPath = "fraud/3/model.onnx" },
+            Model = ModelRecords.Ready([], [], "fraud", version: 3),
             CallerAppId = "app-1",
             BytesIn = 120,
             BytesOut = 48,

@@ -4,7 +4,7 @@ using Maas.Core.Errors;
 using Maas.Core.Protocol.Simple;
 using Maas.Core.Registry;
 using Maas.Core.Serving;
-using Microsoft.ML.OnnxRuntime.Tensors;
+using Maas.TestKit.Registry;
 
 namespace Maas.Core.Tests.Protocol.Simple;
 
@@ -13,15 +13,7 @@ public sealed class SimpleDecodeTests
 {
     private static readonly LimitsOptions Limits = new();
 
-    private static readonly ModelVersionRecord Model = new()
-    {
-        Name = "m",
-        Version = 1,
-        Status = ModelStatus.Ready,
-        BlobPath = "m/1/model.onnx",
-        Inputs = [TensorSignature.Tensor("x", TensorElementType.Float, -1, 2), TensorSignature.Tensor("text", TensorElementType.String, -1)],
-        Outputs = [TensorSignature.Tensor("y", TensorElementType.Float, -1, 3)],
-    };
+    private static readonly ModelVersionRecord Model = ModelRecords.FloatsAndText(features: 2);
 
     [Theory]
     [InlineData("{\"inputs\":{\"x\xFF\":[[1,2]]}}")]

@@ -4,7 +4,7 @@ using Maas.Core.Errors;
 using Maas.Core.Protocol.V2;
 using Maas.Core.Registry;
 using Maas.Core.Serving;
-using Microsoft.ML.OnnxRuntime.Tensors;
+using Maas.TestKit.Registry;
 
 namespace Maas.Core.Tests.Protocol.V2;
 
@@ -13,15 +13,7 @@ public sealed class V2RequestReaderTests
 {
     private static readonly LimitsOptions Limits = new();
 
-    private static readonly ModelVersionRecord Model = new()
-    {
-        Name = "m",
-        Version = 1,
-        Status = ModelStatus.Ready,
-        BlobPath = "m/1/model.onnx",
-        Inputs = [TensorSignature.Tensor("x", TensorElementType.Float, -1, 4), TensorSignature.Tensor("text", TensorElementType.String, -1)],
-        Outputs = [TensorSignature.Tensor("y", TensorElementType.Float, -1, 3)],
-    };
+    private static readonly ModelVersionRecord Model = ModelRecords.FloatsAndText(features: 4);
 
     public static TheoryData<string, string> NotUnicode => new()
     {
