@@ -1,4 +1,5 @@
 using Maas.Core.Catalog;
+using Maas.Core.Health;
 using Maas.Core.Inference;
 using Maas.Core.Monitoring;
 using Maas.Core.Monitoring.Query;
@@ -21,6 +22,7 @@ public static class CoreServiceCollectionExtensions
         services.AddValidatedOptions<LimitsOptions>(LimitsOptions.SectionName);
         services.AddValidatedOptions<MonitoringOptions>(MonitoringOptions.SectionName);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<DependencyHealth>();
         services.AddSingleton<ModelRegistryStore>();
         services.AddMemoryCache();
         services.AddSingleton<SessionFactory>();

@@ -36,6 +36,10 @@ public sealed partial class MetricsAggregator(
         var firstSpan = settings.RawRetention < MaxSpanPerRun ? settings.RawRetention : MaxSpanPerRun;
         var watermark = await ReadWatermarkAsync(rollup, cancellationToken) ?? MetricsTables.MinuteOf(now - firstSpan).AddMinutes(-1);
         var until = lastClosed < watermark + MaxSpanPerRun ? lastClosed : watermark + MaxSpanPerRun;
+        var rolledBefore = watermark;
+
+        // Read before the minutes: a marker is written after its raw row, so every row it announces is read below.
+        var markers = await ReadLateMarkersAsync(raw, cancellationToken);
         var (minutes, hours, breaches) = (0, 0, 0);
         if (until > watermark)
         {
@@ -59,9 +63,68 @@ public sealed partial class MetricsAggregator(
             watermark = until;
         }
 
+        var (lateMinutes, lateHours) = await RerollLateMinutesAsync(raw, rollup, markers, rolledBefore, cancellationToken);
+        (minutes, hours) = (minutes + lateMinutes, hours + lateHours);
         var deleted = await DeleteExpiredRawAsync(raw, now - settings.RawRetention, watermark, cancellationToken);
         LogRun(logger, minutes, hours, deleted, watermark);
         return new AggregationResult(minutes, hours, deleted, breaches, watermark);
+    }
+
+    /// <summary>
+    /// Minutes that an earlier run rolled up (at or before <paramref name="rolledBefore"/>, the watermark this run started
+    /// from) and that an instance wrote late (its flushes failed meanwhile) are rolled up again from all their raw rows,
+    /// with their hours; then the markers are deleted. A marker of a later minute needs nothing: this run rolled that
+    /// minute up from its current rows, or a later run will when it closes.
+    /// </summary>
+    private async Task<(int Minutes, int Hours)> RerollLateMinutesAsync(
+        TableClient raw, TableClient rollup, List<TableEntity> markers, DateTimeOffset rolledBefore, CancellationToken cancellationToken)
+    {
+        var late = markers.Select(m => MetricsTables.MinuteOfLateRow(m.RowKey)).Where(minute => minute <= rolledBefore).Distinct().ToList();
+        var hours = new HashSet<(DateTimeOffset Hour, string Model, string Version)>();
+        foreach (var minute in late)
+        {
+            var merged = await MergeRawAsync(raw, minute.AddMinutes(-1), minute, cancellationToken);
+            foreach (var ((period, model, version), aggregate) in merged)
+            {
+                await WriteRollupAsync(rollup, model, version, MetricsGrain.Minute, period, aggregate, cancellationToken);
+                hours.Add((MetricsTables.HourOf(period), model, version));
+            }
+        }
+
+        foreach (var (hour, model, version) in hours)
+        {
+            await WriteRollupAsync(rollup, model, version, MetricsGrain.Hour, hour, await MergeHourAsync(rollup, model, version, hour, cancellationToken), cancellationToken);
+        }
+
+        foreach (var marker in markers)
+        {
+            try
+            {
+                // Conditional: a marker written again meanwhile (a newer late write) stays for the next run.
+                await raw.DeleteEntityAsync(marker.PartitionKey, marker.RowKey, marker.ETag, cancellationToken);
+            }
+            catch (RequestFailedException error) when (error.Status is 404 or 412)
+            {
+            }
+        }
+
+        if (late.Count > 0)
+        {
+            LogRerolled(logger, late.Count, hours.Count);
+        }
+
+        return (late.Count, hours.Count);
+    }
+
+    private static async Task<List<TableEntity>> ReadLateMarkersAsync(TableClient raw, CancellationToken cancellationToken)
+    {
+        var markers = new List<TableEntity>();
+        await foreach (var marker in raw.QueryAsync<TableEntity>(e => e.PartitionKey == MetricsTables.LatePartition, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            markers.Add(marker);
+        }
+
+        return markers;
     }
 
     private static async Task<DateTimeOffset?> ReadWatermarkAsync(TableClient rollup, CancellationToken cancellationToken)
@@ -152,6 +215,9 @@ public sealed partial class MetricsAggregator(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Metrics aggregation wrote {MinuteRollups} minute and {HourRollups} hour rollups, deleted {RawRowsDeleted} raw rows; watermark {Watermark}")]
     private static partial void LogRun(ILogger logger, int minuteRollups, int hourRollups, int rawRowsDeleted, DateTimeOffset watermark);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Metrics aggregation rolled up {LateMinutes} minutes again after late writes ({HourRollups} hour rollups)")]
+    private static partial void LogRerolled(ILogger logger, int lateMinutes, int hourRollups);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelName} version {ModelVersion} broke its SLO in the minute from {Minute}: p95 {P95Milliseconds} ms (SLO {SloP95Milliseconds} ms), error rate {ErrorRate} (SLO {SloErrorRate})")]
     private static partial void LogSloBreached(ILogger logger, string modelName, string modelVersion, DateTimeOffset minute, double p95Milliseconds, double sloP95Milliseconds, double errorRate, double sloErrorRate);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -21,10 +22,17 @@ public sealed partial class MetricsRecorder(
     private readonly ConcurrentQueue<PredictionRecord> _pending = new();
     private readonly Dictionary<MinuteKey, MetricsAggregate> _minutes = [];
     private readonly HashSet<MinuteKey> _unwritten = [];
+    private static readonly Counter<long> DroppedMinutes = MaasTelemetry.Meter.CreateCounter<long>(
+        "maas.metrics.dropped_minutes", description: "Per-minute aggregates dropped unwritten because flushes kept failing (Monitoring:MaxBufferedMinutes).");
+
     private readonly SemaphoreSlim _flushing = new(1, 1);
     private bool _tableReady;
+    private long _dropped;
 
     public MetricsInstance Instance => instance;
+
+    /// <summary>Per-minute aggregates dropped unwritten since start, because flushes kept failing past <c>Monitoring:MaxBufferedMinutes</c>.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
 
     public void Record(in PredictionRecord record)
     {
@@ -50,6 +58,7 @@ public sealed partial class MetricsRecorder(
                 _unwritten.Add(key);
             }
 
+            DropOldestBeyondLimit();
             if (_unwritten.Count > 0)
             {
                 await WriteUnwrittenAsync(cancellationToken);
@@ -68,6 +77,26 @@ public sealed partial class MetricsRecorder(
         }
     }
 
+    /// <summary>Keeps at most <c>Monitoring:MaxBufferedMinutes</c> unwritten aggregates: the oldest go first, counted.</summary>
+    private void DropOldestBeyondLimit()
+    {
+        var excess = _unwritten.Count - options.Value.MaxBufferedMinutes;
+        if (excess <= 0)
+        {
+            return;
+        }
+
+        foreach (var key in _unwritten.OrderBy(k => k.Minute).Take(excess).ToList())
+        {
+            _unwritten.Remove(key);
+            _minutes.Remove(key);
+        }
+
+        Interlocked.Add(ref _dropped, excess);
+        DroppedMinutes.Add(excess);
+        LogDropped(logger, instance.Id, excess, options.Value.MaxBufferedMinutes);
+    }
+
     private async Task WriteUnwrittenAsync(CancellationToken cancellationToken)
     {
         var table = tables.GetTableClient(names.Raw);
@@ -77,6 +106,8 @@ public sealed partial class MetricsRecorder(
             _tableReady = true;
         }
 
+        // A minute normally reaches storage within a flush interval of its end; anything older is a late write.
+        var lateBefore = MetricsTables.MinuteOf(clock.GetUtcNow() - options.Value.FlushInterval).AddMinutes(-1);
         foreach (var key in _unwritten.ToList())
         {
             var entity = new TableEntity(MetricsTables.TimeKey(key.Minute), MetricsTables.RawRowKey(key.Model, key.Version, instance.Id))
@@ -87,6 +118,15 @@ public sealed partial class MetricsRecorder(
             };
             _minutes[key].WriteTo(entity);
             await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+            if (key.Minute < lateBefore)
+            {
+                // The rollup may have closed this minute while storage was failing: ask it to roll the minute up again.
+                await table.UpsertEntityAsync(
+                    new TableEntity(MetricsTables.LatePartition, MetricsTables.LateRowKey(key.Minute, key.Model, key.Version, instance.Id)),
+                    TableUpdateMode.Replace,
+                    cancellationToken);
+            }
+
             _unwritten.Remove(key);
         }
 
@@ -96,6 +136,9 @@ public sealed partial class MetricsRecorder(
     public void Dispose() => _flushing.Dispose();
 
     private readonly record struct MinuteKey(DateTimeOffset Minute, string Model, string Version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceId} dropped {DroppedMinutes} unwritten minute aggregates: flushes kept failing past Monitoring:MaxBufferedMinutes ({MaxBufferedMinutes})")]
+    private static partial void LogDropped(ILogger logger, string instanceId, int droppedMinutes, int maxBufferedMinutes);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Instance {InstanceId} flushed its metrics ({OpenMinutes} minute aggregates held)")]
     private static partial void LogFlushed(ILogger logger, string instanceId, int openMinutes);

@@ -12,6 +12,13 @@ public sealed record MetricsTables(string Raw, string Rollup)
     public static MetricsTables Default { get; } = new("MetricsRaw", "MetricsRollup");
 
     public const string WatermarkPartition = "_watermark";
+
+    /// <summary>
+    /// The raw table's partition of late-write markers: an instance that writes a minute the rollup may already have
+    /// closed (a flush retried after an outage) leaves one, and the next rollup run re-rolls that minute. Letters sort
+    /// after the digit minute keys, so no minute query or retention delete ever reads it.
+    /// </summary>
+    public const string LatePartition = "late";
     public const string WatermarkRow = "minute";
     private const string TimeFormat = "yyyyMMddHHmm";
 
@@ -25,6 +32,11 @@ public sealed record MetricsTables(string Raw, string Rollup)
         => DateTimeOffset.ParseExact(key, TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
     public static string RawRowKey(string model, string version, string instance) => $"{model}|{version}|{instance}";
+
+    public static string LateRowKey(DateTimeOffset minute, string model, string version, string instance) => $"{TimeKey(minute)}|{model}|{version}|{instance}";
+
+    /// <summary>The minute a late-write marker names.</summary>
+    public static DateTimeOffset MinuteOfLateRow(string rowKey) => ParseTimeKey(rowKey[..TimeFormat.Length]);
 
     public static string RollupPartition(string model, MetricsGrain grain) => $"{model}|{grain.ToString().ToLowerInvariant()}";
 

@@ -15,6 +15,13 @@ public sealed class MonitoringOptions
     [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00", ErrorMessage = "Monitoring:RawRetention must be between 01:00:00 and 365.00:00:00.")]
     public TimeSpan RawRetention { get; set; } = TimeSpan.FromDays(2);
 
+    /// <summary>
+    /// Most per-minute aggregates (one per minute, model and version) an instance keeps while its flushes fail; beyond
+    /// it the oldest are dropped and counted (<c>maas.metrics.dropped_minutes</c>), so an outage cannot exhaust memory.
+    /// </summary>
+    [Range(1, 1_000_000, ErrorMessage = "Monitoring:MaxBufferedMinutes must be between 1 and 1000000.")]
+    public int MaxBufferedMinutes { get; set; } = 10_000;
+
     /// <summary>Latency SLO: a model whose p95 over a rollup period exceeds this is flagged.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00", ErrorMessage = "Monitoring:SloP95Latency must be between 00:00:00.001 and 00:10:00.")]
     public TimeSpan SloP95Latency { get; set; } = TimeSpan.FromSeconds(1);

@@ -9,7 +9,7 @@ namespace Maas.Core.Registry;
 /// The <c>ModelVersions</c> table: PartitionKey = model name, RowKey = version zero-padded to 10 digits.
 /// Every write is conditional on the row's ETag (or on its absence), so concurrent registrations cannot overwrite each other blindly.
 /// </summary>
-public sealed class ModelRegistryStore(TableClient table)
+public sealed class ModelRegistryStore(TableClient table, TableClient? lookupTable = null)
 {
     public const string TableName = "ModelVersions";
     private const string VersionFormat = "D10";
@@ -19,13 +19,14 @@ public sealed class ModelRegistryStore(TableClient table)
     /// <summary>Signatures stored as typed <see cref="TensorSignature"/> JSON (kind, ONNX element type).</summary>
     private const int TypedSignatureFormat = 2;
     private readonly TableClient _table = table;
+    private readonly TableClient _lookupTable = lookupTable ?? table;
+    private int _created;
 
-    /// <summary>The store on the standard <c>ModelVersions</c> table.</summary>
-    public ModelRegistryStore(TableServiceClient tables)
-        : this(tables.GetTableClient(TableName))
+    /// <summary>The store on the standard <c>ModelVersions</c> table; serving-path lookups go through <paramref name="lookup"/>'s client.</summary>
+    public ModelRegistryStore(TableServiceClient tables, RegistryLookupTable lookup)
+        : this(tables.GetTableClient(TableName), lookup.Table)
     {
     }
-    private int _created;
 
     /// <summary>The row and its ETag, or null when the version was never registered.</summary>
     public async Task<(ModelVersionRecord Record, ETag ETag)?> GetAsync(string name, long version, CancellationToken cancellationToken)
@@ -38,8 +39,29 @@ public sealed class ModelRegistryStore(TableClient table)
     public async Task<IReadOnlyList<ModelVersionRecord>> ListVersionsAsync(string name, CancellationToken cancellationToken)
     {
         await EnsureTableAsync(cancellationToken);
+        return await QueryVersionsAsync(_table, name, cancellationToken);
+    }
+
+    /// <summary>
+    /// The versions of one model read for serving, through the lookup client (tight timeouts, one retry): storage
+    /// faults surface fast. A table that does not exist yet holds no versions.
+    /// </summary>
+    public async Task<IReadOnlyList<ModelVersionRecord>> LookUpVersionsAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await QueryVersionsAsync(_lookupTable, name, cancellationToken);
+        }
+        catch (RequestFailedException error) when (error.Status == 404)
+        {
+            return [];
+        }
+    }
+
+    private static async Task<IReadOnlyList<ModelVersionRecord>> QueryVersionsAsync(TableClient table, string name, CancellationToken cancellationToken)
+    {
         var rows = new List<ModelVersionRecord>();
-        await foreach (var entity in _table.QueryAsync<TableEntity>(e => e.PartitionKey == name, cancellationToken: cancellationToken))
+        await foreach (var entity in table.QueryAsync<TableEntity>(e => e.PartitionKey == name, cancellationToken: cancellationToken))
         {
             rows.Add(FromEntity(entity));
         }

@@ -1,16 +1,38 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using Maas.Core.Errors;
+using Maas.Core.Health;
+using Maas.Core.Monitoring;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Maas.Core.Registry;
 
 /// <summary>
 /// The read side of the registry, used by the management API and the serving path. Lookups of a model's versions
-/// are cached per instance for <c>Registry:LookupCacheTtl</c> so a prediction does not cost a table read.
+/// are cached per instance for <c>Registry:LookupCacheTtl</c> so a prediction does not cost a table read; they are
+/// bounded by <c>Registry:LookupTimeout</c>, and while storage fails the last rows read keep serving (stale-if-error).
 /// </summary>
-public sealed class ModelRepository(ModelRegistryStore store, IOptions<RegistryOptions> options, IMemoryCache cache)
+public sealed partial class ModelRepository(
+    ModelRegistryStore store,
+    IOptions<RegistryOptions> options,
+    IMemoryCache cache,
+    DependencyHealth health,
+    TimeProvider clock,
+    ILogger<ModelRepository> logger)
 {
+    private static readonly TimeSpan RetryAfterStorageFault = TimeSpan.FromSeconds(1);
+
+    private static readonly Counter<long> StaleServes = MaasTelemetry.Meter.CreateCounter<long>(
+        "maas.registry.stale_serves", description: "Predictions served from registry rows read before storage started failing.");
+
+    /// <summary>The last rows read of every model that has versions, kept for stale-if-error.</summary>
+    private readonly ConcurrentDictionary<string, Lookup> _lastKnown = new(StringComparer.Ordinal);
+
+    private readonly ConcurrentDictionary<string, Lazy<Task<Lookup>>> _refreshing = new(StringComparer.Ordinal);
+
     /// <summary>Every version of every model.</summary>
     public Task<IReadOnlyList<ModelVersionRecord>> ListAllAsync(CancellationToken cancellationToken) => store.ListAllAsync(cancellationToken);
 
@@ -67,22 +89,103 @@ public sealed class ModelRepository(ModelRegistryStore store, IOptions<RegistryO
             throw NotFound(name);
         }
 
-        var ttl = options.Value.LookupCacheTtl;
-        if (ttl > TimeSpan.Zero && cache.TryGetValue(CacheKey(name), out IReadOnlyList<ModelVersionRecord>? cached) && cached is not null)
+        if (options.Value.LookupCacheTtl > TimeSpan.Zero && cache.TryGetValue(CacheKey(name), out Lookup? cached) && cached is not null)
         {
-            return cached;
+            CountStale(cached);
+            return cached.Versions;
         }
 
-        IReadOnlyList<ModelVersionRecord> versions = [.. (await store.ListVersionsAsync(name, cancellationToken)).OrderByDescending(v => v.Version)];
-        if (ttl > TimeSpan.Zero)
+        // One refresh per model at a time: callers arriving meanwhile wait for it (each within its own cancellation).
+        var refresh = _refreshing.GetOrAdd(name, model => new Lazy<Task<Lookup>>(() => RefreshAsync(model)));
+        try
         {
-            cache.Set(CacheKey(name), versions, ttl);
+            var lookup = await refresh.Value.WaitAsync(cancellationToken);
+            CountStale(lookup);
+            return lookup.Versions;
+        }
+        finally
+        {
+            if (refresh.Value.IsCompleted)
+            {
+                _refreshing.TryRemove(KeyValuePair.Create(name, refresh));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads the model's rows within <c>Registry:LookupTimeout</c>. When storage fails or does not answer in time, the
+    /// last rows read keep serving for up to <c>Registry:StaleServeLimit</c> (a warning once per model and outage); a
+    /// model not known here is a 503 naming storage.
+    /// </summary>
+    private async Task<Lookup> RefreshAsync(string name)
+    {
+        var settings = options.Value;
+        using var budget = new CancellationTokenSource(settings.LookupTimeout, clock);
+        Lookup lookup;
+        try
+        {
+            IReadOnlyList<ModelVersionRecord> versions = [.. (await store.LookUpVersionsAsync(name, budget.Token)).OrderByDescending(v => v.Version)];
+            health.ReportSuccess(DependencyHealth.Storage);
+            lookup = new Lookup(versions, clock.GetUtcNow(), Stale: false);
+            if (versions.Count > 0)
+            {
+                _lastKnown[name] = lookup;
+            }
+            else
+            {
+                _lastKnown.TryRemove(name, out _);
+            }
+        }
+        catch (Exception error) when (StorageFaults.IsTransient(error) || (error is OperationCanceledException && budget.IsCancellationRequested))
+        {
+            health.ReportFailure(DependencyHealth.Storage, "registry lookup");
+            if (!_lastKnown.TryGetValue(name, out var known) || clock.GetUtcNow() - known.ReadAt > settings.StaleServeLimit)
+            {
+                throw new MaasException(
+                    ErrorKind.Unavailable,
+                    string.Create(CultureInfo.InvariantCulture, $"The model registry in storage could not be read within {settings.LookupTimeout.TotalSeconds:0.###} s (Registry:LookupTimeout), and model '{name}' is not known on this instance; retry shortly."))
+                {
+                    RetryAfter = settings.LookupCacheTtl > RetryAfterStorageFault ? settings.LookupCacheTtl : RetryAfterStorageFault,
+                };
+            }
+
+            if (known.TryMarkStaleLogged())
+            {
+                LogServingStale(logger, name, known.ReadAt, error.GetType().Name);
+            }
+
+            lookup = known with { Stale = true };
         }
 
-        return versions;
+        if (settings.LookupCacheTtl > TimeSpan.Zero)
+        {
+            cache.Set(CacheKey(name), lookup, settings.LookupCacheTtl);
+        }
+
+        return lookup;
+    }
+
+    private static void CountStale(Lookup lookup)
+    {
+        if (lookup.Stale && lookup.Versions.Count > 0)
+        {
+            StaleServes.Add(1, new KeyValuePair<string, object?>("model", lookup.Versions[0].Name));
+        }
     }
 
     private static string CacheKey(string name) => "registry:" + name;
 
     private static MaasException NotFound(string name) => new(ErrorKind.NotFound, $"Model '{name}' does not exist.");
+
+    /// <summary>A model's rows as read at <paramref name="ReadAt"/>; <paramref name="Stale"/> when served because a later read failed.</summary>
+    private sealed record Lookup(IReadOnlyList<ModelVersionRecord> Versions, DateTimeOffset ReadAt, bool Stale)
+    {
+        private int _staleLogged;
+
+        /// <summary>True the first time per outage (per rows read): the warning is logged once.</summary>
+        public bool TryMarkStaleLogged() => Interlocked.Exchange(ref _staleLogged, 1) == 0;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Registry lookup of model {ModelName} failed ({ExceptionType}); serving the rows read at {ReadAt} until storage answers again or Registry:StaleServeLimit passes")]
+    private static partial void LogServingStale(ILogger logger, string modelName, DateTimeOffset readAt, string exceptionType);
 }

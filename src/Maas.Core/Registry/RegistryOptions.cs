@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using Azure.Core;
+using Azure.Data.Tables;
 
 namespace Maas.Core.Registry;
 
@@ -19,4 +21,31 @@ public sealed class RegistryOptions
     /// <summary>How long a registry lookup made by the serving path is reused before the table is read again.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "Registry:LookupCacheTtl must be between 00:00:00 and 01:00:00.")]
     public TimeSpan LookupCacheTtl { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The whole budget of one registry lookup on the serving path, retries included: the lookup client's Azure SDK
+    /// retry options are derived from it, and the lookup is cancelled when it runs out.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00", ErrorMessage = "Registry:LookupTimeout must be between 00:00:00.050 and 00:01:00.")]
+    public TimeSpan LookupTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long the last registry rows read keep serving a model while storage cannot be read (stale-if-error).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00", ErrorMessage = "Registry:StaleServeLimit must be between 00:00:00 and 7.00:00:00.")]
+    public TimeSpan StaleServeLimit { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Client options of the serving path's registry reads: one retry after a short fixed delay, each try bounded by
+    /// half of <see cref="LookupTimeout"/>, so a failing or hanging storage costs at most about that budget.
+    /// </summary>
+    public TableClientOptions LookupClientOptions()
+    {
+        var options = new TableClientOptions();
+        options.Retry.Mode = RetryMode.Fixed;
+        options.Retry.MaxRetries = 1;
+        options.Retry.Delay = TimeSpan.FromTicks(Math.Min(LookupRetryDelay.Ticks, LookupTimeout.Ticks / 10));
+        options.Retry.NetworkTimeout = LookupTimeout / 2;
+        return options;
+    }
+
+    private static readonly TimeSpan LookupRetryDelay = TimeSpan.FromMilliseconds(100);
 }

@@ -1,3 +1,5 @@
+using Maas.Core.Health;
+using Maas.Core.Inference;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -6,7 +8,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Maas.Functions.Functions;
 
 /// <summary>Open Inference Protocol V2 server endpoints: metadata and health. Anonymous: the status code is the answer.</summary>
-public sealed class ServerEndpoints
+public sealed class ServerEndpoints(DependencyHealth health, SessionCache sessions)
 {
     [Function(nameof(ServerMetadata))]
     [AllowAnonymous]
@@ -23,8 +25,20 @@ public sealed class ServerEndpoints
     public IActionResult ServerLive([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v2/health/live")] HttpRequest request)
         => new OkResult();
 
+    /// <summary>
+    /// 200 while this instance can serve: storage answers, or it does not but sessions are cached here (they keep
+    /// serving); 503 when storage fails and nothing is cached. The body names degraded dependencies either way.
+    /// </summary>
     [Function(nameof(ServerReady))]
     [AllowAnonymous]
     public IActionResult ServerReady([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v2/health/ready")] HttpRequest request)
-        => new OkResult();
+    {
+        var degraded = health.Degraded;
+        var cached = sessions.CachedCount;
+        var ready = degraded.Count == 0 || cached > 0;
+        return new ObjectResult(new { ready, degraded, cachedModels = cached })
+        {
+            StatusCode = ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable,
+        };
+    }
 }

@@ -2,6 +2,7 @@ using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
+using Maas.Core.Registry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -28,6 +29,11 @@ internal static class StorageServiceCollectionExtensions
 
         services.AddSingleton(provider => CreateBlobServiceClient(provider.GetRequiredService<IOptions<ModelStorageOptions>>().Value));
         services.AddSingleton(provider => CreateTableServiceClient(provider.GetRequiredService<IOptions<ModelStorageOptions>>().Value));
+        services.AddSingleton(provider => new RegistryLookupTable(
+            CreateTableServiceClient(
+                provider.GetRequiredService<IOptions<ModelStorageOptions>>().Value,
+                provider.GetRequiredService<IOptions<RegistryOptions>>().Value.LookupClientOptions())
+            .GetTableClient(ModelRegistryStore.TableName)));
         return services;
     }
 
@@ -36,10 +42,10 @@ internal static class StorageServiceCollectionExtensions
             ? new BlobServiceClient(options.ConnectionString)
             : new BlobServiceClient(options.BlobServiceUri, CreateCredential(options));
 
-    private static TableServiceClient CreateTableServiceClient(ModelStorageOptions options)
+    private static TableServiceClient CreateTableServiceClient(ModelStorageOptions options, TableClientOptions? clientOptions = null)
         => options.UsesConnectionString
-            ? new TableServiceClient(options.ConnectionString)
-            : new TableServiceClient(options.TableServiceUri, CreateCredential(options));
+            ? new TableServiceClient(options.ConnectionString, clientOptions)
+            : new TableServiceClient(options.TableServiceUri, CreateCredential(options), clientOptions);
 
     private static TokenCredential CreateCredential(ModelStorageOptions options)
         => string.IsNullOrWhiteSpace(options.ClientId)

@@ -60,7 +60,7 @@ public sealed class MetricsAggregatorTests(AzuriteFixture azurite)
         await clean.Aggregator().RunAsync(CancellationToken.None);
         var interrupted = NewHarness();
         await RecordAndFlushAsync(interrupted, events);
-        var outage = new FailingWritesPolicy { WritesBeforeFailing = 6 };
+        var outage = new StorageFaultPolicy { Applies = StorageFaultPolicy.Writes, PassBeforeFaults = 6 };
 
         await Assert.ThrowsAsync<Azure.RequestFailedException>(() => interrupted.Aggregator(outage).RunAsync(CancellationToken.None));
         Assert.NotEmpty(await interrupted.RollupSnapshotAsync());
@@ -115,6 +115,79 @@ public sealed class MetricsAggregatorTests(AzuriteFixture azurite)
         var warning = Assert.Single(harness.Logs.Entries, e => e.Level == LogLevel.Warning);
         Assert.Equal("slow", warning.Values["ModelName"]);
     }
+
+    [Fact]
+    public async Task RunAsync_InstanceFlushesFailForTwoMinutesWhileRollupsRun_CountsEveryPredictionOnceStorageReturns()
+    {
+        var harness = NewHarness();
+        var outage = new StorageFaultPolicy { Mode = StorageFault.None };
+        var recorder = harness.Recorder("instance-x", faults: outage);
+        List<PredictionRecord> recorded = [];
+        void Predict(DateTimeOffset at, int calls)
+        {
+            for (var i = 0; i < calls; i++)
+            {
+                var record = Record(at.AddSeconds(i), "m-outage", "1", OutcomeClass.Ok, 10 + i, "app-a");
+                recorder.Record(record);
+                recorded.Add(record);
+            }
+        }
+
+        Predict(Start, 3);
+        await recorder.FlushAsync(CancellationToken.None);
+        outage.Mode = StorageFault.ConnectionRefused;
+        Predict(Start.AddMinutes(1), 4);
+        harness.Clock.SetUtcNow(Start.AddMinutes(2));
+        await Assert.ThrowsAsync<Azure.RequestFailedException>(() => recorder.FlushAsync(CancellationToken.None));
+        Predict(Start.AddMinutes(2), 5);
+        harness.Clock.SetUtcNow(Start.AddMinutes(6));
+        await Assert.ThrowsAsync<Azure.RequestFailedException>(() => recorder.FlushAsync(CancellationToken.None));
+
+        // The rollup (on storage this instance cannot reach) closes the outage minutes without the instance's rows.
+        await harness.Aggregator().RunAsync(CancellationToken.None);
+        Assert.Equal(3, (await harness.RollupAsync("m-outage", "1", MetricsGrain.Hour, Start))!.Requests);
+
+        outage.Mode = StorageFault.None;
+        await recorder.FlushAsync(CancellationToken.None);
+        await harness.Aggregator().RunAsync(CancellationToken.None);
+
+        AssertEqualsExact(recorded, await harness.RollupAsync("m-outage", "1", MetricsGrain.Hour, Start));
+        Assert.Equal(4, (await harness.RollupAsync("m-outage", "1", MetricsGrain.Minute, Start.AddMinutes(1)))!.Requests);
+        Assert.Equal(5, (await harness.RollupAsync("m-outage", "1", MetricsGrain.Minute, Start.AddMinutes(2)))!.Requests);
+    }
+
+    [Fact]
+    public async Task FlushAsync_FailingPastMaxBufferedMinutes_DropsTheOldestAndCountsThem()
+    {
+        var harness = new MonitoringHarness(azurite, new MonitoringOptions { MaxBufferedMinutes = 2 }, Start);
+        var outage = new StorageFaultPolicy();
+        var recorder = harness.Recorder("instance-y", faults: outage);
+        for (var minute = 0; minute < 4; minute++)
+        {
+            recorder.Record(Record(Start.AddMinutes(minute), "m-buffer", "1", OutcomeClass.Ok, 5, "app-a"));
+        }
+
+        await Assert.ThrowsAsync<Azure.RequestFailedException>(() => recorder.FlushAsync(CancellationToken.None));
+        outage.Mode = StorageFault.None;
+        await recorder.FlushAsync(CancellationToken.None);
+
+        Assert.Equal(2, recorder.Dropped);
+        var written = new List<string>();
+        await foreach (var row in harness.Raw.QueryAsync<TableEntity>(e => e.RowKey.CompareTo("m-buffer|") > 0 && e.RowKey.CompareTo("m-buffer}") < 0))
+        {
+            written.Add(row.PartitionKey);
+        }
+
+        Assert.Equal([MetricsTables.TimeKey(Start.AddMinutes(2)), MetricsTables.TimeKey(Start.AddMinutes(3))], written.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(1, 2)]
+    [InlineData(3, 8)]
+    [InlineData(40, 8)]
+    public void DelayAfter_ConsecutiveFailures_DoublesTheIntervalUpToEight(int failures, int intervals)
+        => Assert.Equal(TimeSpan.FromSeconds(30 * intervals), MetricsFlushService.DelayAfter(failures, TimeSpan.FromSeconds(30)));
 
     private MonitoringHarness NewHarness() => new(azurite, new MonitoringOptions { RawRetention = TimeSpan.FromHours(1) }, Start);
 

@@ -4,6 +4,7 @@ using Maas.Core.Registry;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Onnx;
 using Maas.TestKit.Registry;
+using Maas.TestKit.Storage;
 using Maas.TestKit.Serving;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -270,17 +271,17 @@ public sealed class ModelRegistrarStorageFaultTests(AzuriteFixture azurite)
     [Fact]
     public async Task Register_TableWritesFailMidRegistration_ThrowsForHostRetryThenEndsReady()
     {
-        var outage = new Maas.TestKit.Storage.FailingWritesPolicy { Failing = false };
+        var outage = new StorageFaultPolicy { Mode = StorageFault.None, Applies = StorageFaultPolicy.Writes };
         var registry = new RegistryHarness(azurite, tableFaults: outage);
         var name = RegistryHarness.NewModelName();
         var blob = await registry.UploadAsync($"{name}/1/model.onnx", TestModels.Linear());
         await registry.Table.CreateIfNotExistsAsync();
-        outage.Failing = true;
+        outage.Mode = StorageFault.Unavailable;
 
         await Assert.ThrowsAsync<Azure.RequestFailedException>(() => registry.RegisterAsync(blob, blob.Name));
 
-        Assert.True(outage.FailedWrites > 0);
-        outage.Failing = false;
+        Assert.True(outage.Injected > 0);
+        outage.Mode = StorageFault.None;
         Assert.Equal(0, await registry.RowCountAsync());
         Assert.Equal(RegistrationOutcome.Ready, await registry.RegisterAsync(blob, blob.Name));
         Assert.Equal(1, await registry.RowCountAsync());

@@ -1,18 +1,25 @@
 using System.Text.Json;
+using Maas.Core.Health;
 using Maas.Functions.Functions;
+using Maas.TestKit.Azurite;
+using Maas.TestKit.Onnx;
+using Maas.TestKit.Serving;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Maas.Functions.Tests.Functions;
 
-public sealed class ServerEndpointsTests
+[Collection(UsesAzurite.Name)]
+public sealed class ServerEndpointsTests(AzuriteFixture azurite) : IDisposable
 {
-    private readonly ServerEndpoints _endpoints = new();
+    private readonly ServingHarness _serving = new(azurite);
+
+    private ServerEndpoints Endpoints => new(_serving.Registry.Health, _serving.Sessions);
 
     [Fact]
     public void ServerMetadata_AdvertisesBinaryTensorDataAndModelRepository()
     {
-        var result = Assert.IsType<OkObjectResult>(_endpoints.ServerMetadata(new DefaultHttpContext().Request));
+        var result = Assert.IsType<OkObjectResult>(Endpoints.ServerMetadata(new DefaultHttpContext().Request));
 
         using var json = JsonDocument.Parse(JsonSerializer.Serialize(result.Value));
         Assert.Equal("maas-functions", json.RootElement.GetProperty("name").GetString());
@@ -23,9 +30,43 @@ public sealed class ServerEndpointsTests
     }
 
     [Fact]
-    public void Health_LiveAndReady_Answer200()
+    public void Health_StorageAnswering_LiveAndReadyAnswer200()
     {
-        Assert.Equal(StatusCodes.Status200OK, Assert.IsType<OkResult>(_endpoints.ServerLive(new DefaultHttpContext().Request)).StatusCode);
-        Assert.Equal(StatusCodes.Status200OK, Assert.IsType<OkResult>(_endpoints.ServerReady(new DefaultHttpContext().Request)).StatusCode);
+        Assert.Equal(StatusCodes.Status200OK, Assert.IsType<OkResult>(Endpoints.ServerLive(new DefaultHttpContext().Request)).StatusCode);
+        var ready = Assert.IsType<ObjectResult>(Endpoints.ServerReady(new DefaultHttpContext().Request));
+        Assert.Equal(StatusCodes.Status200OK, ready.StatusCode);
+        Assert.Empty(Body(ready).GetProperty("degraded").EnumerateArray());
     }
+
+    [Fact]
+    public async Task ServerReady_StorageFailingWithModelsCached_Is200NamingStorage()
+    {
+        var model = await _serving.AddVersionAsync(Maas.TestKit.Registry.RegistryHarness.NewModelName(), TestModels.Linear());
+        using (await _serving.Sessions.AcquireAsync(model, CancellationToken.None))
+        {
+        }
+
+        _serving.Registry.Health.ReportFailure(DependencyHealth.Storage, "registry lookup");
+        var ready = Assert.IsType<ObjectResult>(Endpoints.ServerReady(new DefaultHttpContext().Request));
+
+        Assert.Equal(StatusCodes.Status200OK, ready.StatusCode);
+        var degraded = Assert.Single(Body(ready).GetProperty("degraded").EnumerateArray());
+        Assert.Equal("storage", degraded.GetProperty("Dependency").GetString());
+        Assert.Equal(StatusCodes.Status200OK, Assert.IsType<OkResult>(Endpoints.ServerLive(new DefaultHttpContext().Request)).StatusCode);
+    }
+
+    [Fact]
+    public void ServerReady_StorageFailingAndNothingCached_Is503NamingStorage()
+    {
+        _serving.Registry.Health.ReportFailure(DependencyHealth.Storage, "registry lookup");
+
+        var ready = Assert.IsType<ObjectResult>(Endpoints.ServerReady(new DefaultHttpContext().Request));
+
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, ready.StatusCode);
+        Assert.False(Body(ready).GetProperty("ready").GetBoolean());
+    }
+
+    public void Dispose() => _serving.Dispose();
+
+    private static JsonElement Body(ObjectResult result) => JsonDocument.Parse(JsonSerializer.Serialize(result.Value)).RootElement;
 }

@@ -35,12 +35,15 @@ public sealed class MonitoringHarness
 
     public TableClient Raw => _azurite.TableService.GetTableClient(Tables.Raw);
 
-    /// <summary>A recorder writing as instance <paramref name="instanceId"/>, on the harness clock unless <paramref name="clock"/> is given.</summary>
-    public MetricsRecorder Recorder(string instanceId, TimeProvider? clock = null)
-        => new(_azurite.TableService, Tables, new MetricsInstance(instanceId), Microsoft.Extensions.Options.Options.Create(Options), clock ?? Clock, Logs.CreateLogger<MetricsRecorder>());
+    /// <summary>A recorder writing as instance <paramref name="instanceId"/>, on the harness clock unless <paramref name="clock"/> is given, optionally through <paramref name="faults"/>.</summary>
+    public MetricsRecorder Recorder(string instanceId, TimeProvider? clock = null, HttpPipelinePolicy? faults = null)
+        => new(Client(faults), Tables, new MetricsInstance(instanceId), Microsoft.Extensions.Options.Options.Create(Options), clock ?? Clock, Logs.CreateLogger<MetricsRecorder>());
 
     /// <summary>The aggregator, optionally writing through <paramref name="faults"/> (an outage mid-run).</summary>
     public MetricsAggregator Aggregator(HttpPipelinePolicy? faults = null)
+        => new(Client(faults), Tables, Microsoft.Extensions.Options.Options.Create(Options), Clock, Logs.CreateLogger<MetricsAggregator>());
+
+    private TableServiceClient Client(HttpPipelinePolicy? faults)
     {
         var clientOptions = new TableClientOptions();
         if (faults is not null)
@@ -48,12 +51,7 @@ public sealed class MonitoringHarness
             clientOptions.AddPolicy(faults, Azure.Core.HttpPipelinePosition.PerCall);
         }
 
-        return new MetricsAggregator(
-            new TableServiceClient(_azurite.ConnectionString, clientOptions),
-            Tables,
-            Microsoft.Extensions.Options.Options.Create(Options),
-            Clock,
-            Logs.CreateLogger<MetricsAggregator>());
+        return new TableServiceClient(_azurite.ConnectionString, clientOptions);
     }
 
     /// <summary>Every rollup row (watermark included) as comparable text, to prove two runs wrote the same.</summary>

@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Maas.Core.Health;
 using Maas.Core.Inference;
 using Maas.Core.Registry;
 using Maas.TestKit.Azurite;
@@ -34,12 +35,19 @@ public sealed class RegistryHarness
         }
 
         Table = new TableClient(azurite.ConnectionString, AzuriteFixture.UniqueName("registry"), tableOptions);
-        Store = new ModelRegistryStore(Table);
+        var lookupOptions = Options.LookupClientOptions();
+        if (tableFaults is not null)
+        {
+            lookupOptions.AddPolicy(tableFaults, Azure.Core.HttpPipelinePosition.PerCall);
+        }
+
+        Store = new ModelRegistryStore(Table, new TableClient(azurite.ConnectionString, Table.Name, lookupOptions));
         var options = Microsoft.Extensions.Options.Options.Create(Options);
         Sessions = new SessionFactory(Microsoft.Extensions.Options.Options.Create(inference ?? new InferenceOptions()));
         Registrar = new ModelRegistrar(Store, Sessions, options, TimeProvider.System, Logs.CreateLogger<ModelRegistrar>());
         Reconciler = new ModelReconciler(blobService, Registrar, Store, options, TimeProvider.System, Logs.CreateLogger<ModelReconciler>());
-        Repository = new ModelRepository(Store, options, new MemoryCache(new MemoryCacheOptions()));
+        Health = new DependencyHealth(TimeProvider.System);
+        Repository = new ModelRepository(Store, options, new MemoryCache(new MemoryCacheOptions()), Health, TimeProvider.System, Logs.CreateLogger<ModelRepository>());
     }
 
     public RegistryOptions Options { get; }
@@ -58,6 +66,9 @@ public sealed class RegistryHarness
     public ModelReconciler Reconciler { get; }
 
     public ModelRepository Repository { get; }
+
+    /// <summary>What the repository's lookups reported of storage.</summary>
+    public DependencyHealth Health { get; }
 
     public LogRecorder Logs { get; } = new();
 

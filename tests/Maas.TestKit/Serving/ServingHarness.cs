@@ -20,11 +20,27 @@ namespace Maas.TestKit.Serving;
 public sealed class ServingHarness : IDisposable
 {
     /// <param name="lookupCacheTtl">Registry lookup cache; zero (the default) makes tests see every registration at once.</param>
-    public ServingHarness(AzuriteFixture azurite, InferenceOptions? inference = null, LimitsOptions? limits = null, TimeSpan? lookupCacheTtl = null)
+    /// <param name="tableFaults">Faults injected into the registry table's clients (registration's and serving's lookups).</param>
+    /// <param name="registry">Further registry settings (lookup budget, stale-serve limit).</param>
+    public ServingHarness(
+        AzuriteFixture azurite,
+        InferenceOptions? inference = null,
+        LimitsOptions? limits = null,
+        TimeSpan? lookupCacheTtl = null,
+        Azure.Core.Pipeline.HttpPipelinePolicy? tableFaults = null,
+        Action<RegistryOptions>? registry = null)
     {
         ArgumentNullException.ThrowIfNull(azurite);
         InferenceOptions = inference ?? new InferenceOptions();
-        Registry = new RegistryHarness(azurite, options => options.LookupCacheTtl = lookupCacheTtl ?? TimeSpan.Zero, inference: InferenceOptions);
+        Registry = new RegistryHarness(
+            azurite,
+            options =>
+            {
+                options.LookupCacheTtl = lookupCacheTtl ?? TimeSpan.Zero;
+                registry?.Invoke(options);
+            },
+            tableFaults,
+            InferenceOptions);
         Limits = limits ?? new LimitsOptions();
         var inferenceOptions = Options.Create(InferenceOptions);
         var loader = new SessionLoader(azurite.BlobService, Registry.Sessions, Options.Create(Registry.Options), inferenceOptions, Registry.Logs.CreateLogger<SessionLoader>());
