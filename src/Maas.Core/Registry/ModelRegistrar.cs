@@ -3,6 +3,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
+using Maas.Core.Health;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -24,10 +25,27 @@ public sealed partial class ModelRegistrar(
     private const int MaxWriteAttempts = 32;
     private const string Sha256MetadataKey = "sha256";
 
-    /// <summary>Registers what <paramref name="path"/> (a blob name inside the container of <paramref name="blob"/>) concerns, or ignores it with a warning.</summary>
+    /// <summary>
+    /// Registers what <paramref name="path"/> (a blob name inside the container of <paramref name="blob"/>) concerns, or
+    /// ignores it with a warning. A storage fault at any step throws (after a log naming the blob) with nothing written:
+    /// the host retries the trigger, then moves the blob to its poison queue; reconciliation is the safety net.
+    /// </summary>
     public async Task<RegistrationOutcome> RegisterAsync(BlobClient blob, string path, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(blob);
+        try
+        {
+            return await RegisterPathAsync(blob, path, cancellationToken);
+        }
+        catch (Exception error) when (StorageFaults.IsTransient(error))
+        {
+            LogStorageFault(logger, path, error.GetType().Name);
+            throw;
+        }
+    }
+
+    private async Task<RegistrationOutcome> RegisterPathAsync(BlobClient blob, string path, CancellationToken cancellationToken)
+    {
         if (!ModelBlobPath.TryParse(path, out var parsed, out var rule))
         {
             LogIgnored(logger, path, rule);
@@ -232,6 +250,9 @@ public sealed partial class ModelRegistrar(
     }
 
     private sealed record LoadResult(string Sha256, ModelInspection? Inspection, string? Error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Registration of blob {BlobPath} hit a storage fault ({ExceptionType}); nothing was written, and the trigger is retried")]
+    private static partial void LogStorageFault(ILogger logger, string blobPath, string exceptionType);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignoring blob {BlobPath}: {Rule}")]
     private static partial void LogIgnored(ILogger logger, string blobPath, string rule);

@@ -286,4 +286,27 @@ public sealed class ModelRegistrarStorageFaultTests(AzuriteFixture azurite)
         Assert.Equal(RegistrationOutcome.Ready, await registry.RegisterAsync(blob, blob.Name));
         Assert.Equal(1, await registry.RowCountAsync());
     }
+
+    [Theory]
+    [InlineData("listing the version folder", "comp=list")]
+    [InlineData("reading config.json", "config.json")]
+    [InlineData("downloading model.onnx", "/1/model.onnx")]
+    public async Task Register_BlobReadFailsAtAStep_WritesNothingLogsTheBlobAndEndsReadyOnRetry(string step, string request)
+    {
+        var outage = new StorageFaultPolicy { Mode = StorageFault.None };
+        var registry = new RegistryHarness(azurite, blobFaults: outage);
+        var name = RegistryHarness.NewModelName();
+        await registry.UploadAsync($"{name}/config.json", "{\"description\":\"fine\"}"u8.ToArray());
+        var blob = await registry.UploadAsync($"{name}/1/model.onnx", TestModels.Linear());
+        (outage.Mode, outage.Applies) = (StorageFault.ConnectionRefused, r => StorageFaultPolicy.Reads(r) && StorageFaultPolicy.PathContains(request)(r));
+
+        await Assert.ThrowsAsync<Azure.RequestFailedException>(() => registry.RegisterAsync(blob, blob.Name));
+
+        Assert.True(outage.Injected > 0, step);
+        Assert.Equal(0, await registry.RowCountAsync());
+        Assert.Single(registry.Logs.Entries, e => e.Message.Contains($"Registration of blob {blob.Name} hit a storage fault", StringComparison.Ordinal));
+        outage.Mode = StorageFault.None;
+        Assert.Equal(RegistrationOutcome.Ready, await registry.RegisterAsync(blob, blob.Name));
+        Assert.Equal(ModelStatus.Ready, (await registry.RowAsync(name, 1))!.Status);
+    }
 }

@@ -21,11 +21,18 @@ public sealed class RegistryHarness
         AzuriteFixture azurite,
         Action<RegistryOptions>? configure = null,
         Azure.Core.Pipeline.HttpPipelinePolicy? tableFaults = null,
-        InferenceOptions? inference = null)
+        InferenceOptions? inference = null,
+        Azure.Core.Pipeline.HttpPipelinePolicy? blobFaults = null)
     {
         Options = new RegistryOptions { ContainerName = AzuriteFixture.UniqueName("models") };
         configure?.Invoke(Options);
-        var blobService = azurite.BlobService;
+        var blobOptions = new BlobClientOptions();
+        if (blobFaults is not null)
+        {
+            blobOptions.AddPolicy(blobFaults, Azure.Core.HttpPipelinePosition.PerCall);
+        }
+
+        var blobService = new BlobServiceClient(azurite.ConnectionString, blobOptions);
         Container = blobService.GetBlobContainerClient(Options.ContainerName);
         Container.CreateIfNotExists();
         var tableOptions = new TableClientOptions();

@@ -51,30 +51,44 @@ public sealed class StorageFaultPolicy : HttpPipelinePolicy
     public static Func<Request, bool> PathContains(string fragment) => request => request.Uri.ToString().Contains(fragment, StringComparison.Ordinal);
 
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        => throw new NotSupportedException("Storage is used through the async API.");
+    {
+        if (Inject(message) is { } fault)
+        {
+            fault.GetAwaiter().GetResult();
+            return;
+        }
+
+        ProcessNext(message, pipeline);
+    }
 
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        if (Inject(message) is { } fault)
+        {
+            await fault;
+            return;
+        }
+
+        await ProcessNextAsync(message, pipeline);
+    }
+
+    /// <summary>The fault for this request, or null to pass it on: a throw, or a wait only the caller's cancellation ends.</summary>
+    private Task? Inject(HttpMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
         var mode = Mode;
         if (mode == StorageFault.None || !Applies(message.Request) || Interlocked.Decrement(ref _passing) >= 0 || Interlocked.Decrement(ref _remaining) < 0)
         {
-            await ProcessNextAsync(message, pipeline);
-            return;
+            return null;
         }
 
         Interlocked.Increment(ref _injected);
-        switch (mode)
+        return mode switch
         {
-            case StorageFault.Unavailable:
-                throw new RequestFailedException(503, "Injected storage fault: service unavailable.");
-            case StorageFault.ConnectionRefused:
-                throw new RequestFailedException(0, "Injected storage fault: connection refused.", new HttpRequestException("Connection refused"));
-            default:
-                // Accepts the request and never answers: only the caller's cancellation ends the wait.
-                await Task.Delay(Timeout.Infinite, message.CancellationToken);
-                break;
-        }
+            StorageFault.Unavailable => throw new RequestFailedException(503, "Injected storage fault: service unavailable."),
+            StorageFault.ConnectionRefused => throw new RequestFailedException(0, "Injected storage fault: connection refused.", new HttpRequestException("Connection refused")),
+            _ => Task.Delay(Timeout.Infinite, message.CancellationToken),
+        };
     }
 }
 
