@@ -1,5 +1,7 @@
 using System.Globalization;
+using Maas.TestKit.Azurite;
 using Maas.TestKit.Serving;
+using Maas.TestKit.Storage;
 
 namespace Maas.Benchmarks;
 
@@ -56,6 +58,34 @@ internal static class ThroughputSuite
             ["callers", "spinning off (req/s)", "spinning on (req/s)", "off ÷ on"],
             callers.Select(c => new[] { c.ToString(CultureInfo.InvariantCulture), Report.Number(results[c].Item1), Report.Number(results[c].Item2), Report.Ratio(results[c].Item1 / results[c].Item2) }));
         return results;
+    }
+
+    /// <summary>
+    /// A loaded model at 8 callers with storage healthy, then with every registry read failing (connection refused) or
+    /// hanging, measured in turn with the production lookup settings (5 s cache, 2 s budget).
+    /// </summary>
+    public static async Task<(double Healthy, double Failing, double Hanging)> StorageOutageAsync(AzuriteFixture azurite, Report report, BenchModel model, TimeSpan duration)
+    {
+        var faults = new StorageFaultPolicy { Mode = StorageFault.None, Applies = StorageFaultPolicy.Reads };
+        using var serving = new ServingHarness(azurite, lookupCacheTtl: TimeSpan.FromSeconds(5), tableFaults: faults);
+        var name = await serving.AddModelAsync(model.Graph);
+        var (header, binary) = model.V2Binary;
+        byte[] body = [.. header, .. binary];
+        var headerLength = header.Length.ToString(CultureInfo.InvariantCulture);
+        const int callers = 8;
+        var healthy = await Measure.ThroughputAsync(callers, () => CallAsync(serving, name, body, headerLength), duration);
+        faults.Mode = StorageFault.ConnectionRefused;
+        var failing = await Measure.ThroughputAsync(callers, () => CallAsync(serving, name, body, headerLength), duration);
+        faults.Mode = StorageFault.Hang;
+        var hanging = await Measure.ThroughputAsync(callers, () => CallAsync(serving, name, body, headerLength), duration);
+        report.Table(
+            ["storage", "predictions/s", "÷ healthy", "p99 (ms)"],
+            [
+                ["healthy", Report.Number(healthy.PerSecond), Report.Ratio(1), Report.Ms(healthy.P99Ms)],
+                ["every registry read refused", Report.Number(failing.PerSecond), Report.Ratio(failing.PerSecond / healthy.PerSecond), Report.Ms(failing.P99Ms)],
+                ["every registry read hanging", Report.Number(hanging.PerSecond), Report.Ratio(hanging.PerSecond / healthy.PerSecond), Report.Ms(hanging.P99Ms)],
+            ]);
+        return (healthy.PerSecond, failing.PerSecond, hanging.PerSecond);
     }
 
     private static async Task CallAsync(ServingHarness serving, string name, byte[] body, string headerLength)

@@ -95,8 +95,15 @@ public sealed partial class ModelRepository(
             return cached.Versions;
         }
 
-        // One refresh per model at a time: callers arriving meanwhile wait for it (each within its own cancellation).
-        var refresh = _refreshing.GetOrAdd(name, model => new Lazy<Task<Lookup>>(() => RefreshAsync(model)));
+        // One refresh per model at a time. Callers arriving meanwhile take the rows last read when the lookup cache is on
+        // (a slow or hanging storage then costs one caller the budget, not all); otherwise they wait for it.
+        var mine = new Lazy<Task<Lookup>>(() => RefreshAsync(name));
+        var refresh = _refreshing.GetOrAdd(name, mine);
+        if (!ReferenceEquals(refresh, mine) && options.Value.LookupCacheTtl > TimeSpan.Zero && _lastKnown.TryGetValue(name, out var known))
+        {
+            return known.Versions;
+        }
+
         try
         {
             var lookup = await refresh.Value.WaitAsync(cancellationToken);
