@@ -3,6 +3,7 @@ using Maas.Core.Health;
 using Maas.Core.Inference;
 using Maas.Core.Monitoring;
 using Maas.Core.Monitoring.Query;
+using Maas.Core.Protocol.OpenApi;
 using Maas.Core.Protocol.Simple;
 using Maas.Core.Protocol.V2;
 using Maas.Core.Registry;
@@ -43,6 +44,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<V2InferenceProtocol>();
         services.AddSingleton<SimpleInferenceProtocol>();
         services.AddSingleton<ModelCatalog>();
+        services.AddSingleton<OpenApiDocuments>();
         return services;
     }
 

@@ -62,7 +62,8 @@ public sealed class ArchitectureTests
     [Fact]
     public void V2WireTypes_AreUsedOnlyInsideProtocolV2()
     {
-        var users = Dependencies.Where(pair => !InNamespace(pair.Key, "Maas.Core.Protocol.V2") && pair.Key != "Maas.Core" && pair.Value.Contains("Maas.Core.Protocol.V2"))
+        // The OpenAPI contract documents the V2 wire, so it names V2 datatypes too.
+        var users = Dependencies.Where(pair => !InNamespace(pair.Key, "Maas.Core.Protocol.V2") && pair.Key is not ("Maas.Core" or "Maas.Core.Protocol.OpenApi") && pair.Value.Contains("Maas.Core.Protocol.V2"))
             .Select(pair => pair.Key)
             .ToList();
 

@@ -26,6 +26,10 @@ public sealed class ModelCatalog(ModelRepository repository, SessionCache sessio
         return [.. rows.OrderBy(row => row.Name, StringComparer.Ordinal).ThenBy(row => row.Version)];
     }
 
+    /// <summary>The versions of one model, newest first; 404 when it has none.</summary>
+    public Task<IReadOnlyList<ModelVersionRecord>> GetVersionsAsync(string name, CancellationToken cancellationToken)
+        => repository.GetModelAsync(name, cancellationToken);
+
     /// <summary>The version named, or the default version with every Ready version listed: what model metadata describes.</summary>
     public async Task<ServedModel> GetServedAsync(string name, string? version, CancellationToken cancellationToken)
     {

@@ -29,6 +29,12 @@ public sealed record ModelConfig
     /// <summary>Class names per output name.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Labels { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
+    /// <summary>
+    /// A request in the simple API's shape (<c>{"inputs": {...}}</c>, or <c>{"input": ...}</c>) that the OpenAPI document
+    /// shows as every operation's example instead of zeros; kept as its JSON text.
+    /// </summary>
+    public string? Example { get; init; }
+
     /// <summary>Parses config.json; throws <see cref="FormatException"/> with a message naming the offending field.</summary>
     public static ModelConfig Parse(ReadOnlySpan<byte> json)
     {
@@ -63,7 +69,8 @@ public sealed record ModelConfig
                     "requiredRoles" => config with { RequiredRoles = Strings(field.Value, "requiredRoles") },
                     "warmup" => config with { Warmup = Bool(field) },
                     "labels" => config with { Labels = LabelsOf(field.Value) },
-                    _ => throw new FormatException($"config.json field '{field.Name}' is unknown; expected description, defaultVersion, maxBatchSize, dynamicBatching, executionProvider, requiredRoles, warmup or labels."),
+                    "example" => config with { Example = ExampleOf(field.Value) },
+                    _ => throw new FormatException($"config.json field '{field.Name}' is unknown; expected description, defaultVersion, maxBatchSize, dynamicBatching, executionProvider, requiredRoles, warmup, labels or example."),
                 };
             }
 
@@ -95,6 +102,11 @@ public sealed record ModelConfig
         => field.Value.ValueKind == JsonValueKind.Number && field.Value.TryGetInt32(out var value) && value >= minimum
             ? value
             : throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"config.json field '{path}' must be an integer >= {minimum}."));
+
+    private static string ExampleOf(JsonElement value)
+        => value.ValueKind == JsonValueKind.Object && (value.TryGetProperty("inputs", out var inputs) ? inputs.ValueKind == JsonValueKind.Object : value.TryGetProperty("input", out _))
+            ? value.GetRawText()
+            : throw new FormatException("config.json field 'example' must be a simple API request: {\"inputs\": {\"<input>\": <nested array>}} or {\"input\": <nested array>}.");
 
     private static long? DefaultVersionOf(JsonProperty field)
     {

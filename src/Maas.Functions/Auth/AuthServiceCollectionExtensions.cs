@@ -17,6 +17,7 @@ internal static class AuthServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddHostedService<AuthModeWarning>();
+        services.AddSingleton<ApiSecurity>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
             .AddMicrosoftIdentityWebApi(configuration.GetSection(AuthOptionsValidator.AzureAdSection), JwtBearerDefaults.AuthenticationScheme);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).PostConfigure<IConfiguration>(AcceptOnlyThisApiAndTenant);

@@ -1,0 +1,282 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Maas.Core.Protocol.V2;
+using Maas.Core.Registry;
+using Microsoft.OpenApi;
+
+namespace Maas.Core.Protocol.OpenApi;
+
+/// <summary>
+/// The OpenAPI 3.1 document of the app, built from the registry: every endpoint with its responses and error bodies
+/// (<c>{"error"}</c> on V2 paths, problem+json on the others), and for every model with a Ready version typed
+/// prediction operations on both APIs (default version and each Ready version) with a working example. A pure
+/// function of the registry rows and the security settings.
+/// </summary>
+public static class OpenApiContract
+{
+    public const string SecuritySchemeName = "entraId";
+    private const string ProblemSchema = "Problem";
+    private const string V2ErrorSchema = "V2Error";
+    private const string ServingTag = "server";
+    private const string ManagementTag = "management";
+    private const string ProblemJson = "application/problem+json";
+
+    /// <param name="versions">Registry rows (any models, any status).</param>
+    /// <param name="security">Entra ID's OAuth2 endpoints and the API's scopes; null when <c>Auth:Mode</c> is Disabled.</param>
+    /// <param name="onlyModel">Describe this model's predictions only (<c>GET /models/{name}/openapi.json</c>).</param>
+    public static OpenApiDocument Build(IReadOnlyList<ModelVersionRecord> versions, OpenApiSecurity? security, string? onlyModel = null)
+    {
+        ArgumentNullException.ThrowIfNull(versions);
+        var document = new OpenApiDocument
+        {
+            Info = new OpenApiInfo
+            {
+                Title = onlyModel is null ? "Maas.Functions" : $"Maas.Functions: {onlyModel}",
+                Version = ServerMetadata.Current.Version,
+                Description = "Serverless model hosting: Open Inference Protocol V2 and a simple JSON API, typed from each model's ONNX signature.",
+            },
+            Paths = [],
+            Components = new OpenApiComponents { Schemas = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal) },
+        };
+        document.Components.Schemas[ProblemSchema] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Description = "RFC 9457 problem details",
+            Properties = new Dictionary<string, IOpenApiSchema>
+            {
+                ["type"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                ["title"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer },
+                ["detail"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                ["instance"] = new OpenApiSchema { Type = JsonSchemaType.String },
+            },
+        };
+        document.Components.Schemas[V2ErrorSchema] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Required = new HashSet<string> { "error" },
+            Properties = new Dictionary<string, IOpenApiSchema> { ["error"] = new OpenApiSchema { Type = JsonSchemaType.String } },
+        };
+        var context = new Context(document, security);
+        if (security is not null)
+        {
+            document.Components.SecuritySchemes = new Dictionary<string, IOpenApiSecurityScheme>
+            {
+                [SecuritySchemeName] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.OAuth2,
+                    Description = "Microsoft Entra ID (authorization code with PKCE)",
+                    Flows = new OpenApiOAuthFlows
+                    {
+                        AuthorizationCode = new OpenApiOAuthFlow
+                        {
+                            AuthorizationUrl = security.AuthorizationUrl,
+                            TokenUrl = security.TokenUrl,
+                            Scopes = new Dictionary<string, string>
+                            {
+                                [security.ReadScope] = "Read models, metadata, contracts and metrics",
+                                [security.PredictScope] = "Run predictions",
+                            },
+                        },
+                    },
+                },
+            };
+        }
+
+        if (onlyModel is null)
+        {
+            AddServerEndpoints(context);
+        }
+
+        foreach (var model in versions.Where(v => onlyModel is null || v.Name == onlyModel).GroupBy(v => v.Name).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            AddModel(context, model.Key, [.. model]);
+        }
+
+        return document;
+    }
+
+    /// <summary>An identifier code generators turn into a readable method name: <c>predict_fraud_v2</c>.</summary>
+    public static string OperationId(string verb, string model, long? version)
+    {
+        var id = new StringBuilder(verb).Append('_');
+        foreach (var c in model)
+        {
+            id.Append(char.IsAsciiLetterOrDigit(c) ? c : '_');
+        }
+
+        return version is { } v ? id.Append(CultureInfo.InvariantCulture, $"_v{v}").ToString() : id.ToString();
+    }
+
+    private static void AddServerEndpoints(Context context)
+    {
+        context.Add("/v2", HttpMethod.Get, ServingTag, "getServerMetadata", "Server metadata: name, version, extensions", permission: null, v2: true);
+        context.Add("/v2/health/live", HttpMethod.Get, ServingTag, "getServerLive", "200 while the process runs", permission: null, v2: true, bodyless: true);
+        context.Add("/v2/health/ready", HttpMethod.Get, ServingTag, "getServerReady", "200 while the instance can serve; the body names degraded dependencies (503 when it cannot)", permission: null, v2: true);
+        context.Add("/v2/repository/index", HttpMethod.Post, ServingTag, "getRepositoryIndex", "Every version with its Triton state and reason", Permission.Read, v2: true);
+        context.Add("/v2/models/{name}", HttpMethod.Get, ServingTag, "getModelMetadata", "V2 model metadata of the default version", Permission.Read, v2: true, "name");
+        context.Add("/v2/models/{name}/versions/{version}", HttpMethod.Get, ServingTag, "getModelVersionMetadata", "V2 model metadata of a version", Permission.Read, v2: true, "name", "version");
+        context.Add("/v2/models/{name}/ready", HttpMethod.Get, ServingTag, "getModelReady", "200 once the default version is loaded here (this call loads it)", Permission.Read, v2: true, "name");
+        context.Add("/v2/models/{name}/versions/{version}/ready", HttpMethod.Get, ServingTag, "getModelVersionReady", "200 once the version is loaded here (this call loads it)", Permission.Read, v2: true, "name", "version");
+        context.Add("/models", HttpMethod.Get, ManagementTag, "listModels", "Every model: default version, counts by status", Permission.Read, v2: false);
+        context.Add("/models/{name}", HttpMethod.Get, ManagementTag, "getModel", "A model's versions: status, reason, signature, provider", Permission.Read, v2: false, "name");
+        context.Add("/models/{name}/versions/{version}", HttpMethod.Get, ManagementTag, "getModelVersion", "One version", Permission.Read, v2: false, "name", "version");
+        context.Add("/models/{name}/metrics", HttpMethod.Get, ManagementTag, "getModelMetrics", "Monitoring rollups (query: grain=minute|hour, from, to, version, caller)", Permission.Read, v2: false, "name");
+        context.Add("/models/{name}/openapi.json", HttpMethod.Get, ManagementTag, "getModelContract", "This document for one model", Permission.Read, v2: false, "name");
+        context.Add("/openapi.json", HttpMethod.Get, ManagementTag, "getContract", "This document", Permission.Read, v2: false);
+    }
+
+    /// <summary>Typed prediction operations of a model: its default version and each Ready version, on both APIs.</summary>
+    private static void AddModel(Context context, string name, IReadOnlyList<ModelVersionRecord> versions)
+    {
+        var ready = versions.Where(v => v.Status == ModelStatus.Ready && v.Inputs.All(i => i.IsTensor)).OrderBy(v => v.Version).ToList();
+        if (ready.Count == 0)
+        {
+            return;
+        }
+
+        var chosen = ModelRepository.DefaultOf(versions);
+        var byDefault = chosen is { Status: ModelStatus.Ready } && ready.Contains(chosen) ? chosen : ready[^1];
+        AddPredictions(context, byDefault, version: null);
+        foreach (var version in ready)
+        {
+            AddPredictions(context, version, version.Version);
+        }
+    }
+
+    private static void AddPredictions(Context context, ModelVersionRecord model, long? version)
+    {
+        var versionPath = version is { } v ? string.Create(CultureInfo.InvariantCulture, $"/versions/{v}") : string.Empty;
+        var which = version is null ? $"the default version (now {model.Version})" : $"version {model.Version}";
+        var description = $"{model.Config.Description ?? model.Name}: {which}. Inputs: {string.Join(", ", model.Inputs.Select(i => $"{i.Name} {i.Describe()}"))}.";
+        context.AddPrediction(
+            $"/models/{model.Name}{versionPath}/predict",
+            OperationId("predict", model.Name, version),
+            model.Name,
+            $"Predict with {model.Name} (simple JSON API)",
+            description,
+            PredictionSchemas.SimpleRequest(model),
+            PredictionSchemas.SimpleResponse(model),
+            PredictionSchemas.SimpleExample(model),
+            v2: false);
+        context.AddPrediction(
+            $"/v2/models/{model.Name}{versionPath}/infer",
+            OperationId("infer", model.Name, version),
+            model.Name,
+            $"Infer with {model.Name} (Open Inference Protocol V2)",
+            description,
+            PredictionSchemas.V2Request(model),
+            PredictionSchemas.V2Response(model),
+            PredictionSchemas.V2Example(model),
+            v2: true);
+    }
+
+    private enum Permission
+    {
+        Read,
+        Predict,
+    }
+
+    /// <summary>The document being built, with what every operation shares: security and error responses.</summary>
+    private sealed class Context(OpenApiDocument document, OpenApiSecurity? security)
+    {
+        public void Add(string path, HttpMethod method, string tag, string operationId, string summary, Permission? permission, bool v2, params string[] parameters)
+            => Add(path, method, tag, operationId, summary, permission, v2, bodyless: false, parameters);
+
+        public void Add(string path, HttpMethod method, string tag, string operationId, string summary, Permission? permission, bool v2, bool bodyless, params string[] parameters)
+        {
+            var operation = Operation(tag, operationId, summary, permission, v2);
+            operation.Responses!["200"] = bodyless
+                ? new OpenApiResponse { Description = "OK" }
+                : new OpenApiResponse { Description = "OK", Content = new Dictionary<string, IOpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.Object } } } };
+            operation.Parameters = [.. parameters.Select(p => (IOpenApiParameter)new OpenApiParameter
+            {
+                Name = p,
+                In = ParameterLocation.Path,
+                Required = true,
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            })];
+            AddOperation(path, method, operation);
+        }
+
+        public void AddPrediction(string path, string operationId, string tag, string summary, string description, IOpenApiSchema request, IOpenApiSchema response, JsonNode example, bool v2)
+        {
+            var operation = Operation(tag, operationId, summary, Permission.Predict, v2);
+            operation.Description = description;
+            var requestTypes = new Dictionary<string, IOpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = request, Example = example } };
+            operation.RequestBody = new OpenApiRequestBody { Required = true, Content = requestTypes };
+            operation.Responses!["200"] = new OpenApiResponse
+            {
+                Description = "The outputs",
+                Content = new Dictionary<string, IOpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = response } },
+            };
+            foreach (var (status, why) in new[] { ("413", "Body over Limits:MaxRequestBytes"), ("415", "Unsupported content type"), ("429", "Batch queue full (Retry-After)") })
+            {
+                operation.Responses[status] = Error(why, v2);
+            }
+
+            AddOperation(path, HttpMethod.Post, operation);
+        }
+
+        private OpenApiOperation Operation(string tag, string operationId, string summary, Permission? permission, bool v2)
+        {
+            document.Tags ??= new HashSet<OpenApiTag>();
+            if (!document.Tags.Any(t => t.Name == tag))
+            {
+                document.Tags.Add(new OpenApiTag { Name = tag });
+            }
+
+            var operation = new OpenApiOperation
+            {
+                OperationId = operationId,
+                Summary = summary,
+                Tags = new HashSet<OpenApiTagReference> { new(tag, document) },
+                Responses = [],
+            };
+            if (permission is { } needed)
+            {
+                operation.Responses["400"] = Error("Bad input: the message names what was wrong and what was expected", v2);
+                operation.Responses["401"] = Error("No or bad bearer token", v2);
+                operation.Responses["403"] = Error($"The token lacks {ScopeOf(needed)} (or a model's required role)", v2);
+                operation.Responses["404"] = Error("Unknown model or version", v2);
+                operation.Responses["409"] = Error("Version not servable (Failed or Removed), with the reason", v2);
+                operation.Responses["503"] = Error("Storage or the model's execution provider unavailable now (Retry-After)", v2);
+                if (security is not null)
+                {
+                    operation.Security =
+                    [
+                        new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SecuritySchemeName, document)] = [needed == Permission.Read ? security.ReadScope : security.PredictScope] },
+                    ];
+                }
+            }
+
+            operation.Responses["500"] = Error("Unexpected: quote the correlation id", v2);
+            return operation;
+        }
+
+        private static string ScopeOf(Permission permission) => permission == Permission.Read ? "Models.Read" : "Models.Predict";
+
+        private OpenApiResponse Error(string description, bool v2) => new()
+        {
+            Description = description,
+            Content = new Dictionary<string, IOpenApiMediaType>
+            {
+                [v2 ? "application/json" : ProblemJson] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(v2 ? V2ErrorSchema : ProblemSchema, document) },
+            },
+        };
+
+        private void AddOperation(string path, HttpMethod method, OpenApiOperation operation)
+        {
+            if (!document.Paths.TryGetValue(path, out var item))
+            {
+                document.Paths[path] = item = new OpenApiPathItem();
+            }
+
+            ((OpenApiPathItem)item).AddOperation(method, operation);
+        }
+    }
+}
+
+/// <summary>Where Entra ID signs callers in, and the API's scopes, for the document's OAuth2 scheme.</summary>
+public sealed record OpenApiSecurity(Uri AuthorizationUrl, Uri TokenUrl, string ReadScope, string PredictScope);

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Maas.Core.Errors;
+using Maas.Core.Protocol.OpenApi;
+using Maas.Functions.Auth;
+using Maas.Functions.Http;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Maas.Functions.Functions;
+
+/// <summary>
+/// The typed contract of the app (<c>GET /openapi.json</c>, <c>GET /models/{name}/openapi.json</c>) and the interactive
+/// docs page over it (<c>GET /docs</c>, Swagger UI served from the app's own files).
+/// </summary>
+public sealed class ApiContract(OpenApiDocuments documents, ApiSecurity security)
+{
+    [Function(nameof(GetContract))]
+    [RequiresPermission(Permissions.Read)]
+    public async Task<IActionResult> GetContract([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest request)
+        => Json(await documents.GetJsonAsync(model: null, security.OpenApi, request.HttpContext.RequestAborted));
+
+    [Function(nameof(GetModelContract))]
+    [RequiresPermission(Permissions.Read)]
+    public async Task<IActionResult> GetModelContract([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models/{name}/openapi.json")] HttpRequest request, string name)
+        => Json(await documents.GetJsonAsync(name, security.OpenApi, request.HttpContext.RequestAborted));
+
+    /// <summary>The page itself needs no token: with Entra ID on, it signs the user in before it loads the document.</summary>
+    [Function(nameof(Docs))]
+    [AllowAnonymous]
+    public IActionResult Docs([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "docs")] HttpRequest request)
+    {
+        var openApi = security.OpenApi;
+        var config = JsonSerializer.Serialize(new
+        {
+            auth = openApi is null ? null : new
+            {
+                clientId = security.ClientId,
+                authorizeUrl = openApi.AuthorizationUrl,
+                tokenUrl = openApi.TokenUrl,
+                scopes = new[] { openApi.ReadScope, openApi.PredictScope },
+            },
+        });
+        return new ContentResult
+        {
+            Content = DocsAssets.Page.Replace("{{CONFIG}}", config, StringComparison.Ordinal),
+            ContentType = "text/html; charset=utf-8",
+            StatusCode = StatusCodes.Status200OK,
+        };
+    }
+
+    [Function(nameof(DocsAsset))]
+    [AllowAnonymous]
+    public IActionResult DocsAsset([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "docs/{file}")] HttpRequest request, string file)
+        => DocsAssets.Find(file) is { } asset
+            ? new FileContentResult(asset.Bytes, asset.ContentType)
+            : throw new MaasException(ErrorKind.NotFound, $"The docs page has no file '{file}'.");
+
+    private static ContentResult Json(string json) => new() { Content = json, ContentType = "application/json", StatusCode = StatusCodes.Status200OK };
+}

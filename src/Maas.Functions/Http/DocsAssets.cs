@@ -1,0 +1,38 @@
+using System.Reflection;
+using Swashbuckle.AspNetCore.SwaggerUI;
+
+namespace Maas.Functions.Http;
+
+/// <summary>The docs page and the files it loads, from the app's own assemblies: Swagger UI's files as Swashbuckle embeds them, never a CDN.</summary>
+internal static class DocsAssets
+{
+    private const string SwaggerUiPrefix = "Swashbuckle.AspNetCore.SwaggerUI.node_modules.swagger_ui_dist.";
+    private const string OwnPrefix = "Maas.Functions.Docs.";
+
+    private static readonly Dictionary<string, (Assembly Assembly, string Resource, string ContentType)> Files = new(StringComparer.Ordinal)
+    {
+        ["swagger-ui.css"] = (typeof(SwaggerUIOptions).Assembly, SwaggerUiPrefix + "swagger-ui.css", "text/css"),
+        ["swagger-ui-bundle.js"] = (typeof(SwaggerUIOptions).Assembly, SwaggerUiPrefix + "swagger-ui-bundle.js", "text/javascript"),
+        ["swagger-ui-standalone-preset.js"] = (typeof(SwaggerUIOptions).Assembly, SwaggerUiPrefix + "swagger-ui-standalone-preset.js", "text/javascript"),
+        ["favicon-32x32.png"] = (typeof(SwaggerUIOptions).Assembly, SwaggerUiPrefix + "favicon-32x32.png", "image/png"),
+        ["maas-docs.js"] = (typeof(DocsAssets).Assembly, OwnPrefix + "maas-docs.js", "text/javascript"),
+    };
+
+    private static readonly Dictionary<string, (byte[] Bytes, string ContentType)> Loaded = Files.ToDictionary(
+        pair => pair.Key,
+        pair => (Read(pair.Value.Assembly, pair.Value.Resource), pair.Value.ContentType),
+        StringComparer.Ordinal);
+
+    /// <summary>The page's HTML, with <c>{{CONFIG}}</c> where its JSON configuration goes.</summary>
+    public static string Page { get; } = System.Text.Encoding.UTF8.GetString(Read(typeof(DocsAssets).Assembly, OwnPrefix + "docs.html"));
+
+    public static (byte[] Bytes, string ContentType)? Find(string file) => Loaded.TryGetValue(file, out var asset) ? asset : null;
+
+    private static byte[] Read(Assembly assembly, string resource)
+    {
+        using var stream = assembly.GetManifestResourceStream(resource) ?? throw new InvalidOperationException($"The embedded file {resource} is missing from {assembly.GetName().Name}.");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+}
