@@ -10,6 +10,15 @@ command -v dotnet >/dev/null || fail "'dotnet' is not installed: install the .NE
 command -v node >/dev/null || fail "'node' is not installed: install Node.js 20 or later (Azurite runs on it)."
 command -v npm >/dev/null || fail "'npm' is not installed: it comes with Node.js 20 or later."
 
+# The docs page is tested in a real headless Chromium: Debian's chromium and chromium-driver, installed when missing.
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+  command -v apt-get >/dev/null || fail "'chromium' and 'chromedriver' are missing: install Debian's chromium and chromium-driver packages."
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
+fi
+
 # npm ci only when node_modules is missing or older than the lock file.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
@@ -18,7 +27,19 @@ fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
+rm -rf TestResults/openapi
 dotnet test Maas.Functions.sln --configuration Release 2>&1 | tee "$log" || status=$?
+
+# The OpenAPI document a test wrote (tests/Maas.Functions.Tests, ApiContractTests) is linted by an independent tool,
+# @redocly/cli from package.json: errors fail the run, warnings are shown.
+contract=TestResults/openapi/openapi.json
+if [ ! -f "$contract" ]; then
+  echo "test.sh: the tests wrote no $contract to lint." >&2
+  [ "$status" -ne 0 ] || status=1
+elif ! REDOCLY_TELEMETRY=off node_modules/.bin/redocly lint "$contract" --format=stylish; then
+  echo "test.sh: the OpenAPI document has lint errors (see above)." >&2
+  [ "$status" -ne 0 ] || status=1
+fi
 
 # Infrastructure: the Bicep CLI pinned in Directory.Packages.props (restored from NuGet by the build above) lints
 # every file with bicepconfig.json's rules as errors and builds main.bicep with each parameter file; any warning fails.

@@ -46,6 +46,10 @@ public sealed class FunctionsMetadataTests
     [InlineData("ModelReady", "v2/models/{name}/ready", "get")]
     [InlineData("ModelVersionReady", "v2/models/{name}/versions/{version}/ready", "get")]
     [InlineData("ModelMetrics", "models/{name}/metrics", "get")]
+    [InlineData("GetContract", "openapi.json", "get")]
+    [InlineData("GetModelContract", "models/{name}/openapi.json", "get")]
+    [InlineData("Docs", "docs", "get")]
+    [InlineData("DocsAsset", "docs/{file}", "get")]
     public void Management_IsHttpOnItsRoute(string function, string route, string method)
     {
         var trigger = Trigger(function);

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Reflection;
 using Swashbuckle.AspNetCore.SwaggerUI;
 
@@ -28,11 +29,24 @@ internal static class DocsAssets
 
     public static (byte[] Bytes, string ContentType)? Find(string file) => Loaded.TryGetValue(file, out var asset) ? asset : null;
 
+    /// <summary>An embedded file's bytes; Swashbuckle embeds Swagger UI's files gzip-compressed, so those are inflated once here.</summary>
     private static byte[] Read(Assembly assembly, string resource)
     {
         using var stream = assembly.GetManifestResourceStream(resource) ?? throw new InvalidOperationException($"The embedded file {resource} is missing from {assembly.GetName().Name}.");
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
-        return copy.ToArray();
+        var bytes = copy.ToArray();
+        if (bytes is not [0x1F, 0x8B, ..])
+        {
+            return bytes;
+        }
+
+        using var inflated = new MemoryStream();
+        using (var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress))
+        {
+            gzip.CopyTo(inflated);
+        }
+
+        return inflated.ToArray();
     }
 }

@@ -36,6 +36,7 @@ public static class OpenApiContract
                 Version = ServerMetadata.Current.Version,
                 Description = "Serverless model hosting: Open Inference Protocol V2 and a simple JSON API, typed from each model's ONNX signature.",
             },
+            Servers = [new OpenApiServer { Url = "/", Description = "this app" }],
             Paths = [],
             Components = new OpenApiComponents { Schemas = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal) },
         };
@@ -224,7 +225,7 @@ public static class OpenApiContract
             document.Tags ??= new HashSet<OpenApiTag>();
             if (!document.Tags.Any(t => t.Name == tag))
             {
-                document.Tags.Add(new OpenApiTag { Name = tag });
+                document.Tags.Add(new OpenApiTag { Name = tag, Description = TagDescription(tag) });
             }
 
             var operation = new OpenApiOperation
@@ -234,6 +235,12 @@ public static class OpenApiContract
                 Tags = new HashSet<OpenApiTagReference> { new(tag, document) },
                 Responses = [],
             };
+            if (permission is null && security is not null)
+            {
+                // Anonymous on purpose (health, server metadata): an empty requirement says so.
+                operation.Security = [new OpenApiSecurityRequirement()];
+            }
+
             if (permission is { } needed)
             {
                 operation.Responses["400"] = Error("Bad input: the message names what was wrong and what was expected", v2);
@@ -254,6 +261,13 @@ public static class OpenApiContract
             operation.Responses["500"] = Error("Unexpected: quote the correlation id", v2);
             return operation;
         }
+
+        private static string TagDescription(string tag) => tag switch
+        {
+            ServingTag => "Open Inference Protocol V2 server, health and repository endpoints",
+            ManagementTag => "Models, versions, metrics and this contract",
+            _ => $"Predictions with model {tag}, typed from its ONNX signature",
+        };
 
         private static string ScopeOf(Permission permission) => permission == Permission.Read ? "Models.Read" : "Models.Predict";
 

@@ -80,7 +80,7 @@ internal static class PredictionSchemas
                 Description = "Every input once",
                 MinItems = model.Inputs.Count,
                 MaxItems = model.Inputs.Count,
-                Items = new OpenApiSchema { OneOf = [.. model.Inputs.Select(V2Input)] },
+                Items = OneOf([.. model.Inputs.Select(V2Input)]),
             },
             ["outputs"] = new OpenApiSchema
             {
@@ -112,7 +112,7 @@ internal static class PredictionSchemas
             ["outputs"] = new OpenApiSchema
             {
                 Type = JsonSchemaType.Array,
-                Items = new OpenApiSchema { OneOf = [.. model.Outputs.Where(o => o.IsTensor).Select(V2Output)] },
+                Items = OneOf([.. model.Outputs.Where(o => o.IsTensor).Select(V2Output)]),
             },
         },
     };
@@ -172,6 +172,9 @@ internal static class PredictionSchemas
             ? (JsonObject)inputs.DeepClone()
             : new JsonObject { [model.Inputs[0].Name] = example["input"]?.DeepClone() };
     }
+
+    /// <summary>One of the schemas; the schema itself when there is only one.</summary>
+    private static IOpenApiSchema OneOf(IList<IOpenApiSchema> schemas) => schemas.Count == 1 ? schemas[0] : new OpenApiSchema { OneOf = schemas };
 
     private static OpenApiSchema V2Input(TensorSignature input) => new()
     {

@@ -1,0 +1,64 @@
+using Maas.Core.Errors;
+using Maas.Functions.Functions;
+using Maas.Functions.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Abstractions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Maas.Functions.Tests;
+
+/// <summary>
+/// The app's HTTP functions on a loopback Kestrel port, routed as the Functions host routes them (the host cannot run
+/// here): each route calls the function class's method with the real request and executes its result; expected
+/// failures are answered by the app's one error map. For browser tests.
+/// </summary>
+internal sealed class LoopbackApp(WebApplication app) : IAsyncDisposable
+{
+    public Uri BaseAddress { get; } = new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+    public static async Task<LoopbackApp> StartAsync(ApiContract contract, Predict predict, Infer infer)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.Services.AddMvcCore();
+        var app = builder.Build();
+        app.MapGet("/docs", Handle(http => Task.FromResult(contract.Docs(http.Request))));
+        app.MapGet("/docs/{file}", Handle(http => Task.FromResult(contract.DocsAsset(http.Request, Route(http, "file")))));
+        app.MapGet("/openapi.json", Handle(http => contract.GetContract(http.Request)));
+        app.MapGet("/models/{name}/openapi.json", Handle(http => contract.GetModelContract(http.Request, Route(http, "name"))));
+        app.MapPost("/models/{name}/predict", Handle(http => predict.Run(http.Request, Route(http, "name"))));
+        app.MapPost("/models/{name}/versions/{version}/predict", Handle(http => predict.PredictVersion(http.Request, Route(http, "name"), Route(http, "version"))));
+        app.MapPost("/v2/models/{name}/infer", Handle(http => infer.Run(http.Request, Route(http, "name"))));
+        app.MapPost("/v2/models/{name}/versions/{version}/infer", Handle(http => infer.InferVersion(http.Request, Route(http, "name"), Route(http, "version"))));
+        await app.StartAsync();
+        return new LoopbackApp(app);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
+    private static string Route(HttpContext http, string key) => (string)http.GetRouteValue(key)!;
+
+    private static RequestDelegate Handle(Func<HttpContext, Task<IActionResult>> function) => http => RunAsync(http, function);
+
+    private static async Task RunAsync(HttpContext http, Func<HttpContext, Task<IActionResult>> function)
+    {
+        try
+        {
+            await (await function(http)).ExecuteResultAsync(new ActionContext(http, http.GetRouteData(), new ActionDescriptor()));
+        }
+        catch (MaasException error)
+        {
+            await ErrorResponses.WriteAsync(http.Response, error);
+        }
+    }
+}
