@@ -8,6 +8,9 @@ public sealed class MaasException(ErrorKind kind, string message) : Exception(me
 {
     public ErrorKind Kind { get; } = kind;
 
+    /// <summary>The expected failure <paramref name="error"/> is, or wraps directly (as a task's exception); null when it is unexpected.</summary>
+    public static MaasException? Of(Exception error) => error as MaasException ?? error?.InnerException as MaasException;
+
     /// <summary>For <see cref="ErrorKind.Throttled"/>: how long the caller should wait before retrying.</summary>
     public TimeSpan? RetryAfter { get; init; }
 }

@@ -43,8 +43,15 @@ public sealed class PredictionMeasurement
     /// The record of the finished call. Unauthenticated calls count under <see cref="PredictionRecord.UnauthenticatedModel"/>
     /// and calls naming no existing model under <see cref="PredictionRecord.UnknownModel"/>, so callers cannot multiply rows.
     /// </summary>
-    /// <param name="failure">The kind of failure the call ended with; null for success or an unexpected (server) error.</param>
-    public PredictionRecord ToRecord(DateTimeOffset now, OutcomeClass outcome, ErrorKind? failure) => new()
+    /// <param name="failure">What the call ended with: null for success, an expected failure (<see cref="MaasException"/>), or anything else (a server error).</param>
+    public PredictionRecord ToRecord(DateTimeOffset now, Exception? failure)
+    {
+        var kind = failure is null ? null : MaasException.Of(failure)?.Kind;
+        var outcome = failure is null ? OutcomeClass.Ok : kind is { } known ? OutcomeClasses.Of(known) : OutcomeClass.ServerError;
+        return RecordOf(now, outcome, kind);
+    }
+
+    private PredictionRecord RecordOf(DateTimeOffset now, OutcomeClass outcome, ErrorKind? failure) => new()
     {
         Timestamp = now,
         Model = Model?.Name ?? failure switch

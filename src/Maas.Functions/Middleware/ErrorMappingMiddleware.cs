@@ -30,7 +30,7 @@ internal sealed partial class ErrorMappingMiddleware(IOptions<LimitsOptions> lim
         }
         catch (Exception exception) when (context.GetHttpContext() is { Response.HasStarted: false } httpContext)
         {
-            var failure = exception as MaasException ?? exception.InnerException as MaasException ?? FromServer(exception);
+            var failure = MaasException.Of(exception) ?? FromServer(exception);
             if (failure is not null)
             {
                 LogExpectedFailure(logger, context.FunctionDefinition.Name, failure.Kind, failure.Message);

@@ -1,4 +1,3 @@
-using Maas.Core.Errors;
 using Maas.Core.Monitoring;
 using Maas.Core.Serving;
 using Maas.Functions.Auth;
@@ -33,7 +32,7 @@ internal sealed class PredictionRecordingMiddleware(MetricsRecorder metrics, Tim
         try
         {
             await next(context);
-            Record(http, measurement, OutcomeClass.Ok, failure: null);
+            Record(http, measurement, failure: null);
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
@@ -41,8 +40,7 @@ internal sealed class PredictionRecordingMiddleware(MetricsRecorder metrics, Tim
         }
         catch (Exception error)
         {
-            var kind = (error as MaasException ?? error.InnerException as MaasException)?.Kind;
-            Record(http, measurement, kind is { } known ? OutcomeClasses.Of(known) : OutcomeClass.ServerError, kind);
+            Record(http, measurement, error);
             throw;
         }
     }
@@ -56,9 +54,9 @@ internal sealed class PredictionRecordingMiddleware(MetricsRecorder metrics, Tim
             : new PredictionMeasurement(requestedModel);
     }
 
-    private void Record(HttpContext http, PredictionMeasurement measurement, OutcomeClass outcome, ErrorKind? failure)
+    private void Record(HttpContext http, PredictionMeasurement measurement, Exception? failure)
     {
         measurement.CallerAppId = AuthenticationMiddleware.CallerOf(http).AppId;
-        metrics.Record(measurement.ToRecord(clock.GetUtcNow(), outcome, failure));
+        metrics.Record(measurement.ToRecord(clock.GetUtcNow(), failure));
     }
 }

@@ -17,12 +17,20 @@ public sealed class PredictionMeasurementTests
     [InlineData("fraud", ErrorKind.Forbidden, "fraud")]
     public void ToRecord_NoModelResolved_CountsUnderTheSafeName(string requested, ErrorKind failure, string expected)
     {
-        var record = new PredictionMeasurement(requested).ToRecord(Now, OutcomeClasses.Of(failure), failure);
+        var record = new PredictionMeasurement(requested).ToRecord(Now, new MaasException(failure, "refused"));
 
         Assert.Equal(expected, record.Model);
         Assert.Equal(string.Empty, record.Version);
         Assert.Equal(0, record.BatchSize);
     }
+
+    [Fact]
+    public void ToRecord_UnexpectedFailure_IsAServerError()
+        => Assert.Equal(OutcomeClass.ServerError, new PredictionMeasurement("fraud").ToRecord(Now, new InvalidOperationException("bug")).Outcome);
+
+    [Fact]
+    public void ToRecord_ExpectedFailureWrappedByATask_CountsByItsKind()
+        => Assert.Equal(OutcomeClass.Throttled, new PredictionMeasurement("fraud").ToRecord(Now, new AggregateException(new MaasException(ErrorKind.Throttled, "full"))).Outcome);
 
     [Fact]
     public void ToRecord_ResolvedModel_CarriesItsVersionAndWhatWasMeasured()
@@ -37,7 +45,7 @@ public sealed class PredictionMeasurementTests
             Inference = TimeSpan.FromMilliseconds(2),
         };
 
-        var record = measurement.ToRecord(Now, OutcomeClass.Ok, null);
+        var record = measurement.ToRecord(Now, failure: null);
 
         Assert.Equal(("fraud", "3", OutcomeClass.Ok, "app-1"), (record.Model, record.Version, record.Outcome, record.CallerAppId));
         Assert.Equal((120L, 48L, 4), (record.BytesIn, record.BytesOut, record.BatchSize));

@@ -129,12 +129,12 @@ public sealed class ServingHarness : IDisposable
         try
         {
             var response = await Inference.RunAsync(protocol, request, name, version, caller ?? Caller.Anonymous, measurement, CancellationToken.None);
-            Metrics.Record(measurement.ToRecord(DateTimeOffset.UtcNow, OutcomeClass.Ok, null));
+            Metrics.Record(measurement.ToRecord(DateTimeOffset.UtcNow, failure: null));
             return response;
         }
-        catch (Core.Errors.MaasException error)
+        catch (Exception error)
         {
-            Metrics.Record(measurement.ToRecord(DateTimeOffset.UtcNow, OutcomeClasses.Of(error.Kind), error.Kind));
+            Metrics.Record(measurement.ToRecord(DateTimeOffset.UtcNow, error));
             throw;
         }
     }
