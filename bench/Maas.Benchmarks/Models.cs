@@ -34,6 +34,13 @@ internal static class Models
     /// <summary>x FP32[1, n] → y (Identity): the same path with tensors of any size.</summary>
     public static BenchModel Identity(int elements) => new($"identity FP32[1,{elements}]", TestModels.Identity(Onnx.TensorProto.Types.DataType.Float), null, [new("x", "FP32", [1, elements], Random(elements, 6))]);
 
+    /// <summary>x INT64[1, n] → y (Identity) with token ids below 50,000, as a language model's input would carry.</summary>
+    public static BenchModel Tokens(int count)
+    {
+        var random = new Random(7);
+        return new($"identity INT64[1,{count}]", TestModels.Identity(Onnx.TensorProto.Types.DataType.Int64), null, [new("x", "INT64", [1, count], Longs: [.. Enumerable.Range(0, count).Select(_ => (long)random.Next(50_000))])]);
+    }
+
     private static float[] Random(int count, int seed)
     {
         var random = new Random(seed);

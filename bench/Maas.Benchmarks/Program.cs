@@ -12,6 +12,14 @@ await azurite.InitializeAsync();
 try
 {
     using var serving = new ServingHarness(azurite, lookupCacheTtl: TimeSpan.FromSeconds(5));
+    if (args.Contains("--codec"))
+    {
+        // The JSON codec section alone, printed rather than written to docs/benchmarks.md: for working on the codec.
+        await CodecSuite.RunAsync(serving, report, Models.Classifier(), Models.Detector(), budget);
+        Console.WriteLine(report.ToString());
+        return;
+    }
+
     await BenchmarkReport.RunAsync(azurite, serving, report, budget, quick);
 }
 finally

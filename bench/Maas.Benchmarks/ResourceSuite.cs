@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Maas.Core.Inference;
 using Maas.Core.Protocol.V2;
-using Maas.Core.Serving;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Serving;
 using Microsoft.ML.OnnxRuntime;
@@ -125,39 +124,7 @@ internal static class ResourceSuite
         return (binaryBytes[small], binaryBytes[large]);
     }
 
-    /// <summary>V2 JSON decoding of the PaddleOCR classifier request and encoding of an output of the same size, on one thread.</summary>
-    public static async Task<(double DecodeMs, double DecodeFloatMBps)> CodecAsync(ServingHarness serving, Report report, BenchModel classifier, TimeSpan budget)
-    {
-        var name = await serving.AddModelAsync(classifier.Graph);
-        var record = await serving.Registry.Repository.ResolveAsync(name, null, CancellationToken.None);
-        var json = classifier.V2Json;
-        var floats = classifier.Inputs[0].Floats!.Length;
-        var limits = new LimitsOptions();
-        var decode = await Measure.Latency("decode", () => V2RequestReader.Decode(json, null, record, limits).Dispose(), budget);
-
-        var identity = Models.Identity(floats);
-        var identityRecord = await serving.AddVersionAsync(Maas.TestKit.Registry.RegistryHarness.NewModelName(), identity.Graph);
-        using var lease = await serving.Sessions.AcquireAsync(identityRecord, CancellationToken.None);
-        using var request = RequestOf(identity, ["y"]);
-        using var result = ModelRunner.Run(lease.Loaded, request, CancellationToken.None);
-        long encodedLength = 0;
-        var encode = await Measure.Latency("encode", () =>
-        {
-            using var response = V2ResponseWriter.Write(identityRecord, request, result);
-            encodedLength = response.Body.Length;
-        }, budget);
-
-        double MBps(double bytes, double ms) => bytes / 1e6 / (ms / 1000);
-        report.Table(
-            ["operation", "floats", "JSON bytes", "median (ms)", "float data MB/s", "JSON MB/s"],
-            [
-                ["decode V2 JSON request", floats.ToString(System.Globalization.CultureInfo.InvariantCulture), json.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), Report.Ms(decode.MedianMs), Report.Number(MBps(floats * 4, decode.MedianMs)), Report.Number(MBps(json.Length, decode.MedianMs))],
-                ["encode V2 JSON response", floats.ToString(System.Globalization.CultureInfo.InvariantCulture), encodedLength.ToString(System.Globalization.CultureInfo.InvariantCulture), Report.Ms(encode.MedianMs), Report.Number(MBps(floats * 4, encode.MedianMs)), Report.Number(MBps(encodedLength, encode.MedianMs))],
-            ]);
-        return (decode.MedianMs, MBps(floats * 4, decode.MedianMs));
-    }
-
-    private static InferenceRequest RequestOf(BenchModel model, IEnumerable<string> outputs)
+    internal static InferenceRequest RequestOf(BenchModel model, IEnumerable<string> outputs)
         => new(null, [.. model.Inputs.Select(i => new InputTensor(i.Name, V2DataType.Parse(i.Datatype), i.Shape, i.Bytes))], [.. outputs.Select(o => new RequestedOutput(o, Binary: false))]);
 
     /// <summary>A plain ONNX Runtime run of the model's request on a session created outside the service.</summary>

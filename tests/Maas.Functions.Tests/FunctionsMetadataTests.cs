@@ -99,6 +99,31 @@ public sealed class FunctionsMetadataTests
         Assert.True(File.Exists(Path.Combine(FunctionsOutput, "host.json")), "host.json must be copied into the Functions output folder.");
     }
 
+    /// <summary>
+    /// The host's "Executing"/"Executed" lines for every prediction duplicate our own monitoring and cost throughput, so
+    /// the prediction functions log from Warning; the rest keep Information, and so does <c>Host.Results</c>, the
+    /// category Application Insights builds its request telemetry from.
+    /// </summary>
+    [Fact]
+    public void HostJson_QuietsOnlyThePredictionFunctions_AndKeepsRequestTelemetry()
+    {
+        using var host = JsonDocument.Parse(File.ReadAllBytes(RepoPaths.Combine("host.json")));
+        var levels = host.RootElement.GetProperty("logging").GetProperty("logLevel").EnumerateObject()
+            .ToDictionary(level => level.Name, level => level.Value.GetString());
+        var predictions = Functions.Value.Keys
+            .Where(function => Trigger(function).TryGetProperty("route", out var route) && route.GetString() is { } path && (path.EndsWith("/infer", StringComparison.Ordinal) || path.EndsWith("/predict", StringComparison.Ordinal)))
+            .ToArray();
+
+        Assert.Equal(4, predictions.Length);
+
+        Assert.All(predictions, function => Assert.Equal("Warning", levels[$"Function.{function}"]));
+        Assert.All(
+            Functions.Value.Keys.Except(predictions),
+            function => Assert.Equal("Information", levels.GetValueOrDefault($"Function.{function}", levels["Function"])));
+        Assert.Equal("Information", levels["Host.Results"]);
+        Assert.Contains("Request", host.RootElement.GetProperty("logging").GetProperty("applicationInsights").GetProperty("samplingSettings").GetProperty("excludedTypes").GetString()!.Split(';'));
+    }
+
     private static JsonElement Trigger(string function)
         => Functions.Value[function].GetProperty("bindings").EnumerateArray()
             .Single(binding => binding.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal));

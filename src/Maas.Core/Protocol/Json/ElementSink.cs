@@ -89,7 +89,8 @@ internal sealed class ElementSink : IDisposable
                 target[0] = reader.TokenType switch { JsonTokenType.True => 1, JsonTokenType.False => 0, _ => throw Bad() };
                 break;
             case TensorElementType.UInt64:
-                MemoryMarshal.Write(target, reader.TokenType == JsonTokenType.Number && reader.TryGetUInt64(out var unsigned) ? unsigned : throw Bad());
+                // "-0" is zero, as for the narrower unsigned types read through TryGetInt64.
+                MemoryMarshal.Write(target, reader.TokenType == JsonTokenType.Number && (reader.TryGetUInt64(out var unsigned) || (reader.TryGetInt64(out var zero) && zero == 0)) ? unsigned : throw Bad());
                 break;
             default:
                 WriteInteger(target, reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var integer) ? integer : throw Bad());

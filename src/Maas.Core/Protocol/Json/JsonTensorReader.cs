@@ -8,8 +8,8 @@ namespace Maas.Core.Protocol.Json;
 
 /// <summary>
 /// Reads a tensor's JSON data (a scalar, a flat array or nested arrays, row-major) into an <see cref="InputTensor"/>,
-/// for both APIs. FP32 data goes through <see cref="FloatArrayScanner"/> straight from the bytes when the reader can
-/// resume after it; anything the scanner declines is decoded token by token, which gives the precise errors.
+/// for both APIs. Numbers (FP32 and integers) go through <see cref="NumberArrayScanner"/> straight from the bytes when
+/// the reader can resume after it; anything the scanner declines is decoded token by token, which gives the precise errors.
 /// </summary>
 internal static class JsonTensorReader
 {
@@ -22,10 +22,10 @@ internal static class JsonTensorReader
         ref Utf8JsonReader reader, JsonCursor cursor, ResumePoint resume, string name, TensorElementType type, long[]? shape, LimitsOptions limits)
     {
         var nesting = limits.MaxJsonDepth - reader.CurrentDepth - 1;
-        if (type == TensorElementType.Float && nesting >= 1)
+        if (NumberArrayScanner.Reads(type) && nesting >= 1)
         {
             var json = cursor.Json.Span;
-            var tensor = FloatArrayScanner.TryReadTensor(json, cursor.Offset + (int)reader.BytesConsumed, name, shape, nesting, out var end);
+            var tensor = NumberArrayScanner.TryReadTensor(json, cursor.Offset + (int)reader.BytesConsumed, name, type, shape, nesting, out var end);
             if (tensor is not null && (resume.AfterValue || NextIsObjectEnd(json, end)))
             {
                 reader = new Utf8JsonReader(json[end..], isFinalBlock: true, resume.State);

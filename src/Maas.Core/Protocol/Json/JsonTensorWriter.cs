@@ -17,8 +17,8 @@ namespace Maas.Core.Protocol.Json;
 /// </summary>
 internal static class JsonTensorWriter
 {
-    /// <summary>Longest FP32 text ("-1.17549435E-38", or "\"-Infinity\"") plus its separator.</summary>
-    private const int MaxFloatChars = 16;
+    /// <summary>Longest FP32 text (see <see cref="ShortestFloat.MaxChars"/>; "\"-Infinity\"" is shorter) plus its separator.</summary>
+    private const int MaxFloatChars = ShortestFloat.MaxChars + 1;
 
     public static void WriteFlat(Utf8JsonWriter writer, OrtValue tensor)
     {
@@ -174,8 +174,9 @@ internal static class JsonTensorWriter
     }
 
     /// <summary>
-    /// FP32 elements formatted straight into one pooled buffer ("a,b,c") and handed to the writer as a single raw value:
-    /// the writer's per-value bookkeeping costs about as much as formatting a float, so the hot type skips it.
+    /// FP32 elements formatted by <see cref="ShortestFloat"/> straight into one pooled buffer ("a,b,c") and handed to the
+    /// writer as a single raw value: the writer's per-value bookkeeping costs about as much as formatting a float, so the
+    /// hot type skips it.
     /// </summary>
     private static void WriteFloatRun(Utf8JsonWriter writer, ReadOnlySpan<float> values)
     {
@@ -197,8 +198,7 @@ internal static class JsonTensorWriter
 
                 if (float.IsFinite(value))
                 {
-                    value.TryFormat(buffer.AsSpan(length), out var written, default, CultureInfo.InvariantCulture);
-                    length += written;
+                    length += ShortestFloat.Format(value, buffer.AsSpan(length));
                 }
                 else
                 {
