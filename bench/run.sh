@@ -4,6 +4,7 @@
 #   bash bench/run.sh            # the full suite (a few minutes on 2 cores)
 #   bash bench/run.sh --quick    # shorter loops, for a smoke run
 #   bash bench/run.sh --codec    # only the JSON codec figures, printed (docs/benchmarks.md is left alone)
+#   bash bench/run.sh --capture  # only the capture cost, printed
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

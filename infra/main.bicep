@@ -57,6 +57,17 @@ param apiTenantId string = tenant().tenantId
 @description('Blob container the app registers models from.')
 param modelsContainerName string = 'models'
 
+@description('Blob container captured calls (config.json capture) are written to.')
+param captureContainerName string = 'captures'
+
+@description('Days captured calls are kept before they are deleted.')
+@minValue(1)
+@maxValue(3650)
+param captureRetentionDays int = 30
+
+@description('Encrypt the storage account with a customer-managed RSA key in Key Vault (purge-protected, rotated yearly) instead of a Microsoft-managed key.')
+param customerManagedKey bool = false
+
 @description('App settings to add or override (Inference__*, Limits__*, Monitoring__*, schedules); never secrets.')
 param appSettingOverrides object = {}
 
@@ -83,6 +94,22 @@ module identity 'modules/identity.bicep' = {
   }
 }
 
+module keyVault 'modules/keyvault.bicep' = {
+  scope: group
+  params: {
+    name: 'kv-${resourceToken}'
+    location: location
+    tags: tags
+    identityName: identityName
+    customerManagedKey: customerManagedKey
+    captureHashKeySecretName: 'capture-hash-key'
+  }
+  // The module reads the identity by name (a value known up front, so role assignment names are too).
+  dependsOn: [
+    identity
+  ]
+}
+
 module storage 'modules/storage.bicep' = {
   scope: group
   params: {
@@ -91,8 +118,14 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     modelsContainerName: modelsContainerName
     identityName: identityName
+    captureContainerName: captureContainerName
+    captureRetentionDays: captureRetentionDays
+    customerManagedKey: customerManagedKey
+    keyVaultUri: keyVault.outputs.uri
+    keyName: keyVault.outputs.storageKeyName
   }
-  // The module reads the identity by name (a value known up front, so role assignment names are too).
+  // The module reads the identity by name (a value known up front); the key vault's outputs order it after the vault,
+  // so the identity's key role exists before the account is encrypted with the key.
   dependsOn: [
     identity
   ]
@@ -139,6 +172,9 @@ var settings = union(
     MetricsAggregationSchedule: '0 */5 * * * *'
     ReconcileSchedule: '0 */10 * * * *'
     Registry__ContainerName: modelsContainerName
+    Capture__ContainerName: captureContainerName
+    // Never a literal: the secret operators create in the vault (README, Privacy), read as the app's identity.
+    Capture__HashKey: keyVault.outputs.captureHashKeyReference
   },
   isGpu ? {
     Inference__ExecutionProvider: 'Cuda'
@@ -191,4 +227,5 @@ output AZURE_RESOURCE_GROUP string = group.name
 output SERVICE_API_NAME string = isGpu ? gpu!.outputs.name : premium!.outputs.name
 output SERVICE_API_ENDPOINT string = 'https://${isGpu ? gpu!.outputs.hostName : premium!.outputs.hostName}'
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_CONTAINER_REGISTRY_ENDPOINT string = isGpu ? gpu!.outputs.registryEndpoint : ''

@@ -88,6 +88,39 @@ internal static class LatencySuite
         report.Table(["model", "cached path, V2 binary (ms)", "session per request (ms)", "per-request ÷ cached"], rows);
     }
 
+    /// <summary>
+    /// The V2 binary path of the same model without and with capture at rate 1.0 (every tensor kept), interleaved, while
+    /// the capture writer runs as in the app: what capturing costs a prediction, and what the writer kept up with.
+    /// </summary>
+    public static async Task<double> CaptureAsync(ServingHarness serving, Report report, BenchModel model, TimeSpan budget)
+    {
+        var plain = await serving.AddModelAsync(model.Graph);
+        var captured = await serving.AddModelAsync(model.Graph, """{"capture":{"sampleRate":1}}""");
+        var (header, binary) = model.V2Binary;
+        byte[] body = [.. header, .. binary];
+        var headerLength = header.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var droppedBefore = serving.CaptureBuffer.DroppedCount;
+        var capturedCalls = 0;
+        await serving.CaptureWriter.StartAsync(CancellationToken.None);
+        var timings = await Measure.InterleavedAsync(
+            [
+                ("capture off", () => PathAsync(serving, plain, body, headerLength, serving.V2)),
+                ("capture on", async () =>
+                {
+                    await PathAsync(serving, captured, body, headerLength, serving.V2);
+                    capturedCalls++;
+                }),
+            ],
+            budget * 4);
+        await serving.CaptureWriter.StopAsync(CancellationToken.None);
+        var dropped = serving.CaptureBuffer.DroppedCount - droppedBefore;
+        var ratio = timings[1].MedianMs / timings[0].MedianMs;
+        report.Table(
+            ["model", "capture off (ms, median)", "capture on, rate 1.0 (ms, median)", "ratio", "records written", "records dropped (queue full)"],
+            [[model.Label, Report.Ms(timings[0].MedianMs), Report.Ms(timings[1].MedianMs), Report.Ratio(ratio), Report.Number(capturedCalls - dropped), Report.Number(dropped)]]);
+        return ratio;
+    }
+
     private static async Task PathAsync(ServingHarness serving, string name, byte[] body, string? headerLength, IInferenceProtocol protocol)
     {
         using var response = await serving.RunAsync(protocol, BenchModel.Wire(body, headerLength), name, version: null);

@@ -12,10 +12,12 @@ await azurite.InitializeAsync();
 try
 {
     using var serving = new ServingHarness(azurite, lookupCacheTtl: TimeSpan.FromSeconds(5));
-    if (args.Contains("--codec"))
+    if (args.Contains("--codec") || args.Contains("--capture"))
     {
-        // The JSON codec section alone, printed rather than written to docs/benchmarks.md: for working on the codec.
-        await CodecSuite.RunAsync(serving, report, Models.Classifier(), Models.Detector(), budget);
+        // One section alone, printed rather than written to docs/benchmarks.md: for working on it.
+        _ = args.Contains("--codec")
+            ? await CodecSuite.RunAsync(serving, report, Models.Classifier(), Models.Detector(), budget) as object
+            : await LatencySuite.CaptureAsync(serving, report, Models.Classifier(), budget);
         Console.WriteLine(report.ToString());
         return;
     }

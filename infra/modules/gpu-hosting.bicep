@@ -135,6 +135,7 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
     managedEnvironmentId: environment.id
     workloadProfileName: gpuProfileName
     httpsOnly: true
+    keyVaultReferenceIdentity: identity.id
     siteConfig: {
       linuxFxVersion: empty(imageName) ? 'DOCKER|${placeholderImage}' : 'DOCKER|${registry.properties.loginServer}/${imageName}'
       acrUseManagedIdentityCreds: true

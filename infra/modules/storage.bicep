@@ -16,13 +16,36 @@ param identityName string
 @description('Days a deleted or overwritten model blob stays recoverable.')
 param softDeleteDays int = 14
 
-// Storage Blob Data Owner (host leases and blob receipts, models), Storage Queue Data Contributor (blob trigger
-// queues), Storage Table Data Contributor (registry, metrics): what the Functions host and the app need, nothing wider.
+@description('Blob container captured calls are written to; the app may only write there.')
+param captureContainerName string
+
+@description('Days a captured call is kept before lifecycle management deletes it.')
+@minValue(1)
+param captureRetentionDays int
+
+@description('Encrypt with the customer-managed key in Key Vault (auto-rotated) instead of a Microsoft-managed key.')
+param customerManagedKey bool
+
+@description('URI of the Key Vault holding the customer-managed key (used when customerManagedKey is true).')
+param keyVaultUri string
+
+@description('Name of the customer-managed key in that vault (used when customerManagedKey is true).')
+param keyName string
+
+// Storage Blob Data Owner (host leases and blob receipts, models; write-only on captures), Storage Queue Data
+// Contributor (blob trigger queues), Storage Table Data Contributor (registry, metrics): what the Functions host and the
+// app need, nothing wider.
 var roleIds = [
   'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
 ]
+
+var blobDataOwner = roleIds[0]
+
+// The app writes captured calls but never reads or deletes them: on the captures container the blob role is narrowed
+// to writing (readers of captures are granted Storage Blob Data Reader on that container by whoever needs them).
+var writeOnlyOnCaptures = '((!(ActionMatches{\'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read\'}) AND !(ActionMatches{\'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/delete\'}) AND !(ActionMatches{\'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/deleteBlobVersion/action\'}) AND !(ActionMatches{\'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/permanentDelete/action\'})) OR (@Resource[Microsoft.Storage/storageAccounts/blobServices/containers:name] StringNotEquals \'${captureContainerName}\'))'
 
 var tableNames = [
   'ModelVersions'
@@ -42,6 +65,13 @@ resource account 'Microsoft.Storage/storageAccounts@2026-06-01' = {
   sku: {
     name: 'Standard_LRS'
   }
+  // With a customer-managed key the account reaches Key Vault as the app's identity.
+  identity: customerManagedKey ? {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identity.id}': {}
+    }
+  } : null
   properties: {
     accessTier: 'Hot'
     allowBlobPublicAccess: false
@@ -51,7 +81,15 @@ resource account 'Microsoft.Storage/storageAccounts@2026-06-01' = {
     supportsHttpsTrafficOnly: true
     publicNetworkAccess: 'Enabled'
     encryption: {
-      keySource: 'Microsoft.Storage'
+      keySource: customerManagedKey ? 'Microsoft.Keyvault' : 'Microsoft.Storage'
+      // No key version: storage follows the key's automatic rotation.
+      keyvaultproperties: customerManagedKey ? {
+        keyname: keyName
+        keyvaulturi: keyVaultUri
+      } : null
+      identity: customerManagedKey ? {
+        userAssignedIdentity: identity.id
+      } : null
       requireInfrastructureEncryption: true
       services: {
         blob: { enabled: true, keyType: 'Account' }
@@ -95,6 +133,48 @@ resource deployments 'Microsoft.Storage/storageAccounts/blobServices/containers@
   }
 }
 
+resource captures 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-06-01' = {
+  parent: blobs
+  name: captureContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2026-06-01' = {
+  parent: account
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'delete-old-captures'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'appendBlob'
+                'blockBlob'
+              ]
+              prefixMatch: [
+                '${captureContainerName}/'
+              ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: captureRetentionDays
+                }
+              }
+            }
+          }
+        }
+      ]
+    }
+  }
+}
+
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2026-06-01' = {
   parent: account
   name: 'default'
@@ -112,6 +192,8 @@ resource roles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for roleI
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleId)
     principalId: identity.properties.principalId
     principalType: 'ServicePrincipal'
+    condition: roleId == blobDataOwner ? writeOnlyOnCaptures : null
+    conditionVersion: roleId == blobDataOwner ? '2.0' : null
   }
 }]
 

@@ -1,3 +1,4 @@
+using Maas.Core.Capture;
 using Maas.Core.Catalog;
 using Maas.Core.Health;
 using Maas.Core.Inference;
@@ -22,12 +23,14 @@ public static class CoreServiceCollectionExtensions
         services.AddValidatedOptions<InferenceOptions>(InferenceOptions.SectionName);
         services.AddValidatedOptions<LimitsOptions>(LimitsOptions.SectionName);
         services.AddValidatedOptions<MonitoringOptions>(MonitoringOptions.SectionName);
+        services.AddValidatedOptions<CaptureOptions>(CaptureOptions.SectionName);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<DependencyHealth>();
         services.AddSingleton<ModelRegistryStore>();
         services.AddMemoryCache();
         services.AddSingleton<SessionFactory>();
         services.AddSingleton<IModelInspector>(provider => provider.GetRequiredService<SessionFactory>());
+        services.AddSingleton<IModelConfigCheck, CaptureConfigCheck>();
         services.AddSingleton<ModelRegistrar>();
         services.AddSingleton<ModelReconciler>();
         services.AddSingleton<ModelRepository>();
@@ -40,6 +43,10 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<SessionLoader>();
         services.AddSingleton<SessionCache>();
         services.AddSingleton<DynamicBatcher>();
+        services.AddSingleton<CaptureBuffer>();
+        services.AddSingleton<PredictionCapture>();
+        services.AddSingleton<CaptureWriter>();
+        services.AddHostedService(provider => provider.GetRequiredService<CaptureWriter>());
         services.AddSingleton<InferenceService>();
         services.AddSingleton<V2InferenceProtocol>();
         services.AddSingleton<SimpleInferenceProtocol>();

@@ -35,6 +35,10 @@ public sealed class CoreServiceCollectionExtensionsTests
     [InlineData("Limits:MaxJsonDepth", "5000")]
     [InlineData("Monitoring:FlushInterval", "00:00:00")]
     [InlineData("Monitoring:SloErrorRate", "1.5")]
+    [InlineData("Capture:HashKey", "too-short")]
+    [InlineData("Capture:MaxPayloadBytes", "1000000")]
+    [InlineData("Capture:ContainerName", "Captures!")]
+    [InlineData("Capture:QueueCapacity", "0")]
     public async Task AddMaasCore_BadSetting_StartupFailsNamingTheSetting(string setting, string value)
     {
         using var host = BuildHost(SampleSettings.With((setting, value)));
@@ -42,6 +46,17 @@ public sealed class CoreServiceCollectionExtensionsTests
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
         Assert.Contains(setting, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddMaasCore_HashKeyStillAnUnresolvedKeyVaultReference_StartsWithNoHashKey()
+    {
+        using var host = BuildHost(SampleSettings.With(("Capture:HashKey", "@Microsoft.KeyVault(VaultName=kv;SecretName=capture-hash-key)")));
+
+        await host.StartAsync();
+
+        Assert.False(host.Services.GetRequiredService<IOptions<Maas.Core.Capture.CaptureOptions>>().Value.HasHashKey);
+        await host.StopAsync();
     }
 
     [Theory]
@@ -61,7 +76,9 @@ public sealed class CoreServiceCollectionExtensionsTests
         => TestHost.Build(settings, services =>
         {
             services.AddMaasCore();
-            // The host supplies the storage clients (ModelStorage); Core's hosted metrics flusher needs the table client.
+            // The host supplies the storage clients (ModelStorage); Core's hosted metrics flusher needs the table client,
+            // its capture writer the blob client.
             services.AddSingleton(new TableServiceClient("UseDevelopmentStorage=true"));
+            services.AddSingleton(new Azure.Storage.Blobs.BlobServiceClient("UseDevelopmentStorage=true"));
         });
 }

@@ -13,6 +13,8 @@ public sealed class MainTemplateTests(CompiledInfra infra)
     private const string TableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
     private const string MetricsPublisher = "3913510d-42f4-4e42-8a64-420c390055eb";
     private const string AcrPull = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
+    private const string KeyVaultSecretsUser = "4633458b-17de-408a-b874-0445c86b69e6";
+    private const string KeyVaultCryptoServiceEncryptionUser = "e147488a-f6f5-4113-8e2d-b22465e65bf6";
 
     [Fact]
     public void Storage_IsLockedDown()
@@ -48,6 +50,72 @@ public sealed class MainTemplateTests(CompiledInfra infra)
         Assert.Equal("[parameters('modelsContainerName')]", (string?)storage["properties"]!["parameters"]!["modelsContainerName"]!["value"]);
         Assert.Equal("models", (string?)infra.Template["parameters"]!["modelsContainerName"]!["defaultValue"]);
         Assert.All(infra.OfType("Microsoft.Storage/storageAccounts/blobServices/containers"), c => Assert.Equal("None", (string?)c["properties"]!["publicAccess"]));
+    }
+
+    [Fact]
+    public void Storage_CapturesAreWriteOnlyForTheApp_AndDeletedAfterTheirRetention()
+    {
+        var storage = infra.Modules["storage"]["properties"]!["template"]!;
+        var variables = storage["variables"]!;
+        var condition = (string?)variables["writeOnlyOnCaptures"];
+        var assignment = Assert.Single(infra.Resources, r => r.Module == "storage" && (string?)r.Resource["type"] == "Microsoft.Authorization/roleAssignments").Resource["properties"]!;
+        var rule = Assert.Single(Assert.Single(infra.OfType("Microsoft.Storage/storageAccounts/managementPolicies"))["properties"]!["policy"]!["rules"]!.AsArray())!["definition"]!;
+
+        // The blob role (and only it) carries the condition: on the captures container, no reading and no deleting.
+        Assert.Equal("[variables('roleIds')[0]]", (string?)variables["blobDataOwner"]);
+        Assert.Equal(BlobDataOwner, (string?)variables["roleIds"]![0]);
+        Assert.Equal("[if(equals(variables('roleIds')[copyIndex()], variables('blobDataOwner')), variables('writeOnlyOnCaptures'), null())]", (string?)assignment["condition"]);
+        Assert.Equal("[if(equals(variables('roleIds')[copyIndex()], variables('blobDataOwner')), '2.0', null())]", (string?)assignment["conditionVersion"]);
+        foreach (var action in new[] { "read", "delete", "deleteBlobVersion/action", "permanentDelete/action" })
+        {
+            // The compiled format() string doubles braces and quotes.
+            Assert.Contains("!(ActionMatches{{''Microsoft.Storage/storageAccounts/blobServices/containers/blobs/" + action + "''}})", condition, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("blobs/write", condition, StringComparison.Ordinal);
+        Assert.DoesNotContain("blobs/add/action", condition, StringComparison.Ordinal);
+        Assert.Contains("StringNotEquals", condition, StringComparison.Ordinal);
+        Assert.Contains("parameters('captureContainerName')", condition, StringComparison.Ordinal);
+
+        Assert.Equal(["[format('{0}/', parameters('captureContainerName'))]"], rule["filters"]!["prefixMatch"]!.AsArray().Select(p => (string?)p));
+        Assert.Contains("appendBlob", rule["filters"]!["blobTypes"]!.AsArray().Select(t => (string?)t));
+        Assert.Equal("[parameters('captureRetentionDays')]", (string?)rule["actions"]!["baseBlob"]!["delete"]!["daysAfterModificationGreaterThan"]);
+        Assert.Equal(30, (int?)infra.Template["parameters"]!["captureRetentionDays"]!["defaultValue"]);
+        Assert.Contains(infra.OfType("Microsoft.Storage/storageAccounts/blobServices/containers"), c => ((string?)c["name"])!.Contains("parameters('captureContainerName')", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void CustomerManagedKey_IsARotatingKeyInAPurgeProtectedVault_UnwrappedByTheAppsIdentity()
+    {
+        var vault = Assert.Single(infra.OfType("Microsoft.KeyVault/vaults"))["properties"]!;
+        var key = Assert.Single(infra.Resources, r => (string?)r.Resource["type"] == "Microsoft.KeyVault/vaults/keys");
+        var keyRoles = infra.Resources.Where(r => r.Module == "keyVault" && (string?)r.Resource["type"] == "Microsoft.Authorization/roleAssignments").Select(r => r.Resource).ToList();
+        var keyVariables = infra.Modules["keyVault"]["properties"]!["template"]!["variables"]!;
+        var keyUser = Assert.Single(keyRoles, r => ((string?)r["properties"]!["roleDefinitionId"])!.Contains("cryptoServiceEncryptionUser", StringComparison.Ordinal));
+        var secretsReader = Assert.Single(keyRoles, r => ((string?)r["properties"]!["roleDefinitionId"])!.Contains("secretsUser", StringComparison.Ordinal));
+        var account = Assert.Single(infra.OfType("Microsoft.Storage/storageAccounts"));
+        var encryption = account["properties"]!["encryption"]!;
+
+        Assert.True((bool?)vault["enablePurgeProtection"]);
+        Assert.True((bool?)vault["enableSoftDelete"]);
+        Assert.True((bool?)vault["enableRbacAuthorization"]);
+        Assert.Equal("[parameters('customerManagedKey')]", (string?)key.Resource["condition"]);
+        Assert.Equal("RSA", (string?)key.Resource["properties"]!["kty"]);
+        Assert.Contains(key.Resource["properties"]!["rotationPolicy"]!["lifetimeActions"]!.AsArray(), a => (string?)a!["action"]!["type"] == "rotate");
+
+        Assert.Equal(KeyVaultCryptoServiceEncryptionUser, (string?)keyVariables["cryptoServiceEncryptionUser"]);
+        Assert.Equal("[parameters('customerManagedKey')]", (string?)keyUser["condition"]);
+        Assert.Contains("Microsoft.KeyVault/vaults/keys", (string?)keyUser["scope"], StringComparison.Ordinal);
+        Assert.Equal(KeyVaultSecretsUser, (string?)keyVariables["secretsUser"]);
+        Assert.Equal("[resourceId('Microsoft.KeyVault/vaults', parameters('name'))]", (string?)secretsReader["scope"]);
+
+        Assert.Equal("[if(parameters('customerManagedKey'), 'Microsoft.Keyvault', 'Microsoft.Storage')]", (string?)encryption["keySource"]);
+        Assert.Contains("'keyvaulturi', parameters('keyVaultUri')", (string?)encryption["keyvaultproperties"], StringComparison.Ordinal);
+        Assert.DoesNotContain("keyversion", (string?)encryption["keyvaultproperties"], StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("userAssignedIdentity", (string?)encryption["identity"], StringComparison.Ordinal);
+        Assert.Contains("UserAssigned", (string?)account["identity"], StringComparison.Ordinal);
+        Assert.True((bool?)encryption["requireInfrastructureEncryption"]);
+        Assert.False((bool?)infra.Template["parameters"]!["customerManagedKey"]!["defaultValue"]);
     }
 
     [Fact]
@@ -154,6 +222,8 @@ public sealed class MainTemplateTests(CompiledInfra infra)
             Assert.Contains($"'{bound}'", settings, StringComparison.Ordinal);
         }
 
+        Assert.Contains("'Capture__HashKey', reference('keyVault').outputs.captureHashKeyReference.value", settings, StringComparison.Ordinal);
+        Assert.StartsWith("[format('@Microsoft.KeyVault(VaultName=", (string?)infra.Modules["keyVault"]["properties"]!["template"]!["outputs"]!["captureHashKeyReference"]!["value"], StringComparison.Ordinal);
         Assert.Contains("'Inference__ExecutionProvider', 'Cuda'", settings, StringComparison.Ordinal);
         foreach (var setting in new[] { "Limits__MaxRequestBytes", "Inference__GraphOptimization", "Inference__AllowSpinning", "Monitoring__FlushInterval", "Registry__MaxModelBytes" })
         {
@@ -178,7 +248,7 @@ public sealed class MainTemplateTests(CompiledInfra infra)
         var outputs = infra.Template["outputs"]!.AsObject();
 
         Assert.Equal(
-            ["AZURE_CONTAINER_REGISTRY_ENDPOINT", "AZURE_LOCATION", "AZURE_RESOURCE_GROUP", "AZURE_STORAGE_ACCOUNT_NAME", "SERVICE_API_ENDPOINT", "SERVICE_API_NAME"],
+            ["AZURE_CONTAINER_REGISTRY_ENDPOINT", "AZURE_KEY_VAULT_NAME", "AZURE_LOCATION", "AZURE_RESOURCE_GROUP", "AZURE_STORAGE_ACCOUNT_NAME", "SERVICE_API_ENDPOINT", "SERVICE_API_NAME"],
             outputs.Select(o => o.Key).Order(StringComparer.Ordinal));
         Assert.All(outputs, output => Assert.Equal("string", (string?)output.Value!["type"]));
         Assert.DoesNotContain("connectionString", outputs.ToJsonString(), StringComparison.OrdinalIgnoreCase);

@@ -31,6 +31,9 @@ public sealed class MetricsAggregate
 
     public long ColdLoadMicroseconds { get; private set; }
 
+    /// <summary>Calls sampled for capture whose record was dropped because the capture queue was full.</summary>
+    public long CaptureDropped { get; private set; }
+
     /// <summary>Total latency of every prediction.</summary>
     public LatencyHistogram Latency { get; private set; } = new();
 
@@ -59,6 +62,8 @@ public sealed class MetricsAggregate
             ColdLoadMicroseconds += (long)coldLoad.TotalMicroseconds;
         }
 
+        CaptureDropped += record.CaptureDropped ? 1 : 0;
+
         Latency.Record(record.TotalTime);
         var figures = new CallerFigures(1, record.Outcome == OutcomeClass.Ok ? 0 : 1);
         Callers[record.CallerAppId] = Callers.TryGetValue(record.CallerAppId, out var seen) ? seen.Plus(figures) : figures;
@@ -85,6 +90,7 @@ public sealed class MetricsAggregate
         BytesOut += other.BytesOut;
         ColdLoads += other.ColdLoads;
         ColdLoadMicroseconds += other.ColdLoadMicroseconds;
+        CaptureDropped += other.CaptureDropped;
         Latency.Add(other.Latency);
         foreach (var (caller, figures) in other.Callers)
         {
@@ -111,6 +117,7 @@ public sealed class MetricsAggregate
         entity[nameof(BytesOut)] = BytesOut;
         entity[nameof(ColdLoads)] = ColdLoads;
         entity[nameof(ColdLoadMicroseconds)] = ColdLoadMicroseconds;
+        entity[nameof(CaptureDropped)] = CaptureDropped;
         entity[nameof(Latency)] = Latency.ToBytes();
         entity[nameof(Callers)] = JsonSerializer.Serialize(Callers);
         entity[nameof(ExecutionProviders)] = string.Join(',', ExecutionProviders);
@@ -130,6 +137,7 @@ public sealed class MetricsAggregate
             BytesOut = Long(entity, nameof(BytesOut)),
             ColdLoads = Long(entity, nameof(ColdLoads)),
             ColdLoadMicroseconds = Long(entity, nameof(ColdLoadMicroseconds)),
+            CaptureDropped = Long(entity, nameof(CaptureDropped)),
             Latency = entity.GetBinary(nameof(Latency)) is { } bytes ? LatencyHistogram.FromBytes(bytes) : new LatencyHistogram(),
         };
         foreach (var outcome in Outcomes)

@@ -36,4 +36,7 @@ public sealed record PredictionRecord
 
     /// <summary>Set when the call waited for its session to load.</summary>
     public TimeSpan? ColdLoadTime { get; init; }
+
+    /// <summary>Set when the call was sampled for capture but its record was dropped (the capture queue was full).</summary>
+    public bool CaptureDropped { get; init; }
 }

@@ -1,3 +1,4 @@
+using Maas.Core.Inference;
 using Maas.Core.Serving;
 
 namespace Maas.Core.Protocol;
@@ -21,12 +22,32 @@ public static class Prediction
         ArgumentNullException.ThrowIfNull(inference);
         ArgumentNullException.ThrowIfNull(protocol);
         ArgumentNullException.ThrowIfNull(measurement);
+        ArgumentNullException.ThrowIfNull(request);
         var model = await inference.ResolveAsync(name, version, caller, measurement, cancellationToken);
         using var decoded = await protocol.ReadRequestAsync(request, model, cancellationToken);
         measurement.BytesIn = decoded.BodyBytes;
-        using var result = await inference.InferAsync(model, decoded, measurement, cancellationToken);
-        var response = protocol.WriteResponse(model, decoded, result);
-        measurement.BytesOut = response.Body.Length;
-        return response;
+        var requestId = decoded.Id ?? request.Header(RequestIdHeader);
+        InferenceResult? result = null;
+        try
+        {
+            result = await inference.InferAsync(model, decoded, measurement, cancellationToken);
+            var response = protocol.WriteResponse(model, decoded, result);
+            measurement.BytesOut = response.Body.Length;
+            inference.Capture(model, decoded, result, requestId, caller, measurement, failure: null);
+            return response;
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            // A call that failed once decoded (a refused shape, a graph error) is captured too: what it sent is what to debug.
+            inference.Capture(model, decoded, result: null, requestId, caller, measurement, error);
+            throw;
+        }
+        finally
+        {
+            result?.Dispose();
+        }
     }
+
+    /// <summary>The header a caller of the simple API (which has no <c>id</c> field) may name its request by, for capture.</summary>
+    public const string RequestIdHeader = "x-request-id";
 }

@@ -35,6 +35,9 @@ public sealed record ModelConfig
     /// </summary>
     public string? Example { get; init; }
 
+    /// <summary>Which calls are captured and how each tensor is de-identified; null captures nothing.</summary>
+    public CaptureConfig? Capture { get; init; }
+
     /// <summary>Parses config.json; throws <see cref="FormatException"/> with a message naming the offending field.</summary>
     public static ModelConfig Parse(ReadOnlySpan<byte> json)
     {
@@ -70,7 +73,8 @@ public sealed record ModelConfig
                     "warmup" => config with { Warmup = Bool(field) },
                     "labels" => config with { Labels = LabelsOf(field.Value) },
                     "example" => config with { Example = ExampleOf(field.Value) },
-                    _ => throw new FormatException($"config.json field '{field.Name}' is unknown; expected description, defaultVersion, maxBatchSize, dynamicBatching, executionProvider, requiredRoles, warmup, labels or example."),
+                    "capture" => config with { Capture = CaptureConfig.Parse(field.Value) },
+                    _ => throw new FormatException($"config.json field '{field.Name}' is unknown; expected description, defaultVersion, maxBatchSize, dynamicBatching, executionProvider, requiredRoles, warmup, labels, example or capture."),
                 };
             }
 

@@ -17,6 +17,7 @@ namespace Maas.Core.Registry;
 public sealed partial class ModelRegistrar(
     ModelRegistryStore store,
     IModelInspector inspector,
+    IEnumerable<IModelConfigCheck> configChecks,
     IOptions<RegistryOptions> options,
     TimeProvider clock,
     ILogger<ModelRegistrar> logger)
@@ -164,6 +165,11 @@ public sealed partial class ModelRegistrar(
         if (loaded.Inspection is { } batchable && config.DynamicBatching is not null && BatchingRule.Violation(batchable) is { } violation)
         {
             return record with { Sha256 = loaded.Sha256, Reason = violation };
+        }
+
+        if (loaded.Inspection is { } inspected && configChecks.Select(check => check.ProblemWith(config, inspected)).FirstOrDefault(problem => problem is not null) is { } problem)
+        {
+            return record with { Sha256 = loaded.Sha256, Reason = problem };
         }
 
         return loaded.Inspection is { } inspection

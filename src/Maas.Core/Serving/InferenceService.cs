@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Maas.Core.Capture;
 using Maas.Core.Errors;
 using Maas.Core.Inference;
 using Maas.Core.Monitoring;
@@ -12,7 +13,7 @@ namespace Maas.Core.Serving;
 /// the model's config enables it, on a leased cached session. Both fill in the call's <see cref="PredictionMeasurement"/>.
 /// Wire formats stay outside: requests come in decoded and results go out as ONNX Runtime values.
 /// </summary>
-public sealed class InferenceService(ModelRepository repository, SessionCache sessions, DynamicBatcher batcher)
+public sealed class InferenceService(ModelRepository repository, SessionCache sessions, DynamicBatcher batcher, PredictionCapture capture)
 {
     /// <summary>The version to serve (404/409 as the repository says) when the caller holds the model's <c>requiredRoles</c> (403 otherwise).</summary>
     public async Task<ModelVersionRecord> ResolveAsync(string name, string? version, Caller caller, PredictionMeasurement measurement, CancellationToken cancellationToken)
@@ -60,6 +61,19 @@ public sealed class InferenceService(ModelRepository repository, SessionCache se
             lease.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Hands the finished call to capture (when the model's config samples it): de-identified copies of its tensors are
+    /// queued for the capture writer. A record dropped because the queue was full is counted in the measurement.
+    /// </summary>
+    /// <param name="result">The outputs; null when the call failed before producing them.</param>
+    /// <param name="failure">What the call ended with; null for success.</param>
+    public void Capture(ModelVersionRecord model, InferenceRequest request, InferenceResult? result, string? requestId, Caller caller, PredictionMeasurement measurement, Exception? failure)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(measurement);
+        measurement.CaptureDropped = !capture.Capture(model, request, result, requestId, caller.AppId, PredictionMeasurement.OutcomeOf(failure), measurement.Elapsed);
     }
 
     /// <summary>A model's config.json <c>requiredRoles</c> must all be app roles of the caller (403 naming the missing ones).</summary>

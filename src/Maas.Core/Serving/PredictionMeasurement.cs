@@ -39,6 +39,12 @@ public sealed class PredictionMeasurement
 
     public TimeSpan? ColdLoad { get; set; }
 
+    /// <summary>Set when the call was sampled for capture but its record was dropped (the capture queue was full).</summary>
+    public bool CaptureDropped { get; set; }
+
+    /// <summary>Time since the call started.</summary>
+    public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_started);
+
     /// <summary>
     /// The record of the finished call. Unauthenticated calls count under <see cref="PredictionRecord.UnauthenticatedModel"/>
     /// and calls naming no existing model under <see cref="PredictionRecord.UnknownModel"/>, so callers cannot multiply rows.
@@ -47,9 +53,12 @@ public sealed class PredictionMeasurement
     public PredictionRecord ToRecord(DateTimeOffset now, Exception? failure)
     {
         var kind = failure is null ? null : MaasException.Of(failure)?.Kind;
-        var outcome = failure is null ? OutcomeClass.Ok : kind is { } known ? OutcomeClasses.Of(known) : OutcomeClass.ServerError;
-        return RecordOf(now, outcome, kind);
+        return RecordOf(now, OutcomeOf(failure), kind);
     }
+
+    /// <summary>The outcome class of a call that ended with <paramref name="failure"/> (null for success).</summary>
+    public static OutcomeClass OutcomeOf(Exception? failure)
+        => failure is null ? OutcomeClass.Ok : MaasException.Of(failure)?.Kind is { } known ? OutcomeClasses.Of(known) : OutcomeClass.ServerError;
 
     private PredictionRecord RecordOf(DateTimeOffset now, OutcomeClass outcome, ErrorKind? failure) => new()
     {
@@ -71,5 +80,6 @@ public sealed class PredictionMeasurement
         CallerAppId = CallerAppId,
         ExecutionProvider = ExecutionProvider,
         ColdLoadTime = ColdLoad,
+        CaptureDropped = CaptureDropped,
     };
 }

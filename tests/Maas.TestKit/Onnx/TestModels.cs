@@ -51,6 +51,22 @@ public static class TestModels
         .Output(output, type, BatchDim, "n")
         .ToBytes();
 
+    /// <summary>
+    /// A row of personal data echoed through Identity nodes, for capture's de-identification: <c>ssn</c> BYTES,
+    /// <c>age</c> INT64, <c>income</c> FP32, <c>member</c> BOOL, each [batch, 1] → <c>ssn_out</c>, <c>age_out</c>,
+    /// <c>income_out</c>, <c>member_out</c>.
+    /// </summary>
+    public static byte[] PersonalRecord()
+    {
+        var builder = new OnnxModelBuilder("personal_record");
+        foreach (var (name, type) in new[] { ("ssn", DataType.String), ("age", DataType.Int64), ("income", DataType.Float), ("member", DataType.Bool) })
+        {
+            builder.Input(name, type, BatchDim, 1).Node("Identity", [name], [name + "_out"]).Output(name + "_out", type, BatchDim, 1);
+        }
+
+        return builder.ToBytes();
+    }
+
     /// <summary>Two inputs, two outputs: <c>a</c>, <c>b</c> FP32[batch, 2] → <c>sum</c> = a + b, <c>product</c> = a * b.</summary>
     public static byte[] MultiInputOutput() => new OnnxModelBuilder("multi_io")
         .Input("a", DataType.Float, BatchDim, 2)

@@ -1,6 +1,7 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Maas.Core.Capture;
 using Maas.Core.Health;
 using Maas.Core.Inference;
 using Maas.Core.Registry;
@@ -17,12 +18,14 @@ namespace Maas.TestKit.Registry;
 public sealed class RegistryHarness
 {
     /// <param name="inference">The session options registration inspects graphs with (serving's; the defaults when null).</param>
+    /// <param name="capture">The capture settings registration checks config.json's <c>capture</c> against (the defaults, no hash key, when null).</param>
     public RegistryHarness(
         AzuriteFixture azurite,
         Action<RegistryOptions>? configure = null,
         Azure.Core.Pipeline.HttpPipelinePolicy? tableFaults = null,
         InferenceOptions? inference = null,
-        Azure.Core.Pipeline.HttpPipelinePolicy? blobFaults = null)
+        Azure.Core.Pipeline.HttpPipelinePolicy? blobFaults = null,
+        CaptureOptions? capture = null)
     {
         Options = new RegistryOptions { ContainerName = AzuriteFixture.UniqueName("models") };
         configure?.Invoke(Options);
@@ -51,7 +54,7 @@ public sealed class RegistryHarness
         Store = new ModelRegistryStore(Table, new TableClient(azurite.ConnectionString, Table.Name, lookupOptions));
         var options = Microsoft.Extensions.Options.Options.Create(Options);
         Sessions = new SessionFactory(Microsoft.Extensions.Options.Options.Create(inference ?? new InferenceOptions()));
-        Registrar = new ModelRegistrar(Store, Sessions, options, TimeProvider.System, Logs.CreateLogger<ModelRegistrar>());
+        Registrar = new ModelRegistrar(Store, Sessions, [new CaptureConfigCheck(Microsoft.Extensions.Options.Options.Create(capture ?? new CaptureOptions()))], options, TimeProvider.System, Logs.CreateLogger<ModelRegistrar>());
         Reconciler = new ModelReconciler(blobService, Registrar, Store, options, TimeProvider.System, Logs.CreateLogger<ModelReconciler>());
         Health = new DependencyHealth(TimeProvider.System);
         Repository = new ModelRepository(Store, options, new MemoryCache(new MemoryCacheOptions()), Health, TimeProvider.System, Logs.CreateLogger<ModelRepository>());

@@ -1,3 +1,4 @@
+using Maas.Core.Capture;
 using Maas.Core.Catalog;
 using Maas.Core.Inference;
 using Maas.Core.Monitoring;
@@ -22,13 +23,17 @@ public sealed class ServingHarness : IDisposable
     /// <param name="lookupCacheTtl">Registry lookup cache; zero (the default) makes tests see every registration at once.</param>
     /// <param name="tableFaults">Faults injected into the registry table's clients (registration's and serving's lookups).</param>
     /// <param name="registry">Further registry settings (lookup budget, stale-serve limit).</param>
+    /// <param name="capture">Capture settings (a container of its own unless given; no hash key unless given).</param>
+    /// <param name="captureBlobFaults">Faults injected into the capture writer's blob client.</param>
     public ServingHarness(
         AzuriteFixture azurite,
         InferenceOptions? inference = null,
         LimitsOptions? limits = null,
         TimeSpan? lookupCacheTtl = null,
         Azure.Core.Pipeline.HttpPipelinePolicy? tableFaults = null,
-        Action<RegistryOptions>? registry = null)
+        Action<RegistryOptions>? registry = null,
+        CaptureOptions? capture = null,
+        Azure.Core.Pipeline.HttpPipelinePolicy? captureBlobFaults = null)
     {
         ArgumentNullException.ThrowIfNull(azurite);
         InferenceOptions = inference ?? new InferenceOptions();
@@ -40,7 +45,8 @@ public sealed class ServingHarness : IDisposable
                 registry?.Invoke(options);
             },
             tableFaults,
-            InferenceOptions);
+            InferenceOptions,
+            capture: capture);
         Limits = limits ?? new LimitsOptions();
         var inferenceOptions = Options.Create(InferenceOptions);
         var loader = new SessionLoader(azurite.BlobService, Registry.Sessions, Options.Create(Registry.Options), inferenceOptions, Registry.Logs.CreateLogger<SessionLoader>());
@@ -48,13 +54,37 @@ public sealed class ServingHarness : IDisposable
         Monitoring = new MonitoringHarness(azurite);
         Metrics = Monitoring.Recorder("serving", TimeProvider.System);
         Batcher = new DynamicBatcher(Sessions);
-        Inference = new InferenceService(Registry.Repository, Sessions, Batcher);
+        CaptureOptions = capture ?? new CaptureOptions { ContainerName = AzuriteFixture.UniqueName("captures") };
+        var captureOptions = Options.Create(CaptureOptions);
+        CaptureBuffer = new CaptureBuffer(captureOptions);
+        var captureBlobOptions = new Azure.Storage.Blobs.BlobClientOptions();
+        if (captureBlobFaults is not null)
+        {
+            captureBlobOptions.AddPolicy(captureBlobFaults, Azure.Core.HttpPipelinePosition.PerCall);
+        }
+
+        CaptureWriter = new CaptureWriter(
+            CaptureBuffer,
+            new Azure.Storage.Blobs.BlobServiceClient(azurite.ConnectionString, captureBlobOptions),
+            captureOptions,
+            new MetricsInstance("harness"),
+            Registry.Health,
+            TimeProvider.System,
+            Registry.Logs.CreateLogger<CaptureWriter>());
+        Inference = new InferenceService(Registry.Repository, Sessions, Batcher, new PredictionCapture(CaptureBuffer, captureOptions, TimeProvider.System, Registry.Logs.CreateLogger<PredictionCapture>()));
         V2 = new V2InferenceProtocol(Options.Create(Limits));
         Simple = new SimpleInferenceProtocol(Options.Create(Limits));
         Catalog = new ModelCatalog(Registry.Repository, Sessions, inferenceOptions);
     }
 
     public RegistryHarness Registry { get; }
+
+    public CaptureOptions CaptureOptions { get; }
+
+    /// <summary>Where predictions queue capture records; <see cref="CaptureWriter"/> (not started: call its FlushAsync) writes them.</summary>
+    public CaptureBuffer CaptureBuffer { get; }
+
+    public CaptureWriter CaptureWriter { get; }
 
     public InferenceOptions InferenceOptions { get; }
 

@@ -17,6 +17,7 @@ public sealed record MetricsPoint(
     long BytesOut,
     long ColdLoads,
     double MeanColdLoadMs,
+    long CaptureDropped,
     IReadOnlyList<string> ExecutionProviders,
     bool SloBreached,
     IReadOnlyDictionary<string, CallerFigures> Callers)
@@ -51,6 +52,7 @@ public sealed record MetricsPoint(
             aggregate.BytesOut,
             aggregate.ColdLoads,
             aggregate.ColdLoads == 0 ? 0 : aggregate.ColdLoadMicroseconds / 1000.0 / aggregate.ColdLoads,
+            aggregate.CaptureDropped,
             [.. aggregate.ExecutionProviders],
             SloCheck.IsBreached(aggregate, slo),
             aggregate.Callers.Where(c => caller is null || c.Key == caller).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal));

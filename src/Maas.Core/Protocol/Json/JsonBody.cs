@@ -1,27 +1,26 @@
 using System.Globalization;
 using System.Text.Json;
 using Maas.Core.Errors;
-using Maas.Core.Serving;
 
 namespace Maas.Core.Protocol.Json;
 
 /// <summary>Reading request JSON with <see cref="Utf8JsonReader"/>: the depth limit, and 400s that say what was expected where.</summary>
 internal static class JsonBody
 {
-    public static JsonReaderOptions Options(LimitsOptions limits) => new() { MaxDepth = limits.MaxJsonDepth };
+    public static JsonReaderOptions Options(int maxJsonDepth) => new() { MaxDepth = maxJsonDepth };
 
     /// <summary>
     /// The 400 for JSON the reader rejected: too deep, or not JSON at all (with its position, never its content).
     /// The reader fails one level below the limit when the next token would open another array or object.
     /// </summary>
-    public static MaasException Malformed(JsonException error, ReadOnlySpan<byte> json, in Utf8JsonReader reader, LimitsOptions limits)
+    public static MaasException Malformed(JsonException error, ReadOnlySpan<byte> json, in Utf8JsonReader reader, int maxJsonDepth)
     {
         var rest = json[(int)reader.BytesConsumed..].TrimStart(" \t\r\n,:"u8);
-        var tooDeep = reader.CurrentDepth >= limits.MaxJsonDepth - 1 && rest.Length > 0 && rest[0] is (byte)'[' or (byte)'{';
+        var tooDeep = reader.CurrentDepth >= maxJsonDepth - 1 && rest.Length > 0 && rest[0] is (byte)'[' or (byte)'{';
         return new(
             ErrorKind.InvalidInput,
             tooDeep
-                ? string.Create(CultureInfo.InvariantCulture, $"The request JSON is nested deeper than {limits.MaxJsonDepth} levels (Limits:MaxJsonDepth).")
+                ? string.Create(CultureInfo.InvariantCulture, $"The request JSON is nested deeper than {maxJsonDepth} levels (Limits:MaxJsonDepth).")
                 : string.Create(CultureInfo.InvariantCulture, $"The request body is not valid JSON (line {error.LineNumber + 1}, byte {error.BytePositionInLine + 1})."));
     }
 

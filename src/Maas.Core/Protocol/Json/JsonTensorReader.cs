@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Maas.Core.Errors;
 using Maas.Core.Inference;
-using Maas.Core.Serving;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Maas.Core.Protocol.Json;
@@ -19,9 +18,9 @@ internal static class JsonTensorReader
     /// without it (simple API) the nesting is the shape.
     /// </summary>
     public static InputTensor ReadProperty(
-        ref Utf8JsonReader reader, JsonCursor cursor, ResumePoint resume, string name, TensorElementType type, long[]? shape, LimitsOptions limits)
+        ref Utf8JsonReader reader, JsonCursor cursor, ResumePoint resume, string name, TensorElementType type, long[]? shape, int maxJsonDepth)
     {
-        var nesting = limits.MaxJsonDepth - reader.CurrentDepth - 1;
+        var nesting = maxJsonDepth - reader.CurrentDepth - 1;
         if (NumberArrayScanner.Reads(type) && nesting >= 1)
         {
             var json = cursor.Json.Span;

@@ -110,7 +110,12 @@ internal static class JsonTensorWriter
         }
 
         var size = TensorElements.SizeOf(type);
-        var bytes = tensor.Raw.Slice(start * size, count * size);
+        WriteNumbers(writer, type, tensor.Raw.Slice(start * size, count * size));
+    }
+
+    /// <summary>Writes the elements of numeric <paramref name="type"/> in <paramref name="bytes"/> as JSON values, one tight loop per type.</summary>
+    internal static void WriteNumbers(Utf8JsonWriter writer, TensorElementType type, ReadOnlySpan<byte> bytes)
+    {
         switch (type)
         {
             case TensorElementType.Float:
@@ -178,7 +183,7 @@ internal static class JsonTensorWriter
     /// writer as a single raw value: the writer's per-value bookkeeping costs about as much as formatting a float, so the
     /// hot type skips it.
     /// </summary>
-    private static void WriteFloatRun(Utf8JsonWriter writer, ReadOnlySpan<float> values)
+    internal static void WriteFloatRun(Utf8JsonWriter writer, ReadOnlySpan<float> values)
     {
         if (values.IsEmpty)
         {

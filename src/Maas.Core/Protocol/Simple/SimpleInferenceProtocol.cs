@@ -59,14 +59,14 @@ public sealed class SimpleInferenceProtocol(IOptions<LimitsOptions> limits) : II
         try
         {
             var cursor = new JsonCursor(body);
-            var reader = new Utf8JsonReader(body.Span, JsonBody.Options(limits));
+            var reader = new Utf8JsonReader(body.Span, JsonBody.Options(limits.MaxJsonDepth));
             try
             {
                 ReadBody(ref reader, model, inputs, cursor, limits);
             }
             catch (JsonException error)
             {
-                throw JsonBody.Malformed(error, cursor.Rest, reader, limits);
+                throw JsonBody.Malformed(error, cursor.Rest, reader, limits.MaxJsonDepth);
             }
 
             return new InferenceRequest(null, inputs, [.. model.Outputs.Select(o => new RequestedOutput(o.Name, Binary: false))]);
@@ -125,7 +125,7 @@ public sealed class SimpleInferenceProtocol(IOptions<LimitsOptions> limits) : II
                 for (var resume = ResumePoint.AtObjectStart(reader); reader.Read() && reader.TokenType == JsonTokenType.PropertyName; resume = ResumePoint.AfterValueOf(reader))
                 {
                     var signature = InputValidator.FindInput(model, JsonBody.Text(ref reader, "An input name"));
-                    inputs.Add(JsonTensorReader.ReadProperty(ref reader, cursor, resume, signature.Name, signature.ElementType, shape: null, limits));
+                    inputs.Add(JsonTensorReader.ReadProperty(ref reader, cursor, resume, signature.Name, signature.ElementType, shape: null, limits.MaxJsonDepth));
                 }
             }
             else if (JsonBody.NameIs(ref reader, "input"u8))
@@ -137,7 +137,7 @@ public sealed class SimpleInferenceProtocol(IOptions<LimitsOptions> limits) : II
                 }
 
                 var signature = InputValidator.FindInput(model, model.Inputs[0].Name);
-                inputs.Add(JsonTensorReader.ReadProperty(ref reader, cursor, rootStart, signature.Name, signature.ElementType, shape: null, limits));
+                inputs.Add(JsonTensorReader.ReadProperty(ref reader, cursor, rootStart, signature.Name, signature.ElementType, shape: null, limits.MaxJsonDepth));
             }
             else
             {

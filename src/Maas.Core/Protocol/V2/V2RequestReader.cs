@@ -25,14 +25,14 @@ public static class V2RequestReader
         var cursor = new JsonCursor(json);
         try
         {
-            var reader = new Utf8JsonReader(json.Span, JsonBody.Options(limits));
+            var reader = new Utf8JsonReader(json.Span, JsonBody.Options(limits.MaxJsonDepth));
             try
             {
                 ReadHeader(ref reader, header, cursor, limits);
             }
             catch (JsonException error)
             {
-                throw JsonBody.Malformed(error, cursor.Rest, reader, limits);
+                throw JsonBody.Malformed(error, cursor.Rest, reader, limits.MaxJsonDepth);
             }
 
             var inputs = AttachData(header.Inputs, json, body[jsonLength..], limits);
@@ -149,7 +149,7 @@ public static class V2RequestReader
                 if (input is { Name: { } name, Type: { } type, Shape: { } shape })
                 {
                     // The usual field order (name, shape, datatype, data): decode in the same pass.
-                    input.Tensor = JsonTensorReader.ReadProperty(ref reader, cursor, resume, name, type, shape, limits);
+                    input.Tensor = JsonTensorReader.ReadProperty(ref reader, cursor, resume, name, type, shape, limits.MaxJsonDepth);
                 }
                 else
                 {
@@ -242,7 +242,7 @@ public static class V2RequestReader
             }
             else if (input.DataStart >= 0)
             {
-                var reader = new Utf8JsonReader(json.Span[input.DataStart..input.DataEnd], JsonBody.Options(limits));
+                var reader = new Utf8JsonReader(json.Span[input.DataStart..input.DataEnd], JsonBody.Options(limits.MaxJsonDepth));
                 reader.Read();
                 input.Tensor = JsonTensorReader.Read(ref reader, name, type, shape, input.DataEnd - input.DataStart);
             }

@@ -47,6 +47,28 @@ public sealed class MetricsQueryTests(AzuriteFixture azurite) : IDisposable
         Assert.Empty(otherCaller.Points);
     }
 
+    [Fact]
+    public async Task GetAsync_CaptureRecordsDroppedForAFullQueue_AreCountedInThePeriod()
+    {
+        using var serving = new ServingHarness(azurite, capture: new Maas.Core.Capture.CaptureOptions { ContainerName = AzuriteFixture.UniqueName("captures"), QueueCapacity = 1 });
+        var name = await serving.AddModelAsync(TestModels.Linear(), """{"capture":{"sampleRate":1}}""");
+        var now = DateTimeOffset.UtcNow;
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await serving.PredictAsync(name, """{"input":[[1,2,3,4]]}""");
+        }
+
+        await serving.Metrics.FlushAsync(CancellationToken.None);
+        serving.Monitoring.Clock.SetUtcNow(now.AddMinutes(5));
+        await serving.Monitoring.Aggregator().RunAsync(CancellationToken.None);
+        var query = new MetricsQuery(azurite.TableService, serving.Monitoring.Tables, serving.Registry.Repository, Options.Create(serving.Monitoring.Options), serving.Monitoring.Clock);
+
+        var report = await query.GetAsync(name, "minute", Iso(now.AddMinutes(-10)), Iso(now.AddMinutes(10)), null, null, CancellationToken.None);
+
+        Assert.Equal(3, report.Points.Sum(p => p.Requests));
+        Assert.Equal(2, report.Points.Sum(p => p.CaptureDropped));
+    }
+
     [Theory]
     [InlineData("day", null, null, null, "grain is 'day'")]
     [InlineData("minute", "yesterday", null, null, "from is 'yesterday'")]

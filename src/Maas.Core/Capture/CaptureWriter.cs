@@ -1,0 +1,231 @@
+using System.Buffers;
+using System.Globalization;
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Specialized;
+using Maas.Core.Health;
+using Maas.Core.Monitoring;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Maas.Core.Capture;
+
+/// <summary>
+/// The background half of capture: every <c>Capture:FlushInterval</c> (and at shutdown) it takes what is queued, writes
+/// each record as a JSON line and appends the lines to append blobs
+/// <c>&lt;model&gt;/&lt;version&gt;/yyyy/MM/dd/HH/&lt;instance&gt;-&lt;sequence&gt;.jsonl</c> in the captures container, one
+/// block per append (all of its lines or none). Records whose append fails are kept for the next flush, up to the
+/// queue's capacity; beyond it they are dropped and counted.
+/// </summary>
+public sealed partial class CaptureWriter(
+    CaptureBuffer queue,
+    BlobServiceClient blobs,
+    IOptions<CaptureOptions> options,
+    MetricsInstance instance,
+    DependencyHealth health,
+    TimeProvider clock,
+    ILogger<CaptureWriter> logger)
+    : BackgroundService
+{
+    /// <summary>Storage limits of append blobs: blocks per blob, bytes per block.</summary>
+    private const int MaxBlocksPerBlob = 50_000;
+    private const int MaxBlockBytes = 4 * 1024 * 1024;
+
+    private readonly SemaphoreSlim _flushing = new(1, 1);
+    private readonly List<CaptureRecord> _retry = [];
+
+    /// <summary>The blob each folder (model, version, hour) appends to now: its sequence number and blocks so far.</summary>
+    private readonly Dictionary<string, (int Sequence, int Blocks)> _current = new(StringComparer.Ordinal);
+    private bool _containerChecked;
+
+    /// <summary>Writes everything queued (and kept from failed flushes). Throws the storage fault when an append fails.</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await _flushing.WaitAsync(cancellationToken);
+        try
+        {
+            var records = new List<CaptureRecord>(_retry);
+            _retry.Clear();
+            while (queue.Reader.TryRead(out var record))
+            {
+                records.Add(record);
+            }
+
+            if (records.Count == 0)
+            {
+                return;
+            }
+
+            var container = blobs.GetBlobContainerClient(options.Value.ContainerName);
+            Exception? failure = null;
+            foreach (var folder in records.GroupBy(FolderOf, StringComparer.Ordinal))
+            {
+                var unwritten = folder.ToList();
+                try
+                {
+                    await EnsureContainerAsync(container, cancellationToken);
+                    await AppendAsync(container, folder.Key, unwritten, cancellationToken);
+                }
+                catch (Exception error) when (StorageFaults.IsTransient(error) || error is RequestFailedException)
+                {
+                    failure ??= error;
+                    Keep(unwritten);
+                }
+            }
+
+            if (failure is not null)
+            {
+                throw failure;
+            }
+        }
+        finally
+        {
+            _flushing.Release();
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await FlushSafelyAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await Task.Delay(options.Value.FlushInterval, clock, stoppingToken);
+                await FlushSafelyAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: StopAsync writes what is left.
+        }
+    }
+
+    private async Task FlushSafelyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await FlushAsync(cancellationToken);
+        }
+        catch (Exception error) when (StorageFaults.IsTransient(error) || error is RequestFailedException or OperationCanceledException)
+        {
+            health.ReportFailure(DependencyHealth.Storage, "capture write");
+            LogWriteFailed(logger, _retry.Count, error.GetType().Name, error.Message);
+        }
+    }
+
+    /// <summary>
+    /// Appends the folder's records as JSON lines, in as few blocks of at most 4 MiB as they fit; each block appended
+    /// takes its records off <paramref name="unwritten"/>, so a failure leaves exactly the records not yet stored.
+    /// </summary>
+    private async Task AppendAsync(BlobContainerClient container, string folder, List<CaptureRecord> unwritten, CancellationToken cancellationToken)
+    {
+        var block = new ArrayBufferWriter<byte>();
+        var line = new ArrayBufferWriter<byte>();
+        var inBlock = 0;
+        foreach (var record in unwritten.ToList())
+        {
+            line.ResetWrittenCount();
+            CaptureLine.Write(record, line);
+            if (line.WrittenCount > MaxBlockBytes)
+            {
+                // Strings escaped beyond the payload estimate: the record keeps its metadata only.
+                line.ResetWrittenCount();
+                CaptureLine.Write(record with { Inputs = null, Outputs = null, Omitted = string.Create(CultureInfo.InvariantCulture, $"tensors left out: the record's JSON exceeds one append block ({MaxBlockBytes} bytes)") }, line);
+            }
+
+            if (block.WrittenCount + line.WrittenCount > MaxBlockBytes)
+            {
+                await AppendBlockAsync(container, folder, block, cancellationToken);
+                Written(unwritten, inBlock);
+                inBlock = 0;
+                block.ResetWrittenCount();
+            }
+
+            block.Write(line.WrittenSpan);
+            inBlock++;
+        }
+
+        await AppendBlockAsync(container, folder, block, cancellationToken);
+        Written(unwritten, inBlock);
+        health.ReportSuccess(DependencyHealth.Storage);
+    }
+
+    /// <summary>The first <paramref name="count"/> records are stored: their buffers go back to the pool.</summary>
+    private static void Written(List<CaptureRecord> unwritten, int count)
+    {
+        foreach (var record in unwritten.Take(count))
+        {
+            record.Release();
+        }
+
+        unwritten.RemoveRange(0, count);
+    }
+
+    private async Task AppendBlockAsync(BlobContainerClient container, string folder, ArrayBufferWriter<byte> block, CancellationToken cancellationToken)
+    {
+        var (sequence, blocks) = _current.GetValueOrDefault(folder);
+        if (blocks == MaxBlocksPerBlob)
+        {
+            (sequence, blocks) = (sequence + 1, 0);
+        }
+
+        var blob = container.GetAppendBlobClient(string.Create(CultureInfo.InvariantCulture, $"{folder}{instance.Id}-{sequence}.jsonl"));
+        if (blocks == 0)
+        {
+            await blob.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        }
+
+        using var content = new MemoryStream(block.WrittenMemory.ToArray(), writable: false);
+        await blob.AppendBlockAsync(content, cancellationToken: cancellationToken);
+        _current[folder] = (sequence, blocks + 1);
+    }
+
+    /// <summary>Locally (Azurite) the container is made on first use; in Azure it exists (Bicep) and the app may only write blobs.</summary>
+    private async Task EnsureContainerAsync(BlobContainerClient container, CancellationToken cancellationToken)
+    {
+        if (_containerChecked)
+        {
+            return;
+        }
+
+        try
+        {
+            await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        }
+        catch (RequestFailedException error) when (error.Status == 403)
+        {
+            // Write-only access to an existing container: nothing to create.
+        }
+
+        _containerChecked = true;
+    }
+
+    /// <summary>Keeps a failed folder's unwritten records for the next flush while the retry list has room; drops and counts the rest.</summary>
+    private void Keep(IEnumerable<CaptureRecord> records)
+    {
+        foreach (var record in records)
+        {
+            if (_retry.Count < queue.Capacity)
+            {
+                _retry.Add(record);
+            }
+            else
+            {
+                queue.Drop(record, "write_failed");
+            }
+        }
+    }
+
+    private static string FolderOf(CaptureRecord record)
+        => string.Create(CultureInfo.InvariantCulture, $"{record.Model}/{record.Version}/{record.Time.UtcDateTime:yyyy'/'MM'/'dd'/'HH}/");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Capture write failed; {Kept} records are kept for the next flush: {ExceptionType}: {ExceptionMessage}")]
+    private static partial void LogWriteFailed(ILogger logger, int kept, string exceptionType, string exceptionMessage);
+}
