@@ -19,7 +19,7 @@ namespace Maas.Core.Capture;
 /// queue's capacity; beyond it they are dropped and counted.
 /// </summary>
 public sealed partial class CaptureWriter(
-    CaptureBuffer queue,
+    CaptureBuffer buffer,
     BlobServiceClient blobs,
     IOptions<CaptureOptions> options,
     MetricsInstance instance,
@@ -47,7 +47,7 @@ public sealed partial class CaptureWriter(
         {
             var records = new List<CaptureRecord>(_retry);
             _retry.Clear();
-            while (queue.Reader.TryRead(out var record))
+            while (buffer.Reader.TryRead(out var record))
             {
                 records.Add(record);
             }
@@ -212,13 +212,13 @@ public sealed partial class CaptureWriter(
     {
         foreach (var record in records)
         {
-            if (_retry.Count < queue.Capacity)
+            if (_retry.Count < buffer.Capacity)
             {
                 _retry.Add(record);
             }
             else
             {
-                queue.Drop(record, "write_failed");
+                buffer.Drop(record, "write_failed");
             }
         }
     }

@@ -13,7 +13,7 @@ namespace Maas.Core.Capture;
 /// The request-path half of capture: decides whether a call is sampled, and if so copies its tensors out with each
 /// field's de-identification applied, then queues the record. The expensive half (JSON, storage) is the writer's.
 /// </summary>
-public sealed partial class PredictionCapture(CaptureBuffer queue, IOptions<CaptureOptions> options, TimeProvider clock, ILogger<PredictionCapture> logger)
+public sealed partial class PredictionCapture(CaptureBuffer buffer, IOptions<CaptureOptions> options, TimeProvider clock, ILogger<PredictionCapture> logger)
 {
     private readonly byte[]? _hashKey = options.Value.HasHashKey ? Encoding.UTF8.GetBytes(options.Value.HashKey!) : null;
 
@@ -36,7 +36,7 @@ public sealed partial class PredictionCapture(CaptureBuffer queue, IOptions<Capt
         catch (Exception error) when (error is not OutOfMemoryException)
         {
             LogCaptureFailed(logger, model.Name, model.Version, error.GetType().Name);
-            queue.CountDropped(model.Name, model.Version, "capture_failed");
+            buffer.CountDropped(model.Name, model.Version, "capture_failed");
             return true;
         }
     }
@@ -49,9 +49,9 @@ public sealed partial class PredictionCapture(CaptureBuffer queue, IOptions<Capt
             return true;
         }
 
-        if (queue.IsFull)
+        if (buffer.IsFull)
         {
-            queue.CountDropped(model.Name, model.Version, "queue_full");
+            buffer.CountDropped(model.Name, model.Version, "queue_full");
             return false;
         }
 
@@ -70,7 +70,7 @@ public sealed partial class PredictionCapture(CaptureBuffer queue, IOptions<Capt
             fits && config.Request ? [.. request.Inputs.Select(input => Input(config, input)).OfType<CapturedTensor>()] : null,
             fits && config.Response && result is not null ? [.. Enumerable.Range(0, result.Outputs.Count).Select(i => Output(config, result.Outputs[i].Name, result[i])).OfType<CapturedTensor>()] : null,
             fits ? null : Deidentifier.Describe(payload, limit));
-        return queue.TryEnqueue(record);
+        return buffer.TryEnqueue(record);
     }
 
     private CapturedTensor? Input(CaptureConfig config, InputTensor input)
