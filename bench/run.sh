@@ -5,6 +5,7 @@
 #   bash bench/run.sh --quick    # shorter loops, for a smoke run
 #   bash bench/run.sh --codec    # only the JSON codec figures, printed (docs/benchmarks.md is left alone)
 #   bash bench/run.sh --capture  # only the capture cost, printed
+#   bash bench/run.sh --registry # only reconciliation at scale (1,000 models × 5 versions; --quick: 100), printed
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -11,6 +11,9 @@ internal static class BenchmarkReport
     private const string LinearBatching = """{"maxBatchSize":64,"dynamicBatching":{"maxQueueDelayMs":2,"maxQueueSize":256}}""";
     private const string ClassifierBatching = """{"maxBatchSize":32,"dynamicBatching":{"maxQueueDelayMs":5,"maxQueueSize":256}}""";
 
+    /// <summary>Requests a no-change reconciliation may make: the existence check, the listing's pages and the query's pages.</summary>
+    private static int ReconcileRequestBound(int versions) => 1 + (int)Math.Ceiling(versions / 5000.0) + (int)Math.Ceiling(versions / 1000.0);
+
     public static async Task RunAsync(AzuriteFixture azurite, ServingHarness serving, Report report, TimeSpan budget, bool quick)
     {
         var started = DateTimeOffset.UtcNow;
@@ -68,6 +71,13 @@ internal static class BenchmarkReport
         report.Line();
         var outage = await ThroughputSuite.StorageOutageAsync(azurite, report, classifier, outageDuration);
 
+        report.Line("## 4d. Reconciliation at scale");
+        report.Line();
+        var (models, versions) = quick ? (100, 5) : (1000, 5);
+        report.Line($"{models:N0} models × {versions} versions registered in Azurite (the test kit's linear model), then reconciliation runs timed and their storage requests counted (the previous implementation read every version's folder, config and row, at least 4 requests per version). A listing returns up to 5,000 blobs a page and a table query 1,000 rows a page, so one listing and one query are 1 + ⌈blobs/5000⌉ + ⌈rows/1000⌉ requests with the container's existence check:");
+        report.Line();
+        var (reconcileTransactions, reconcileMs) = await RegistrySuite.ReconcileAsync(azurite, report, models, versions);
+
         report.Line("## 5. Cold load");
         report.Line();
         var coldRatio = await ResourceSuite.ColdLoadAsync(serving, report, Models.Recognizer(), quick ? 2 : 5);
@@ -110,6 +120,7 @@ internal static class BenchmarkReport
                     coldRatio <= 1.5 ? string.Empty : "the blob path copies 10 MB over loopback HTTP and hashes it before ONNX Runtime loads the same file; the local baseline reads from the page cache"],
                 ["predictions/s of a loaded model with storage failing ≥ 0.9 × healthy", $"refused {Report.Ratio(outage.Failing / outage.Healthy)}, hanging {Report.Ratio(outage.Hanging / outage.Healthy)}",
                     Report.Verdict(outage.Failing >= 0.9 * outage.Healthy && outage.Hanging >= 0.9 * outage.Healthy), string.Empty],
+                [$"reconciliation with nothing changed is one listing and one registry query ({models * versions:N0} versions)", $"{Report.Number(reconcileTransactions)} requests, {Report.Ms(reconcileMs)} ms", Report.Verdict(reconcileTransactions <= ReconcileRequestBound(models * versions)), string.Empty],
                 ["capture at rate 1.0 costs ≤ 5% of the V2 binary path, PaddleOCR classifier", Report.Ratio(captureRatio), Report.Verdict(captureRatio <= 1.05), string.Empty],
                 ["binary-path allocations independent of tensor size", $"{Report.Number(smallAlloc)} B vs {Report.Number(largeAlloc)} B per prediction (4 KiB vs 1 MiB tensor)", Report.Verdict(largeAlloc <= smallAlloc * 1.25 + 1024), string.Empty],
             ]);

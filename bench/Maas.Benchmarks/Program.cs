@@ -12,12 +12,12 @@ await azurite.InitializeAsync();
 try
 {
     using var serving = new ServingHarness(azurite, lookupCacheTtl: TimeSpan.FromSeconds(5));
-    if (args.Contains("--codec") || args.Contains("--capture"))
+    if (args.Contains("--codec") || args.Contains("--capture") || args.Contains("--registry"))
     {
         // One section alone, printed rather than written to docs/benchmarks.md: for working on it.
-        _ = args.Contains("--codec")
-            ? await CodecSuite.RunAsync(serving, report, Models.Classifier(), Models.Detector(), budget) as object
-            : await LatencySuite.CaptureAsync(serving, report, Models.Classifier(), budget);
+        _ = args.Contains("--codec") ? await CodecSuite.RunAsync(serving, report, Models.Classifier(), Models.Detector(), budget) as object
+            : args.Contains("--capture") ? await LatencySuite.CaptureAsync(serving, report, Models.Classifier(), budget)
+            : await RegistrySuite.ReconcileAsync(azurite, report, quick ? 100 : 1000, 5);
         Console.WriteLine(report.ToString());
         return;
     }

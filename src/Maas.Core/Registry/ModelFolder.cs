@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 
@@ -82,6 +83,23 @@ public sealed class ModelFolder : IDisposable
 
         return files;
     }
+
+    /// <summary>
+    /// What a version's registration was made from: each file of its folder with its ETag, and the model's config.json
+    /// ETag ("none" without one). Equal fingerprints mean nothing changed. ETags are compared without their quotes,
+    /// which a listing and a download report differently.
+    /// </summary>
+    public static string Fingerprint(IEnumerable<KeyValuePair<string, BlobItem>> files, ETag? config)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        return string.Join(
+            ';',
+            files.OrderBy(file => file.Key, StringComparer.Ordinal)
+                .Select(file => $"{file.Key}={Bare(file.Value.Properties.ETag)}")
+                .Append($"config={(config is { } etag ? Bare(etag) : "none")}"));
+    }
+
+    private static string Bare(ETag? etag) => etag?.ToString().Trim('"') ?? string.Empty;
 
     /// <summary>Removes <paramref name="text"/>'s mentions of this folder, so messages never reveal local paths.</summary>
     public string Redact(string text)

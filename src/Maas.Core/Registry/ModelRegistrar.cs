@@ -80,7 +80,7 @@ public sealed partial class ModelRegistrar(
         }
 
         var (configBytes, configETag) = await ReadConfigAsync(container, name, cancellationToken);
-        var fingerprint = string.Join(';', files.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => $"{f.Key}={f.Value.Properties.ETag}").Append($"config={configETag}"));
+        var fingerprint = ModelFolder.Fingerprint(files, configETag);
         var existing = await store.GetAsync(name, version, cancellationToken);
         if (existing is { Record: var seen } && seen.SourceFingerprint == fingerprint && seen.Status != ModelStatus.Removed)
         {
@@ -213,16 +213,16 @@ public sealed partial class ModelRegistrar(
         }
     }
 
-    private static async Task<(byte[]? Bytes, string ETag)> ReadConfigAsync(BlobContainerClient container, string name, CancellationToken cancellationToken)
+    private static async Task<(byte[]? Bytes, ETag? ETag)> ReadConfigAsync(BlobContainerClient container, string name, CancellationToken cancellationToken)
     {
         try
         {
             var config = await container.GetBlobClient($"{name}/{ModelBlobPath.ConfigFileName}").DownloadContentAsync(cancellationToken);
-            return (config.Value.Content.ToArray(), config.Value.Details.ETag.ToString());
+            return (config.Value.Content.ToArray(), config.Value.Details.ETag);
         }
         catch (RequestFailedException error) when (error.Status == 404)
         {
-            return (null, "none");
+            return (null, null);
         }
     }
 

@@ -81,6 +81,19 @@ public sealed class ModelRegistryStore(TableClient table, TableClient? lookupTab
         return rows;
     }
 
+    /// <summary>Every row with its ETag, in one query: reconciliation's snapshot of the registry.</summary>
+    public async Task<IReadOnlyList<(ModelVersionRecord Record, ETag ETag)>> SnapshotAsync(CancellationToken cancellationToken)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var rows = new List<(ModelVersionRecord, ETag)>();
+        await foreach (var entity in _table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+        {
+            rows.Add((FromEntity(entity), entity.ETag));
+        }
+
+        return rows;
+    }
+
     /// <summary>Inserts the row when <paramref name="expected"/> is null, else replaces it only if its ETag is still <paramref name="expected"/>.</summary>
     /// <exception cref="RequestFailedException">409 or 412 when another writer got there first; the caller re-reads and retries.</exception>
     public async Task WriteAsync(ModelVersionRecord record, ETag? expected, CancellationToken cancellationToken)
