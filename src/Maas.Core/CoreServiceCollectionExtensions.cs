@@ -48,6 +48,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<CaptureWriter>();
         services.AddHostedService(provider => provider.GetRequiredService<CaptureWriter>());
         services.AddSingleton<InferenceService>();
+        services.AddSingleton<SessionPrewarmer>();
+        services.AddHostedService(provider => provider.GetRequiredService<SessionPrewarmer>());
         services.AddSingleton<V2InferenceProtocol>();
         services.AddSingleton<SimpleInferenceProtocol>();
         services.AddSingleton<ModelCatalog>();

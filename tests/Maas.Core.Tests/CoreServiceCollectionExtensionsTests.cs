@@ -76,9 +76,10 @@ public sealed class CoreServiceCollectionExtensionsTests
         => TestHost.Build(settings, services =>
         {
             services.AddMaasCore();
-            // The host supplies the storage clients (ModelStorage); Core's hosted metrics flusher needs the table client,
-            // its capture writer the blob client.
+            // The host supplies the storage clients (ModelStorage) that Core's hosted services need: the metrics flusher
+            // the table client, the capture writer the blob client, the prewarmer the registry's lookup table.
             services.AddSingleton(new TableServiceClient("UseDevelopmentStorage=true"));
             services.AddSingleton(new Azure.Storage.Blobs.BlobServiceClient("UseDevelopmentStorage=true"));
+            services.AddSingleton(new Maas.Core.Registry.RegistryLookupTable(new TableClient("UseDevelopmentStorage=true", Maas.Core.Registry.ModelRegistryStore.TableName)));
         });
 }

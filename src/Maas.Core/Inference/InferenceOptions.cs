@@ -36,6 +36,17 @@ public sealed class InferenceOptions
     /// </summary>
     public bool AllowSpinning { get; set; }
 
+    /// <summary>
+    /// Most model versions a starting instance loads in the background before it reports ready: those that served the
+    /// most requests in the last hour (by the minute rollups), within <see cref="MaxCachedModelBytes"/>. 0 turns it off.
+    /// </summary>
+    [Range(0, 1_000, ErrorMessage = "Inference:PrewarmModels must be between 0 and 1000.")]
+    public int PrewarmModels { get; set; } = 4;
+
+    /// <summary>How long a starting instance waits for prewarming before it reports ready anyway.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "Inference:PrewarmTimeout must be between 00:00:00 and 01:00:00.")]
+    public TimeSpan PrewarmTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Execution provider for models whose config.json does not choose one.</summary>
     [EnumDataType(typeof(ExecutionProviderChoice), ErrorMessage = "Inference:ExecutionProvider must be Cpu, Cuda or Auto.")]
     public ExecutionProviderChoice ExecutionProvider { get; set; } = ExecutionProviderChoice.Cpu;

@@ -1,5 +1,6 @@
 using Maas.Core.Health;
 using Maas.Core.Inference;
+using Maas.Core.Serving;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -8,7 +9,7 @@ using Microsoft.Azure.Functions.Worker;
 namespace Maas.Functions.Functions;
 
 /// <summary>Open Inference Protocol V2 server endpoints: metadata and health. Anonymous: the status code is the answer.</summary>
-public sealed class ServerEndpoints(DependencyHealth health, SessionCache sessions)
+public sealed class ServerEndpoints(DependencyHealth health, SessionCache sessions, SessionPrewarmer prewarmer)
 {
     [Function(nameof(ServerMetadata))]
     [AllowAnonymous]
@@ -27,7 +28,8 @@ public sealed class ServerEndpoints(DependencyHealth health, SessionCache sessio
 
     /// <summary>
     /// 200 while this instance can serve: storage answers, or it does not but sessions are cached here (they keep
-    /// serving); 503 when storage fails and nothing is cached. The body names degraded dependencies either way.
+    /// serving); 503 when storage fails and nothing is cached, and while a starting instance is still prewarming its
+    /// busiest models (at most <c>Inference:PrewarmTimeout</c>). The body names degraded dependencies either way.
     /// </summary>
     [Function(nameof(ServerReady))]
     [AllowAnonymous]
@@ -35,8 +37,9 @@ public sealed class ServerEndpoints(DependencyHealth health, SessionCache sessio
     {
         var degraded = health.Degraded;
         var cached = sessions.CachedCount;
-        var ready = degraded.Count == 0 || cached > 0;
-        return new ObjectResult(new { ready, degraded, cachedModels = cached })
+        var prewarming = !prewarmer.IsSettled;
+        var ready = (degraded.Count == 0 || cached > 0) && !prewarming;
+        return new ObjectResult(new { ready, degraded, cachedModels = cached, prewarming })
         {
             StatusCode = ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable,
         };

@@ -14,7 +14,7 @@ public sealed class ServerEndpointsTests(AzuriteFixture azurite) : IDisposable
 {
     private readonly ServingHarness _serving = new(azurite);
 
-    private ServerEndpoints Endpoints => new(_serving.Registry.Health, _serving.Sessions);
+    private ServerEndpoints Endpoints => new(_serving.Registry.Health, _serving.Sessions, _serving.Prewarmer(_serving.Sessions, new Maas.Core.Inference.InferenceOptions { PrewarmModels = 0 }));
 
     [Fact]
     public void ServerMetadata_AdvertisesBinaryTensorDataAndModelRepository()
@@ -64,6 +64,28 @@ public sealed class ServerEndpointsTests(AzuriteFixture azurite) : IDisposable
 
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, ready.StatusCode);
         Assert.False(Body(ready).GetProperty("ready").GetBoolean());
+    }
+
+    [Fact]
+    public async Task ServerReady_WhilePrewarming_Is503UntilDoneOrTimedOut()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = new Maas.Core.Inference.InferenceOptions { PrewarmModels = 2, PrewarmTimeout = TimeSpan.FromSeconds(30) };
+        var waiting = _serving.Prewarmer(_serving.Sessions, options, clock);
+        var timedOut = _serving.Prewarmer(_serving.Sessions, options, clock);
+        var done = _serving.Prewarmer(_serving.Sessions, options, clock);
+
+        var whileWaiting = Assert.IsType<ObjectResult>(new ServerEndpoints(_serving.Registry.Health, _serving.Sessions, waiting).ServerReady(new DefaultHttpContext().Request));
+        await done.PrewarmAsync(CancellationToken.None);
+        var afterDone = Assert.IsType<ObjectResult>(new ServerEndpoints(_serving.Registry.Health, _serving.Sessions, done).ServerReady(new DefaultHttpContext().Request));
+        clock.Advance(TimeSpan.FromSeconds(30));
+        var afterTimeout = Assert.IsType<ObjectResult>(new ServerEndpoints(_serving.Registry.Health, _serving.Sessions, timedOut).ServerReady(new DefaultHttpContext().Request));
+
+        Assert.Equal(StatusCodes.Status503ServiceUnavailable, whileWaiting.StatusCode);
+        Assert.True(Body(whileWaiting).GetProperty("prewarming").GetBoolean());
+        Assert.Equal(StatusCodes.Status200OK, afterDone.StatusCode);
+        Assert.Equal(StatusCodes.Status200OK, afterTimeout.StatusCode);
+        Assert.False(Body(afterTimeout).GetProperty("prewarming").GetBoolean());
     }
 
     public void Dispose() => _serving.Dispose();

@@ -20,6 +20,8 @@ namespace Maas.TestKit.Serving;
 /// </summary>
 public sealed class ServingHarness : IDisposable
 {
+    private readonly AzuriteFixture _azurite;
+
     /// <param name="lookupCacheTtl">Registry lookup cache; zero (the default) makes tests see every registration at once.</param>
     /// <param name="tableFaults">Faults injected into the registry table's clients (registration's and serving's lookups).</param>
     /// <param name="registry">Further registry settings (lookup budget, stale-serve limit).</param>
@@ -36,6 +38,7 @@ public sealed class ServingHarness : IDisposable
         Azure.Core.Pipeline.HttpPipelinePolicy? captureBlobFaults = null)
     {
         ArgumentNullException.ThrowIfNull(azurite);
+        _azurite = azurite;
         InferenceOptions = inference ?? new InferenceOptions();
         Registry = new RegistryHarness(
             azurite,
@@ -113,6 +116,21 @@ public sealed class ServingHarness : IDisposable
     public MetricsRecorder Metrics { get; }
 
     public ModelCatalog Catalog { get; }
+
+    /// <summary>The metrics API over this harness's rollups, on the monitoring clock.</summary>
+    public Maas.Core.Monitoring.Query.MetricsQuery MetricsQuery => new(_azurite.TableService, Monitoring.Tables, Registry.Repository, Options.Create(Monitoring.Options), Monitoring.Clock);
+
+    /// <summary>An empty session cache over this harness's models, as a newly started instance has.</summary>
+    public SessionCache FreshSessions(InferenceOptions? options = null)
+    {
+        var inferenceOptions = Options.Create(options ?? InferenceOptions);
+        var loader = new SessionLoader(_azurite.BlobService, Registry.Sessions, Options.Create(Registry.Options), inferenceOptions, Registry.Logs.CreateLogger<SessionLoader>());
+        return new SessionCache(loader, inferenceOptions, Registry.Logs.CreateLogger<SessionCache>());
+    }
+
+    /// <summary>A prewarmer of <paramref name="sessions"/> from this harness's rollups, started at <paramref name="clock"/>'s now.</summary>
+    public SessionPrewarmer Prewarmer(SessionCache sessions, InferenceOptions options, TimeProvider? clock = null)
+        => new(MetricsQuery, Registry.Repository, sessions, Options.Create(options), clock ?? Monitoring.Clock, Registry.Logs.CreateLogger<SessionPrewarmer>());
 
     /// <summary>Uploads <paramref name="graph"/> as version <paramref name="version"/> of a new model (optionally with config.json) and registers it; returns the model name.</summary>
     public async Task<string> AddModelAsync(byte[] graph, string? configJson = null, long version = 1)

@@ -78,6 +78,34 @@ public sealed class MetricsQuery(TableServiceClient tables, MetricsTables names,
             .Select(period => MetricsPoint.From(period.Key, version ?? MetricsPoint.AllVersions, grain, period.Value, options.Value, caller))];
     }
 
+    /// <summary>
+    /// The model versions that served the most requests over the last <paramref name="window"/>, most first, from the
+    /// minute rollups of every model (one query); the <c>_unknown</c> and <c>_unauthenticated</c> counters are no models.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Model, string Version, long Requests)>> BusiestAsync(TimeSpan window, CancellationToken cancellationToken)
+    {
+        var table = tables.GetTableClient(names.Rollup);
+        await table.CreateIfNotExistsAsync(cancellationToken);
+        var since = clock.GetUtcNow() - window;
+        var minute = MetricsGrain.Minute.ToString();
+        var requests = new Dictionary<(string Model, string Version), long>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"Grain eq {minute} and PeriodStart ge {since}"),
+            select: ["Model", "Version", nameof(MetricsAggregate.Requests)],
+            cancellationToken: cancellationToken))
+        {
+            var key = (entity.GetString("Model"), entity.GetString("Version"));
+            if (key.Item1 is PredictionRecord.UnknownModel or PredictionRecord.UnauthenticatedModel || string.IsNullOrEmpty(key.Item2))
+            {
+                continue;
+            }
+
+            requests[key] = requests.GetValueOrDefault(key) + (entity.GetInt64(nameof(MetricsAggregate.Requests)) ?? 0);
+        }
+
+        return [.. requests.OrderByDescending(pair => pair.Value).ThenBy(pair => pair.Key.Model, StringComparer.Ordinal).Select(pair => (pair.Key.Model, pair.Key.Version, pair.Value))];
+    }
+
     private static DateTimeOffset? ParseTime(string? value, string name)
         => string.IsNullOrEmpty(value)
             ? null
