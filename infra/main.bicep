@@ -118,6 +118,7 @@ module storage 'modules/storage.bicep' = {
     tags: tags
     modelsContainerName: modelsContainerName
     identityName: identityName
+    deletionQueueName: 'model-deletions'
     captureContainerName: captureContainerName
     captureRetentionDays: captureRetentionDays
     customerManagedKey: customerManagedKey
@@ -159,6 +160,7 @@ var settings = union(
     AzureWebJobsStorage__clientId: identity.outputs.clientId
     ModelStorage__blobServiceUri: storage.outputs.blobEndpoint
     ModelStorage__tableServiceUri: storage.outputs.tableEndpoint
+    ModelStorage__queueServiceUri: storage.outputs.queueEndpoint
     ModelStorage__credential: 'managedidentity'
     ModelStorage__clientId: identity.outputs.clientId
     APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
@@ -172,6 +174,8 @@ var settings = union(
     MetricsAggregationSchedule: '0 */5 * * * *'
     ReconcileSchedule: '0 */10 * * * *'
     Registry__ContainerName: modelsContainerName
+    // Registration is driven by Event Grid here (the polling trigger is for Azurite): see RegisterModel.
+    'AzureWebJobs.RegisterModel.Disabled': 'true'
     Capture__ContainerName: captureContainerName
     // Never a literal: the secret operators create in the vault (README, Privacy), read as the app's identity.
     Capture__HashKey: keyVault.outputs.captureHashKeyReference
@@ -228,4 +232,5 @@ output SERVICE_API_NAME string = isGpu ? gpu!.outputs.name : premium!.outputs.na
 output SERVICE_API_ENDPOINT string = 'https://${isGpu ? gpu!.outputs.hostName : premium!.outputs.hostName}'
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output AZURE_EVENT_GRID_TOPIC_NAME string = storage.outputs.eventTopicName
 output AZURE_CONTAINER_REGISTRY_ENDPOINT string = isGpu ? gpu!.outputs.registryEndpoint : ''

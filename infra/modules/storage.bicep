@@ -16,6 +16,9 @@ param identityName string
 @description('Days a deleted or overwritten model blob stays recoverable.')
 param softDeleteDays int = 14
 
+@description('Storage queue Event Grid delivers the models container\'s BlobDeleted events to (read by the RemoveModel function).')
+param deletionQueueName string
+
 @description('Blob container captured calls are written to; the app may only write there.')
 param captureContainerName string
 
@@ -197,7 +200,67 @@ resource roles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for roleI
   }
 }]
 
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2026-06-01' = {
+  parent: account
+  name: 'default'
+}
+
+resource deletionQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2026-06-01' = {
+  parent: queueService
+  name: deletionQueueName
+}
+
+// Event Grid reports the models container's changes: BlobCreated goes to the Event Grid-sourced blob trigger's
+// webhook (a subscription made after deployment, when the blobs extension's key exists: see the README), BlobDeleted
+// to a queue, delivered as the app's identity (it holds Storage Queue Data Contributor on this account).
+resource events 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
+  name: '${name}-events'
+  location: location
+  tags: tags
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identity.id}': {}
+    }
+  }
+  properties: {
+    source: account.id
+    topicType: 'Microsoft.Storage.StorageAccounts'
+  }
+}
+
+resource deletions 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02-15' = {
+  parent: events
+  name: 'model-deletions'
+  properties: {
+    eventDeliverySchema: 'EventGridSchema'
+    filter: {
+      includedEventTypes: [
+        'Microsoft.Storage.BlobDeleted'
+      ]
+      subjectBeginsWith: '/blobServices/default/containers/${modelsContainerName}/'
+    }
+    deliveryWithResourceIdentity: {
+      identity: {
+        type: 'UserAssigned'
+        userAssignedIdentity: identity.id
+      }
+      destination: {
+        endpointType: 'StorageQueue'
+        properties: {
+          resourceId: account.id
+          queueName: deletionQueue.name
+        }
+      }
+    }
+  }
+  dependsOn: [
+    roles
+  ]
+}
+
 output name string = account.name
+output eventTopicName string = events.name
 output blobEndpoint string = account.properties.primaryEndpoints.blob
 output queueEndpoint string = account.properties.primaryEndpoints.queue
 output tableEndpoint string = account.properties.primaryEndpoints.table

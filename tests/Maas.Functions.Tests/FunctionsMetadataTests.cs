@@ -22,6 +22,31 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("True", trigger.GetProperty("properties").GetProperty("supportsDeferredBinding").GetString());
     }
 
+    [Fact]
+    public void RegisterModelFromEventGrid_IsTheSameBlobTriggerSourcedByEventGrid_DisabledLocally()
+    {
+        var trigger = Trigger("RegisterModelFromEventGrid");
+        using var sample = JsonDocument.Parse(File.ReadAllBytes(RepoPaths.Combine("local.settings.sample.json")));
+
+        Assert.Equal("blobTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("EventGrid", trigger.GetProperty("source").GetString());
+        Assert.Equal(Trigger("RegisterModel").GetProperty("path").GetString(), trigger.GetProperty("path").GetString());
+        Assert.Equal("ModelStorage", trigger.GetProperty("connection").GetString());
+        Assert.False(Trigger("RegisterModel").TryGetProperty("source", out _));
+        Assert.Equal("true", sample.RootElement.GetProperty("Values").GetProperty("AzureWebJobs.RegisterModelFromEventGrid.Disabled").GetString());
+        Assert.False(sample.RootElement.GetProperty("Values").TryGetProperty("AzureWebJobs.RegisterModel.Disabled", out _));
+    }
+
+    [Fact]
+    public void RemoveModel_IsAQueueTriggerOnTheDeletionQueueSetting()
+    {
+        var trigger = Trigger("RemoveModel");
+
+        Assert.Equal("queueTrigger", trigger.GetProperty("type").GetString());
+        Assert.Equal("%Registry:DeletionQueueName%", trigger.GetProperty("queueName").GetString());
+        Assert.Equal("ModelStorage", trigger.GetProperty("connection").GetString());
+    }
+
     [Theory]
     [InlineData("Infer", "v2/models/{name}/infer")]
     [InlineData("InferVersion", "v2/models/{name}/versions/{version}/infer")]

@@ -119,6 +119,22 @@ public sealed class MainTemplateTests(CompiledInfra infra)
     }
 
     [Fact]
+    public void EventGrid_SendsTheModelsContainersDeletionsToTheQueueAsTheAppsIdentity()
+    {
+        var topic = Assert.Single(infra.OfType("Microsoft.EventGrid/systemTopics"));
+        var subscription = Assert.Single(infra.OfType("Microsoft.EventGrid/systemTopics/eventSubscriptions"))["properties"]!;
+        var delivery = subscription["deliveryWithResourceIdentity"]!;
+
+        Assert.Equal("Microsoft.Storage.StorageAccounts", (string?)topic["properties"]!["topicType"]);
+        Assert.Equal(["Microsoft.Storage.BlobDeleted"], subscription["filter"]!["includedEventTypes"]!.AsArray().Select(t => (string?)t));
+        Assert.Equal("[format('/blobServices/default/containers/{0}/', parameters('modelsContainerName'))]", (string?)subscription["filter"]!["subjectBeginsWith"]);
+        Assert.Equal("StorageQueue", (string?)delivery["destination"]!["endpointType"]);
+        Assert.Equal("UserAssigned", (string?)delivery["identity"]!["type"]);
+        Assert.Contains(infra.OfType("Microsoft.Storage/storageAccounts/queueServices/queues"), q => ((string?)q["name"])!.Contains("deletionQueueName", StringComparison.Ordinal));
+        Assert.Contains("subscribe-model-uploads.sh", File.ReadAllText(RepoPaths.Combine("azure.yaml")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ApplicationInsights_IsWorkspaceBasedWithLocalAuthDisabled()
     {
         var component = Assert.Single(infra.OfType("Microsoft.Insights/components"))["properties"]!;
@@ -216,6 +232,8 @@ public sealed class MainTemplateTests(CompiledInfra infra)
 
         Assert.Contains("'ModelStorage__blobServiceUri'", settings, StringComparison.Ordinal);
         Assert.Contains("'ModelStorage__tableServiceUri'", settings, StringComparison.Ordinal);
+        Assert.Contains("'ModelStorage__queueServiceUri'", settings, StringComparison.Ordinal);
+        Assert.Contains("'AzureWebJobs.RegisterModel.Disabled', 'true'", settings, StringComparison.Ordinal);
         Assert.Contains("'Auth__Mode', 'EntraId'", settings, StringComparison.Ordinal);
         foreach (var bound in new[] { "MetricsAggregationSchedule", "ReconcileSchedule", "Registry__ContainerName", "AzureAd__TenantId", "AzureAd__ClientId" })
         {
@@ -248,7 +266,7 @@ public sealed class MainTemplateTests(CompiledInfra infra)
         var outputs = infra.Template["outputs"]!.AsObject();
 
         Assert.Equal(
-            ["AZURE_CONTAINER_REGISTRY_ENDPOINT", "AZURE_KEY_VAULT_NAME", "AZURE_LOCATION", "AZURE_RESOURCE_GROUP", "AZURE_STORAGE_ACCOUNT_NAME", "SERVICE_API_ENDPOINT", "SERVICE_API_NAME"],
+            ["AZURE_CONTAINER_REGISTRY_ENDPOINT", "AZURE_EVENT_GRID_TOPIC_NAME", "AZURE_KEY_VAULT_NAME", "AZURE_LOCATION", "AZURE_RESOURCE_GROUP", "AZURE_STORAGE_ACCOUNT_NAME", "SERVICE_API_ENDPOINT", "SERVICE_API_NAME"],
             outputs.Select(o => o.Key).Order(StringComparer.Ordinal));
         Assert.All(outputs, output => Assert.Equal("string", (string?)output.Value!["type"]));
         Assert.DoesNotContain("connectionString", outputs.ToJsonString(), StringComparison.OrdinalIgnoreCase);

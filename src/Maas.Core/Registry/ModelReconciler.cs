@@ -18,7 +18,6 @@ public sealed partial class ModelReconciler(
     ModelRegistrar registrar,
     ModelRegistryStore store,
     IOptions<RegistryOptions> options,
-    TimeProvider clock,
     ILogger<ModelReconciler> logger)
 {
     public const string RemovedReason = "model.onnx is no longer in the models container (found by reconciliation).";
@@ -87,28 +86,15 @@ public sealed partial class ModelReconciler(
         return listing;
     }
 
-    /// <summary>
-    /// Marks the snapshot's row Removed when its graph is confirmed absent and the row is unchanged since the snapshot
-    /// (its ETag); a concurrent registration saw the blob and wins.
-    /// </summary>
     private async Task<bool> MarkRemovedAsync(BlobContainerClient container, ModelVersionRecord record, ETag etag, CancellationToken cancellationToken)
     {
-        if (await container.GetBlobClient(record.BlobPath).ExistsAsync(cancellationToken))
+        var removed = await registrar.RemoveIfAbsentAsync(container, record, etag, RemovedReason, cancellationToken);
+        if (removed)
         {
-            return false;
+            LogRemoved(logger, record.Name, record.Version);
         }
 
-        var now = clock.GetUtcNow();
-        try
-        {
-            await store.WriteAsync(record with { Status = ModelStatus.Removed, Reason = RemovedReason, UpdatedAt = now, LastSeenAt = now }, etag, cancellationToken);
-            LogRemoved(logger, record.Name, record.Version);
-            return true;
-        }
-        catch (RequestFailedException error) when (error.Status is 409 or 412)
-        {
-            return false;
-        }
+        return removed;
     }
 
     private sealed class ContainerListing

@@ -111,6 +111,64 @@ public sealed partial class ModelRegistrar(
         return RegistrationOutcome.Failed;
     }
 
+    /// <summary>The reason a version deleted from the container shows (Event Grid's BlobDeleted).</summary>
+    public const string DeletedReason = "model.onnx was deleted from the models container.";
+
+    /// <summary>
+    /// What a deleted blob (Event Grid's <c>BlobDeleted</c>) means for the registry: a deleted <c>model.onnx</c> makes its
+    /// version Removed once the blob is confirmed absent (a new upload since the event wins); any other file of a version,
+    /// or a config.json, is registered again from what is there now.
+    /// </summary>
+    public async Task<RegistrationOutcome> UnregisterAsync(BlobContainerClient container, string path, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        if (!ModelBlobPath.TryParse(path, out var parsed, out var rule))
+        {
+            LogIgnored(logger, path, rule);
+            return RegistrationOutcome.Ignored;
+        }
+
+        if (!parsed.IsGraph)
+        {
+            return await RegisterPathAsync(container.GetBlobClient(path), path, cancellationToken);
+        }
+
+        // A row changed since this read was written by someone who saw the blob, or reconciliation settles it later.
+        if (await store.GetAsync(parsed.ModelName, parsed.Version!.Value, cancellationToken) is not { Record: var row, ETag: var etag } || row.Status == ModelStatus.Removed
+            || !await RemoveIfAbsentAsync(container, row, etag, DeletedReason, cancellationToken))
+        {
+            return RegistrationOutcome.Unchanged;
+        }
+
+        LogRemovedOnDelete(logger, row.Name, row.Version);
+        return RegistrationOutcome.Removed;
+    }
+
+    /// <summary>
+    /// Marks <paramref name="row"/> Removed when its <c>model.onnx</c> is confirmed absent and the row still has ETag
+    /// <paramref name="etag"/>; false when the blob is there or another writer changed the row first (it saw the blob).
+    /// </summary>
+    public async Task<bool> RemoveIfAbsentAsync(BlobContainerClient container, ModelVersionRecord row, ETag etag, string reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        ArgumentNullException.ThrowIfNull(row);
+        if (await container.GetBlobClient(row.BlobPath).ExistsAsync(cancellationToken))
+        {
+            return false;
+        }
+
+        var now = clock.GetUtcNow();
+        try
+        {
+            await store.WriteAsync(row with { Status = ModelStatus.Removed, Reason = reason, UpdatedAt = now, LastSeenAt = now }, etag, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException error) when (error.Status is 409 or 412)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Every valid <c>&lt;name&gt;/&lt;version&gt;/model.onnx</c> under <paramref name="prefix"/> (the whole container when empty).</summary>
     public static async IAsyncEnumerable<ModelBlobPath> ListGraphsAsync(
         BlobContainerClient container,
@@ -259,6 +317,9 @@ public sealed partial class ModelRegistrar(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Registration of blob {BlobPath} hit a storage fault ({ExceptionType}); nothing was written, and the trigger is retried")]
     private static partial void LogStorageFault(ILogger logger, string blobPath, string exceptionType);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelName} version {ModelVersion} marked Removed: its model.onnx was deleted")]
+    private static partial void LogRemovedOnDelete(ILogger logger, string modelName, long modelVersion);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignoring blob {BlobPath}: {Rule}")]
     private static partial void LogIgnored(ILogger logger, string blobPath, string rule);

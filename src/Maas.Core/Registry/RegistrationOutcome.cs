@@ -20,4 +20,7 @@ public enum RegistrationOutcome
 
     /// <summary>A model-level config.json was applied to every version of the model.</summary>
     ConfigApplied,
+
+    /// <summary>The version's model.onnx was deleted; its row is Removed.</summary>
+    Removed,
 }

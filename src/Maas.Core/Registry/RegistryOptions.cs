@@ -14,6 +14,14 @@ public sealed class RegistryOptions
     [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", ErrorMessage = "Registry:ContainerName must be a valid blob container name (3-63 lower-case letters, digits and single hyphens).")]
     public string ContainerName { get; set; } = "models";
 
+    /// <summary>
+    /// Storage queue Event Grid delivers the models container's <c>BlobDeleted</c> events to (in Azure); the
+    /// <c>RemoveModel</c> function reads it, so a deleted <c>model.onnx</c> stops serving at once.
+    /// </summary>
+    [Required]
+    [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", ErrorMessage = "Registry:DeletionQueueName must be a valid queue name (3-63 lower-case letters, digits and single hyphens).")]
+    public string DeletionQueueName { get; set; } = "model-deletions";
+
     /// <summary>Largest model blob accepted for registration, in bytes.</summary>
     [Range(1, long.MaxValue, ErrorMessage = "Registry:MaxModelBytes must be a positive number of bytes.")]
     public long MaxModelBytes { get; set; } = 2L * 1024 * 1024 * 1024;

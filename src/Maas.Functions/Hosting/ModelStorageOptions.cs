@@ -17,6 +17,9 @@ internal sealed class ModelStorageOptions
 
     public Uri? TableServiceUri { get; set; }
 
+    /// <summary>Identity-based queue endpoint: read by the host for <c>RemoveModel</c>'s queue trigger, not by the app's own clients.</summary>
+    public Uri? QueueServiceUri { get; set; }
+
     /// <summary>Client id of the user-assigned managed identity; empty uses the default Azure credential chain.</summary>
     public string? ClientId { get; set; }
 

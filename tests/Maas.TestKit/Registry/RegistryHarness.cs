@@ -55,7 +55,7 @@ public sealed class RegistryHarness
         var options = Microsoft.Extensions.Options.Options.Create(Options);
         Sessions = new SessionFactory(Microsoft.Extensions.Options.Options.Create(inference ?? new InferenceOptions()));
         Registrar = new ModelRegistrar(Store, Sessions, [new CaptureConfigCheck(Microsoft.Extensions.Options.Options.Create(capture ?? new CaptureOptions()))], options, TimeProvider.System, Logs.CreateLogger<ModelRegistrar>());
-        Reconciler = new ModelReconciler(blobService, Registrar, Store, options, TimeProvider.System, Logs.CreateLogger<ModelReconciler>());
+        Reconciler = new ModelReconciler(blobService, Registrar, Store, options, Logs.CreateLogger<ModelReconciler>());
         Health = new DependencyHealth(TimeProvider.System);
         Repository = new ModelRepository(Store, options, new MemoryCache(new MemoryCacheOptions()), Health, TimeProvider.System, Logs.CreateLogger<ModelRepository>());
     }
