@@ -82,6 +82,16 @@ internal static class BenchmarkReport
         report.Line();
         var coldRatio = await ResourceSuite.ColdLoadAsync(serving, report, Models.Recognizer(), quick ? 2 : 5);
 
+        report.Line("## 5b. Cold load from the optimised copy");
+        report.Line();
+        report.Line("Registration keeps each graph as ONNX Runtime optimised it (Extended level, CPU); a new instance loads that copy and skips those rewrites. Medians of alternating fresh loads (download from Azurite, session, no cache):");
+        report.Line();
+        await ResourceSuite.OptimizedCopyAsync(
+            serving,
+            report,
+            [("PaddleOCR recognizer", Models.Recognizer().Graph), ("feed-forward stack (test kit, 3 blocks 1024×4096)", Maas.TestKit.Onnx.TestModels.FeedForwardStack())],
+            quick ? 2 : 5);
+
         report.Line("## 6. Allocations per prediction");
         report.Line();
         var (smallAlloc, largeAlloc) = await ResourceSuite.AllocationsAsync(serving, report, 1024, 262_144);

@@ -128,6 +128,14 @@ resource models 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-
   }
 }
 
+resource optimizedModels 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-06-01' = {
+  parent: blobs
+  name: 'models-optimized'
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
 resource deployments 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-06-01' = {
   parent: blobs
   name: 'deployments'

@@ -4,7 +4,8 @@ using Microsoft.ML.OnnxRuntime;
 namespace Maas.Core.Inference;
 
 /// <summary>A live ONNX Runtime session of one model version, with the local folder its graph and external data came from.</summary>
-public sealed class LoadedModel(ModelVersionRecord model, InferenceSession session, ModelFolder folder, string executionProvider, TimeSpan loadTime) : IDisposable
+/// <param name="bytes">What the cache budget counts; the folder's bytes when not given (a session from an optimised copy counts the registered graph's).</param>
+public sealed class LoadedModel(ModelVersionRecord model, InferenceSession session, ModelFolder folder, string executionProvider, TimeSpan loadTime, long? bytes = null) : IDisposable
 {
     public ModelVersionRecord Model { get; } = model;
 
@@ -14,7 +15,7 @@ public sealed class LoadedModel(ModelVersionRecord model, InferenceSession sessi
     public string ExecutionProvider { get; } = executionProvider;
 
     /// <summary>Bytes the model occupies (graph plus external data), what the cache budget counts.</summary>
-    public long Bytes { get; } = folder.TotalBytes;
+    public long Bytes { get; } = bytes ?? folder.TotalBytes;
 
     /// <summary>From the first blob read to a session ready to run (warm-up included).</summary>
     public TimeSpan LoadTime { get; } = loadTime;

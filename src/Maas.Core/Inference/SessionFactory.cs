@@ -52,16 +52,26 @@ public sealed class SessionFactory(IOptions<InferenceOptions> options) : IModelI
         return new InferenceSession(graphPath, sessionOptions);
     }
 
+    /// <summary>
+    /// Optimised copies are made for the CPU provider at the Extended level: its rewrites (fusions, constant folding) do
+    /// not depend on the machine, unlike All's layout changes, which a session still applies when it loads the copy.
+    /// </summary>
+    public string OptimizedCopyKey { get; } = $"ort-{OrtEnv.Instance().GetVersionString()}-cpu-extended";
+
+    /// <summary>A session over an optimised copy made for <see cref="OptimizedCopyKey"/>, on the CPU provider with the configured options.</summary>
+    public InferenceSession CreateFromOptimizedCopy(string graphPath) => Create(graphPath, useCuda: false);
+
     /// <summary>Per-run options with ONNX Runtime's log off like the session's; the caller disposes them and ties them to its cancellation.</summary>
     public static RunOptions CreateRunOptions() => new() { LogSeverityLevel = OrtLogLevel };
 
-    public ModelInspection Inspect(string graphPath)
+    public ModelInspection Inspect(string graphPath, string? optimizedGraphPath = null)
     {
+        ModelInspection inspection;
         try
         {
             using var session = Create(graphPath);
             using var header = File.OpenRead(graphPath);
-            return new ModelInspection(
+            inspection = new ModelInspection(
                 Signature(session.InputMetadata),
                 Signature(session.OutputMetadata),
                 OnnxModelHeader.ReadOpset(header),
@@ -71,6 +81,29 @@ public sealed class SessionFactory(IOptions<InferenceOptions> options) : IModelI
         catch (Exception error) when (error is OnnxRuntimeException or InvalidDataException)
         {
             throw new ModelLoadException(error.Message, error);
+        }
+
+        if (optimizedGraphPath is not null)
+        {
+            WriteOptimizedCopy(graphPath, optimizedGraphPath);
+        }
+
+        return inspection;
+    }
+
+    /// <summary>Saves the graph as the Extended level leaves it; on any failure (a graph over 2 GB, say) leaves no file.</summary>
+    private void WriteOptimizedCopy(string graphPath, string optimizedGraphPath)
+    {
+        try
+        {
+            using var sessionOptions = CreateOptions();
+            sessionOptions.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_EXTENDED;
+            sessionOptions.OptimizedModelFilePath = optimizedGraphPath;
+            using var session = new InferenceSession(graphPath, sessionOptions);
+        }
+        catch (OnnxRuntimeException)
+        {
+            File.Delete(optimizedGraphPath);
         }
     }
 

@@ -34,6 +34,11 @@ public sealed partial class SessionLoader(
     {
         ArgumentNullException.ThrowIfNull(model);
         var started = Stopwatch.GetTimestamp();
+        if (await TryLoadOptimizedCopyAsync(model, started, cancellationToken) is { } fromCopy)
+        {
+            return fromCopy;
+        }
+
         var folder = await DownloadAsync(model, cancellationToken);
         try
         {
@@ -58,6 +63,60 @@ public sealed partial class SessionLoader(
         {
             folder.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The session from the version's optimised copy, when registration made one for this ONNX Runtime version and the
+    /// CPU provider, the model runs on CPU, the copy was made from the registered graph (its SHA-256), and
+    /// <c>model.onnx</c> is still the registered blob (its ETag: a replaced or deleted graph is never served from an old
+    /// copy). Anything else, a storage or load failure of the copy included, gives null: the original graph is loaded
+    /// instead, with its own checks.
+    /// </summary>
+    private async Task<LoadedModel?> TryLoadOptimizedCopyAsync(ModelVersionRecord model, long started, CancellationToken cancellationToken)
+    {
+        if (model.OptimizedBlobPath.Length == 0 || model.OptimizedFor != factory.OptimizedCopyKey
+            || (model.Config.ExecutionProvider ?? inference.Value.ExecutionProvider) != ExecutionProviderChoice.Cpu)
+        {
+            return null;
+        }
+
+        ModelFolder? folder = null;
+        try
+        {
+            var graph = await blobs.GetBlobContainerClient(registry.Value.ContainerName).GetBlobClient(model.BlobPath).GetPropertiesAsync(cancellationToken: cancellationToken);
+            if (graph.Value.ETag.ToString().Trim('"') != model.BlobETag.Trim('"'))
+            {
+                return null;
+            }
+
+            var container = blobs.GetBlobContainerClient(registry.Value.OptimizedContainerName);
+            var copy = await ModelFolder.ListAsync(container, model.OptimizedBlobPath, cancellationToken);
+            if (!copy.TryGetValue(string.Empty, out var item)
+                || !item.Metadata.TryGetValue(ModelRegistrar.OptimizedSourceMetadataKey, out var source) || !string.Equals(source, model.Sha256, StringComparison.OrdinalIgnoreCase))
+            {
+                return null;
+            }
+
+            folder = await ModelFolder.DownloadAsync(
+                container,
+                new Dictionary<string, Azure.Storage.Blobs.Models.BlobItem> { [ModelBlobPath.GraphFileName] = item },
+                string.Create(CultureInfo.InvariantCulture, $"maas-serve-{model.Name}-{model.Version}-"),
+                cancellationToken);
+            var loaded = new LoadedModel(model, factory.CreateFromOptimizedCopy(folder.GraphPath), folder, CpuProvider, Stopwatch.GetElapsedTime(started), model.SizeBytes);
+            if (model.Config.Warmup)
+            {
+                WarmUp(loaded);
+            }
+
+            LogLoadedFromCopy(logger, model.Name, model.Version, loaded.Bytes, loaded.LoadTime.TotalMilliseconds);
+            return loaded;
+        }
+        catch (Exception error) when (error is RequestFailedException or OnnxRuntimeException)
+        {
+            folder?.Dispose();
+            LogCopyUnusable(logger, model.Name, model.Version, error.GetType().Name);
+            return null;
         }
     }
 
@@ -155,6 +214,12 @@ public sealed partial class SessionLoader(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded model {ModelName} version {ModelVersion} on {ExecutionProvider}: {Bytes} bytes in {LoadMilliseconds} ms")]
     private static partial void LogLoaded(ILogger logger, string modelName, long modelVersion, string executionProvider, long bytes, double loadMilliseconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Loaded model {ModelName} version {ModelVersion} from its optimised copy on CPUExecutionProvider: {Bytes} bytes in {LoadMilliseconds} ms")]
+    private static partial void LogLoadedFromCopy(ILogger logger, string modelName, long modelVersion, long bytes, double loadMilliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The optimised copy of model {ModelName} version {ModelVersion} could not be used ({ExceptionType}); loading the original graph")]
+    private static partial void LogCopyUnusable(ILogger logger, string modelName, long modelVersion, string exceptionType);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelName} version {ModelVersion} asked for CUDA (executionProvider auto) but runs on CPU: {Reason}")]
     private static partial void LogCudaFallback(ILogger logger, string modelName, long modelVersion, string reason);

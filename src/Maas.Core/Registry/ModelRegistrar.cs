@@ -212,7 +212,7 @@ public sealed partial class ModelRegistrar(
         }
 
         var graph = files[ModelBlobPath.GraphFileName];
-        var loaded = await LoadThroughTempFolderAsync(container, TempFolderPrefix(record.Name, record.Version), files, cancellationToken);
+        var loaded = await LoadThroughTempFolderAsync(container, record, files, cancellationToken);
 
         var declared = graph.Metadata.TryGetValue(Sha256MetadataKey, out var value) ? value : null;
         if (declared is not null && !string.Equals(declared, loaded.Sha256, StringComparison.OrdinalIgnoreCase))
@@ -239,31 +239,69 @@ public sealed partial class ModelRegistrar(
                 Outputs = inspection.Outputs,
                 Opset = inspection.Opset,
                 Producer = inspection.Producer,
+                OptimizedBlobPath = loaded.OptimizedBlobPath ?? string.Empty,
+                OptimizedFor = loaded.OptimizedBlobPath is null ? string.Empty : inspector.OptimizedCopyKey,
             }
             : record with { Sha256 = loaded.Sha256, Reason = loaded.Error! };
     }
 
-    /// <summary>Copies the version folder to a private temp folder (one read, graph hashed) and inspects the graph there.</summary>
+    /// <summary>
+    /// Copies the version folder to a private temp folder (one read, graph hashed), inspects the graph there, and keeps
+    /// the graph as ONNX Runtime optimised it in the optimised-models container, named by the version, the graph's
+    /// SHA-256 and what the copy is for. Storing the copy is best effort: without it, instances optimise at load.
+    /// </summary>
     private async Task<LoadResult> LoadThroughTempFolderAsync(
         BlobContainerClient container,
-        string prefix,
+        ModelVersionRecord record,
         Dictionary<string, BlobItem> files,
         CancellationToken cancellationToken)
     {
-        using var folder = await ModelFolder.DownloadAsync(container, files, prefix, cancellationToken);
-        return Inspect(folder);
+        using var folder = await ModelFolder.DownloadAsync(container, files, TempFolderPrefix(record.Name, record.Version), cancellationToken);
+        var optimized = Path.Combine(Path.GetTempPath(), string.Create(CultureInfo.InvariantCulture, $"maas-optimized-{Guid.NewGuid():N}.onnx"));
+        try
+        {
+            var result = Inspect(folder, optimized);
+            if (result.Inspection is null || !File.Exists(optimized))
+            {
+                return result;
+            }
+
+            var name = string.Create(CultureInfo.InvariantCulture, $"{record.Name}/{record.Version}/{folder.Sha256}/{inspector.OptimizedCopyKey}.onnx");
+            try
+            {
+                var target = container.GetParentBlobServiceClient().GetBlobContainerClient(options.Value.OptimizedContainerName);
+                await target.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+                await target.GetBlobClient(name).UploadAsync(
+                    optimized,
+                    new BlobUploadOptions { Metadata = new Dictionary<string, string> { [OptimizedSourceMetadataKey] = folder.Sha256 } },
+                    cancellationToken);
+                return result with { OptimizedBlobPath = name };
+            }
+            catch (RequestFailedException error)
+            {
+                LogOptimizedCopyNotStored(logger, record.Name, record.Version, error.Status);
+                return result;
+            }
+        }
+        finally
+        {
+            File.Delete(optimized);
+        }
     }
+
+    /// <summary>Metadata of an optimised copy: the SHA-256 of the model.onnx it was made from.</summary>
+    public const string OptimizedSourceMetadataKey = "sourcesha256";
 
     /// <summary>The name start of the temp folder a registration of this version uses (under the system temp path).</summary>
     public static string TempFolderPrefix(string name, long version)
         => string.Create(CultureInfo.InvariantCulture, $"maas-register-{name}-{version}-");
 
     /// <summary>Inspects the copied graph; a load failure becomes the reason, with the temp folder cut out of the message.</summary>
-    private LoadResult Inspect(ModelFolder folder)
+    private LoadResult Inspect(ModelFolder folder, string optimizedGraphPath)
     {
         try
         {
-            return new LoadResult(folder.Sha256, inspector.Inspect(folder.GraphPath), null);
+            return new LoadResult(folder.Sha256, inspector.Inspect(folder.GraphPath, optimizedGraphPath), null);
         }
         catch (ModelLoadException error)
         {
@@ -313,13 +351,19 @@ public sealed partial class ModelRegistrar(
         }
     }
 
-    private sealed record LoadResult(string Sha256, ModelInspection? Inspection, string? Error);
+    private sealed record LoadResult(string Sha256, ModelInspection? Inspection, string? Error)
+    {
+        public string? OptimizedBlobPath { get; init; }
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Registration of blob {BlobPath} hit a storage fault ({ExceptionType}); nothing was written, and the trigger is retried")]
     private static partial void LogStorageFault(ILogger logger, string blobPath, string exceptionType);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelName} version {ModelVersion} marked Removed: its model.onnx was deleted")]
     private static partial void LogRemovedOnDelete(ILogger logger, string modelName, long modelVersion);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelName} version {ModelVersion} registered without its optimised copy (storage status {Status}); instances optimise it when they load it")]
+    private static partial void LogOptimizedCopyNotStored(ILogger logger, string modelName, long modelVersion, int status);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignoring blob {BlobPath}: {Rule}")]
     private static partial void LogIgnored(ILogger logger, string blobPath, string rule);

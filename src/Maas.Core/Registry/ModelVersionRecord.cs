@@ -33,6 +33,15 @@ public sealed record ModelVersionRecord
 
     public ModelConfig Config { get; init; } = ModelConfig.Default;
 
+    /// <summary>
+    /// Blob name, in the optimised-models container, of the graph as ONNX Runtime optimised it at registration; empty
+    /// when there is none. A starting instance loads it instead of the original, skipping the graph optimisation.
+    /// </summary>
+    public string OptimizedBlobPath { get; init; } = string.Empty;
+
+    /// <summary>The ONNX Runtime version, execution provider and level the optimised copy was made for (it is used only when they match).</summary>
+    public string OptimizedFor { get; init; } = string.Empty;
+
     /// <summary>ETags of every blob that went into this registration (graph, external data, config): equal means nothing changed.</summary>
     public string SourceFingerprint { get; init; } = string.Empty;
 

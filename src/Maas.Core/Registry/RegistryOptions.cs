@@ -22,6 +22,14 @@ public sealed class RegistryOptions
     [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", ErrorMessage = "Registry:DeletionQueueName must be a valid queue name (3-63 lower-case letters, digits and single hyphens).")]
     public string DeletionQueueName { get; set; } = "model-deletions";
 
+    /// <summary>
+    /// Blob container where registration keeps each version's graph as ONNX Runtime optimised it (outside the models
+    /// container, which the trigger watches).
+    /// </summary>
+    [Required]
+    [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", ErrorMessage = "Registry:OptimizedContainerName must be a valid blob container name (3-63 lower-case letters, digits and single hyphens).")]
+    public string OptimizedContainerName { get; set; } = "models-optimized";
+
     /// <summary>Largest model blob accepted for registration, in bytes.</summary>
     [Range(1, long.MaxValue, ErrorMessage = "Registry:MaxModelBytes must be a positive number of bytes.")]
     public long MaxModelBytes { get; set; } = 2L * 1024 * 1024 * 1024;

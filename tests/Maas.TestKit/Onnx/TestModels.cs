@@ -67,6 +67,36 @@ public static class TestModels
         return builder.ToBytes();
     }
 
+    /// <summary>
+    /// A transformer-sized stack of feed-forward blocks (x·W1 + b1 → Relu → ·W2 + b2 → + x), <paramref name="blocks"/> of
+    /// them over width <paramref name="width"/> and hidden size <paramref name="hidden"/>: with the defaults about 96 MiB
+    /// of FP32 weights, seeded random. <c>x</c> FP32[batch, width] → <c>y</c> FP32[batch, width].
+    /// </summary>
+    public static byte[] FeedForwardStack(int blocks = 3, int width = 1024, int hidden = 4096)
+    {
+        var random = new Random(blocks * 31 + width);
+        float[] Weights(int count) => [.. Enumerable.Range(0, count).Select(_ => (float)((random.NextDouble() - 0.5) * 0.02))];
+        var builder = new OnnxModelBuilder("feed_forward_stack").Input("x", DataType.Float, BatchDim, width);
+        var current = "x";
+        for (var block = 0; block < blocks; block++)
+        {
+            var p = $"b{block}_";
+            builder.Initializer(p + "w1", Weights(width * hidden), width, hidden)
+                .Initializer(p + "b1", Weights(hidden), hidden)
+                .Initializer(p + "w2", Weights(hidden * width), hidden, width)
+                .Initializer(p + "b2", Weights(width), width)
+                .Node("MatMul", [current, p + "w1"], [p + "h"])
+                .Node("Add", [p + "h", p + "b1"], [p + "hb"])
+                .Node("Relu", [p + "hb"], [p + "r"])
+                .Node("MatMul", [p + "r", p + "w2"], [p + "o"])
+                .Node("Add", [p + "o", p + "b2"], [p + "ob"])
+                .Node("Add", [p + "ob", current], [p + "y"]);
+            current = p + "y";
+        }
+
+        return builder.Node("Identity", [current], ["y"]).Output("y", DataType.Float, BatchDim, width).ToBytes();
+    }
+
     /// <summary>Two inputs, two outputs: <c>a</c>, <c>b</c> FP32[batch, 2] → <c>sum</c> = a + b, <c>product</c> = a * b.</summary>
     public static byte[] MultiInputOutput() => new OnnxModelBuilder("multi_io")
         .Input("a", DataType.Float, BatchDim, 2)

@@ -27,7 +27,7 @@ public sealed class RegistryHarness
         Azure.Core.Pipeline.HttpPipelinePolicy? blobFaults = null,
         CaptureOptions? capture = null)
     {
-        Options = new RegistryOptions { ContainerName = AzuriteFixture.UniqueName("models") };
+        Options = new RegistryOptions { ContainerName = AzuriteFixture.UniqueName("models"), OptimizedContainerName = AzuriteFixture.UniqueName("optimized") };
         configure?.Invoke(Options);
         var blobOptions = new BlobClientOptions();
         if (blobFaults is not null)

@@ -52,8 +52,8 @@ public sealed class ServingHarness : IDisposable
             capture: capture);
         Limits = limits ?? new LimitsOptions();
         var inferenceOptions = Options.Create(InferenceOptions);
-        var loader = new SessionLoader(azurite.BlobService, Registry.Sessions, Options.Create(Registry.Options), inferenceOptions, Registry.Logs.CreateLogger<SessionLoader>());
-        Sessions = new SessionCache(loader, inferenceOptions, Registry.Logs.CreateLogger<SessionCache>());
+        Loader = new SessionLoader(azurite.BlobService, Registry.Sessions, Options.Create(Registry.Options), inferenceOptions, Registry.Logs.CreateLogger<SessionLoader>());
+        Sessions = new SessionCache(Loader, inferenceOptions, Registry.Logs.CreateLogger<SessionCache>());
         Monitoring = new MonitoringHarness(azurite);
         Metrics = Monitoring.Recorder("serving", TimeProvider.System);
         Batcher = new DynamicBatcher(Sessions);
@@ -98,6 +98,9 @@ public sealed class ServingHarness : IDisposable
         && e.Values.TryGetValue("ModelName", out var model) && (string?)model == name && e.Message.StartsWith("Loaded model", StringComparison.Ordinal));
 
     public SessionCache Sessions { get; }
+
+    /// <summary>What the cache loads sessions with: blob to session, for load measurements outside the cache.</summary>
+    public SessionLoader Loader { get; }
 
     public DynamicBatcher Batcher { get; }
 
