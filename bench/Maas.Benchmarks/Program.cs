@@ -17,7 +17,7 @@ try
         // One section alone, printed rather than written to docs/benchmarks.md: for working on it.
         _ = args.Contains("--codec") ? await CodecSuite.RunAsync(serving, report, Models.Classifier(), Models.Detector(), budget) as object
             : args.Contains("--capture") ? await LatencySuite.CaptureAsync(serving, report, Models.Classifier(), budget)
-            : await RegistrySuite.ReconcileAsync(azurite, report, quick ? 100 : 1000, 5);
+            : (await RegistrySuite.ReconcileAsync(azurite, report, quick ? 100 : 1000, 5), await RegistrySuite.DropToReadyAsync(azurite, report, quick));
         Console.WriteLine(report.ToString());
         return;
     }
