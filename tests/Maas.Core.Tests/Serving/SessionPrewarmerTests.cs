@@ -70,9 +70,7 @@ public sealed class SessionPrewarmerTests(AzuriteFixture azurite) : IDisposable
             names.Add(name);
         }
 
-        await _serving.Metrics.FlushAsync(CancellationToken.None);
-        _serving.Monitoring.Clock.SetUtcNow(DateTimeOffset.UtcNow.AddMinutes(5));
-        await _serving.Monitoring.Aggregator().RunAsync(CancellationToken.None);
+        await _serving.RollUpAsync(DateTimeOffset.UtcNow);
         return (names[0], names[1], names[2]);
     }
 }

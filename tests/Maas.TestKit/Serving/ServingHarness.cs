@@ -120,6 +120,17 @@ public sealed class ServingHarness : IDisposable
 
     public ModelCatalog Catalog { get; }
 
+    /// <summary>
+    /// Flushes what predictions recorded and runs the rollup as the timer would a few minutes later (the monitoring
+    /// clock moved to <paramref name="now"/> + 5 minutes).
+    /// </summary>
+    public async Task RollUpAsync(DateTimeOffset now)
+    {
+        await Metrics.FlushAsync(CancellationToken.None);
+        Monitoring.Clock.SetUtcNow(now.AddMinutes(5));
+        await Monitoring.Aggregator().RunAsync(CancellationToken.None);
+    }
+
     /// <summary>The metrics API over this harness's rollups, on the monitoring clock.</summary>
     public Maas.Core.Monitoring.Query.MetricsQuery MetricsQuery => new(_azurite.TableService, Monitoring.Tables, Registry.Repository, Options.Create(Monitoring.Options), Monitoring.Clock);
 

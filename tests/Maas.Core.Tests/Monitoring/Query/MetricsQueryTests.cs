@@ -3,7 +3,6 @@ using Maas.Core.Monitoring.Query;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Onnx;
 using Maas.TestKit.Serving;
-using Microsoft.Extensions.Options;
 
 namespace Maas.Core.Tests.Monitoring.Query;
 
@@ -58,12 +57,9 @@ public sealed class MetricsQueryTests(AzuriteFixture azurite) : IDisposable
             using var response = await serving.PredictAsync(name, """{"input":[[1,2,3,4]]}""");
         }
 
-        await serving.Metrics.FlushAsync(CancellationToken.None);
-        serving.Monitoring.Clock.SetUtcNow(now.AddMinutes(5));
-        await serving.Monitoring.Aggregator().RunAsync(CancellationToken.None);
-        var query = new MetricsQuery(azurite.TableService, serving.Monitoring.Tables, serving.Registry.Repository, Options.Create(serving.Monitoring.Options), serving.Monitoring.Clock);
+        await serving.RollUpAsync(now);
 
-        var report = await query.GetAsync(name, "minute", Iso(now.AddMinutes(-10)), Iso(now.AddMinutes(10)), null, null, CancellationToken.None);
+        var report = await serving.MetricsQuery.GetAsync(name, "minute", Iso(now.AddMinutes(-10)), Iso(now.AddMinutes(10)), null, null, CancellationToken.None);
 
         Assert.Equal(3, report.Points.Sum(p => p.Requests));
         Assert.Equal(2, report.Points.Sum(p => p.CaptureDropped));
@@ -95,7 +91,7 @@ public sealed class MetricsQueryTests(AzuriteFixture azurite) : IDisposable
 
     public void Dispose() => _serving.Dispose();
 
-    private MetricsQuery Query() => new(azurite.TableService, _serving.Monitoring.Tables, _serving.Registry.Repository, Options.Create(_serving.Monitoring.Options), _serving.Monitoring.Clock);
+    private MetricsQuery Query() => _serving.MetricsQuery;
 
     /// <summary>Two good predictions and one bad one, flushed and rolled up a few minutes later.</summary>
     private async Task<(string Name, DateTimeOffset Now)> PredictAndAggregateAsync()
@@ -108,9 +104,7 @@ public sealed class MetricsQueryTests(AzuriteFixture azurite) : IDisposable
         }
 
         await Assert.ThrowsAsync<MaasException>(() => _serving.PredictAsync(name, """{"input":[[1,2,3]]}"""));
-        await _serving.Metrics.FlushAsync(CancellationToken.None);
-        _serving.Monitoring.Clock.SetUtcNow(now.AddMinutes(5));
-        await _serving.Monitoring.Aggregator().RunAsync(CancellationToken.None);
+        await _serving.RollUpAsync(now);
         return (name, now);
     }
 
