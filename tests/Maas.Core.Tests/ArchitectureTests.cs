@@ -46,6 +46,7 @@ public sealed class ArchitectureTests
     [InlineData("Maas.Core.Errors", new[] { "Maas.Core.Registry", "Maas.Core.Inference", "Maas.Core.Serving", "Maas.Core.Protocol" })]
     [InlineData("Maas.Core.Registry", new[] { "Maas.Core.Inference", "Maas.Core.Serving", "Maas.Core.Protocol", "Maas.Core.Catalog", "Maas.Core.Capture" })]
     [InlineData("Maas.Core.Inference", new[] { "Maas.Core.Serving", "Maas.Core.Protocol", "Maas.Core.Catalog", "Maas.Core.Capture" })]
+    [InlineData("Maas.Core.Evaluation", new[] { "Maas.Core.Serving", "Maas.Core.Protocol", "Maas.Core.Catalog", "Maas.Core.Capture" })]
     [InlineData("Maas.Core.Capture", new[] { "Maas.Core.Serving", "Maas.Core.Catalog", "Maas.Core.Protocol.V2", "Maas.Core.Protocol.Simple", "Maas.Core.Protocol.OpenApi" })]
     [InlineData("Maas.Core.Serving", new[] { "Maas.Core.Protocol", "Maas.Core.Catalog" })]
     [InlineData("Maas.Core.Monitoring", new[] { "Maas.Core.Inference", "Maas.Core.Serving", "Maas.Core.Protocol", "Maas.Core.Capture" })]
