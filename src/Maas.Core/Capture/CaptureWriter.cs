@@ -35,8 +35,14 @@ public sealed partial class CaptureWriter(
     private readonly SemaphoreSlim _flushing = new(1, 1);
     private readonly List<CaptureRecord> _retry = [];
 
+    /// <summary>How long a folder's blob position is remembered after its hour: late records beyond it start a new sequence count.</summary>
+    private static readonly TimeSpan FolderMemory = TimeSpan.FromHours(2);
+
     /// <summary>The blob each folder (model, version, hour) appends to now: its sequence number and blocks so far.</summary>
-    private readonly Dictionary<string, (int Sequence, int Blocks)> _current = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (int Sequence, int Blocks, DateTimeOffset Hour)> _current = new(StringComparer.Ordinal);
+
+    /// <summary>Folders whose blob position is remembered (bounded: older hours are forgotten after each flush).</summary>
+    internal int RememberedFolders => _current.Count;
     private bool _containerChecked;
 
     /// <summary>Writes everything queued (and kept from failed flushes). Throws the storage fault when an append fails.</summary>
@@ -74,6 +80,7 @@ public sealed partial class CaptureWriter(
                 }
             }
 
+            Forget(clock.GetUtcNow() - FolderMemory);
             if (failure is not null)
             {
                 throw failure;
@@ -170,7 +177,7 @@ public sealed partial class CaptureWriter(
 
     private async Task AppendBlockAsync(BlobContainerClient container, string folder, ArrayBufferWriter<byte> block, CancellationToken cancellationToken)
     {
-        var (sequence, blocks) = _current.GetValueOrDefault(folder);
+        var (sequence, blocks, _) = _current.GetValueOrDefault(folder);
         if (blocks == MaxBlocksPerBlob)
         {
             (sequence, blocks) = (sequence + 1, 0);
@@ -184,7 +191,7 @@ public sealed partial class CaptureWriter(
 
         using var content = new MemoryStream(block.WrittenMemory.ToArray(), writable: false);
         await blob.AppendBlockAsync(content, cancellationToken: cancellationToken);
-        _current[folder] = (sequence, blocks + 1);
+        _current[folder] = (sequence, blocks + 1, HourOf(folder));
     }
 
     /// <summary>Locally (Azurite) the container is made on first use; in Azure it exists (Bicep) and the app may only write blobs.</summary>
@@ -221,6 +228,22 @@ public sealed partial class CaptureWriter(
                 buffer.Drop(record, "write_failed");
             }
         }
+    }
+
+    /// <summary>Drops the blob positions of folders whose hour ended before <paramref name="before"/>, so the map stays small.</summary>
+    private void Forget(DateTimeOffset before)
+    {
+        foreach (var folder in _current.Where(entry => entry.Value.Hour.AddHours(1) < before).Select(entry => entry.Key).ToList())
+        {
+            _current.Remove(folder);
+        }
+    }
+
+    /// <summary>The hour a folder name (<c>model/version/yyyy/MM/dd/HH/</c>) stands for.</summary>
+    private static DateTimeOffset HourOf(string folder)
+    {
+        var parts = folder.TrimEnd('/').Split('/');
+        return DateTimeOffset.ParseExact(string.Join('/', parts[^4..]), "yyyy'/'MM'/'dd'/'HH", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
     }
 
     private static string FolderOf(CaptureRecord record)

@@ -182,6 +182,30 @@ public sealed class PredictionCaptureTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Flush_RecordsOfPastHours_AreWrittenAndTheirBlobPositionsForgotten()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 10, 15, 0, TimeSpan.Zero));
+        var options = Microsoft.Extensions.Options.Options.Create(new CaptureOptions { ContainerName = AzuriteFixture.UniqueName("captures") });
+        var buffer = new CaptureBuffer(options);
+        var writer = new CaptureWriter(buffer, azurite.BlobService, options, new Maas.Core.Monitoring.MetricsInstance("clock"), new Maas.Core.Health.DependencyHealth(clock), clock, new Maas.TestKit.Logging.LogRecorder().CreateLogger<CaptureWriter>());
+        CaptureRecord At(int hour) => new(new DateTimeOffset(2026, 11, 29, hour, 5, 0, TimeSpan.Zero), "r", "m", 1, null, "ok", 1, null, null, null);
+
+        buffer.TryEnqueue(At(7));
+        buffer.TryEnqueue(At(10));
+        await writer.FlushAsync(CancellationToken.None);
+
+        // 07:00-08:00 ended more than 2 hours before 10:15; 10:00 is current.
+        Assert.Equal(1, writer.RememberedFolders);
+        var names = new List<string>();
+        await foreach (var blob in azurite.BlobService.GetBlobContainerClient(options.Value.ContainerName).GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, null, CancellationToken.None))
+        {
+            names.Add(blob.Name);
+        }
+
+        Assert.Equal(["m/1/2026/11/29/07/clock-0.jsonl", "m/1/2026/11/29/10/clock-0.jsonl"], names.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Register_HashWithoutKey_OrAFieldTheGraphLacks_FailsNamingWhatToFix()
     {
         using var keyless = new ServingHarness(azurite);
