@@ -78,6 +78,12 @@ public sealed partial class CaptureWriter(
                     failure ??= error;
                     Keep(unwritten);
                 }
+                catch (Exception error) when (error is not (OutOfMemoryException or OperationCanceledException))
+                {
+                    // A record this writer cannot write (a fault of ours): retrying would fail the same way.
+                    LogRecordsUnwritable(logger, unwritten.Count, error.GetType().Name);
+                    unwritten.ForEach(record => buffer.Drop(record, "unwritable"));
+                }
             }
 
             Forget(clock.GetUtcNow() - FolderMemory);
@@ -123,6 +129,12 @@ public sealed partial class CaptureWriter(
         catch (Exception error) when (StorageFaults.IsTransient(error) || error is RequestFailedException or OperationCanceledException)
         {
             health.ReportFailure(DependencyHealth.Storage, "capture write");
+            LogWriteFailed(logger, _retry.Count, error.GetType().Name, error.Message);
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            // Not storage: a fault of ours. Capture must never stop the instance (the host ends the application when a
+            // hosted service throws); what was kept is retried.
             LogWriteFailed(logger, _retry.Count, error.GetType().Name, error.Message);
         }
     }
@@ -248,6 +260,9 @@ public sealed partial class CaptureWriter(
 
     private static string FolderOf(CaptureRecord record)
         => string.Create(CultureInfo.InvariantCulture, $"{record.Model}/{record.Version}/{record.Time.UtcDateTime:yyyy'/'MM'/'dd'/'HH}/");
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Count} capture records could not be written ({ExceptionType}) and are dropped")]
+    private static partial void LogRecordsUnwritable(ILogger logger, int count, string exceptionType);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Capture write failed; {Kept} records are kept for the next flush: {ExceptionType}: {ExceptionMessage}")]
     private static partial void LogWriteFailed(ILogger logger, int kept, string exceptionType, string exceptionMessage);

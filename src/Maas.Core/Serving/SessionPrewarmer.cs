@@ -1,6 +1,4 @@
-using Azure;
 using Maas.Core.Errors;
-using Maas.Core.Health;
 using Maas.Core.Inference;
 using Maas.Core.Monitoring.Query;
 using Maas.Core.Registry;
@@ -76,8 +74,10 @@ public sealed partial class SessionPrewarmer(
         {
             await PrewarmAsync(stoppingToken);
         }
-        catch (Exception error) when (StorageFaults.IsTransient(error) || error is RequestFailedException or OperationCanceledException)
+        catch (Exception error) when (error is not OutOfMemoryException)
         {
+            // Whatever stopped it (storage down, shutting down), prewarming must never stop the instance: the host ends
+            // the application when a hosted service throws.
             LogPrewarmFailed(logger, error.GetType().Name);
         }
     }
