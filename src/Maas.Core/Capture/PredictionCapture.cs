@@ -56,8 +56,11 @@ public sealed partial class PredictionCapture(CaptureBuffer buffer, IOptions<Cap
         }
 
         var limit = config.MaxPayloadBytes ?? options.Value.MaxPayloadBytes;
+        var outputs = config.Response && result is not null
+            ? Enumerable.Range(0, result.Outputs.Count).Select(i => OutputTensor.Of(result.Outputs[i].Name, result[i])).OfType<OutputTensor>().ToList()
+            : null;
         var payload = (config.Request ? request.Inputs.Sum(input => InputBytes(config, input)) : 0)
-            + (config.Response && result is not null ? Enumerable.Range(0, result.Outputs.Count).Sum(i => OutputBytes(config, result.Outputs[i].Name, result[i])) : 0);
+            + (outputs?.Sum(output => Deidentifier.PayloadBytes(ActionFor(config, output.Name), output.Elements, output.RawBytes)) ?? 0);
         var fits = payload <= limit;
         var record = new CaptureRecord(
             clock.GetUtcNow(),
@@ -68,7 +71,7 @@ public sealed partial class PredictionCapture(CaptureBuffer buffer, IOptions<Cap
             System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(outcome.ToString()),
             latency.TotalMilliseconds,
             fits && config.Request ? [.. request.Inputs.Select(input => Input(config, input)).OfType<CapturedTensor>()] : null,
-            fits && config.Response && result is not null ? [.. Enumerable.Range(0, result.Outputs.Count).Select(i => Output(config, result.Outputs[i].Name, result[i])).OfType<CapturedTensor>()] : null,
+            fits && outputs is not null ? [.. outputs.Select(output => Output(config, output)).OfType<CapturedTensor>()] : null,
             fits ? null : Deidentifier.Describe(payload, limit));
         return buffer.TryEnqueue(record);
     }
@@ -83,20 +86,10 @@ public sealed partial class PredictionCapture(CaptureBuffer buffer, IOptions<Cap
             input.Strings?.Select(bytes => Encoding.UTF8.GetString(bytes)).ToList(),
             _hashKey);
 
-    /// <summary>Tensor outputs only: a sequence or map output is left out of the record.</summary>
-    private CapturedTensor? Output(CaptureConfig config, string name, OrtValue value)
+    private CapturedTensor? Output(CaptureConfig config, OutputTensor output)
     {
-        if (value.OnnxType != OnnxValueType.ONNX_TYPE_TENSOR)
-        {
-            return null;
-        }
-
-        var info = value.GetTensorTypeAndShape();
-        var strings = info.ElementDataType == TensorElementType.String
-            ? Enumerable.Range(0, (int)info.ElementCount).Select(i => value.GetStringElement(i)).ToList()
-            : null;
-        ReadOnlySpan<byte> numbers = strings is null ? value.GetTensorMutableRawData() : default;
-        return Deidentifier.Apply(ActionFor(config, name), name, info.ElementDataType, info.Shape, numbers, strings, _hashKey);
+        ReadOnlySpan<byte> numbers = output.Strings is null ? output.Value.GetTensorMutableRawData() : default;
+        return Deidentifier.Apply(ActionFor(config, output.Name), output.Name, output.ElementType, output.Shape, numbers, output.Strings, _hashKey);
     }
 
     /// <summary>
@@ -109,18 +102,27 @@ public sealed partial class PredictionCapture(CaptureBuffer buffer, IOptions<Cap
     private long InputBytes(CaptureConfig config, InputTensor input)
         => Deidentifier.PayloadBytes(ActionFor(config, input.Name), input.ElementCount, input.Strings?.Sum(s => (long)s.Length) ?? input.Data.Length);
 
-    private long OutputBytes(CaptureConfig config, string name, OrtValue value)
+    /// <summary>
+    /// A tensor output read once, for both its size and its capture: type, shape and, for a string tensor, its strings.
+    /// A sequence or map output is left out of the record.
+    /// </summary>
+    private sealed record OutputTensor(string Name, OrtValue Value, TensorElementType ElementType, long[] Shape, long Elements, IReadOnlyList<string>? Strings)
     {
-        if (value.OnnxType != OnnxValueType.ONNX_TYPE_TENSOR)
-        {
-            return 0;
-        }
+        public long RawBytes => Strings?.Sum(text => (long)text.Length) ?? Elements * TensorElements.SizeOf(ElementType);
 
-        var info = value.GetTensorTypeAndShape();
-        var raw = info.ElementDataType == TensorElementType.String
-            ? Enumerable.Range(0, (int)info.ElementCount).Sum(i => (long)value.GetStringElement(i).Length)
-            : info.ElementCount * TensorElements.SizeOf(info.ElementDataType);
-        return Deidentifier.PayloadBytes(ActionFor(config, name), info.ElementCount, raw);
+        public static OutputTensor? Of(string name, OrtValue value)
+        {
+            if (value.OnnxType != OnnxValueType.ONNX_TYPE_TENSOR)
+            {
+                return null;
+            }
+
+            var info = value.GetTensorTypeAndShape();
+            var strings = info.ElementDataType == TensorElementType.String
+                ? Enumerable.Range(0, (int)info.ElementCount).Select(i => value.GetStringElement(i)).ToList()
+                : null;
+            return new OutputTensor(name, value, info.ElementDataType, info.Shape, info.ElementCount, strings);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Capturing a call of {ModelName} version {ModelVersion} failed ({ExceptionType}); the record is dropped, the prediction unaffected")]

@@ -34,11 +34,18 @@ public sealed partial class SessionLoader(
     {
         ArgumentNullException.ThrowIfNull(model);
         var started = Stopwatch.GetTimestamp();
-        if (await TryLoadOptimizedCopyAsync(model, started, cancellationToken) is { } fromCopy)
+        var loaded = await TryLoadOptimizedCopyAsync(model, started, cancellationToken) ?? await LoadOriginalAsync(model, started, cancellationToken);
+        if (model.Config.Warmup)
         {
-            return fromCopy;
+            WarmUp(loaded);
         }
 
+        return loaded;
+    }
+
+    /// <summary>The session from the registered graph: its folder copied from the models container and checked against the registered SHA-256.</summary>
+    private async Task<LoadedModel> LoadOriginalAsync(ModelVersionRecord model, long started, CancellationToken cancellationToken)
+    {
         var folder = await DownloadAsync(model, cancellationToken);
         try
         {
@@ -51,11 +58,6 @@ public sealed partial class SessionLoader(
 
             var (session, provider) = CreateSession(model, folder);
             var loaded = new LoadedModel(model, session, folder, provider, Stopwatch.GetElapsedTime(started));
-            if (model.Config.Warmup)
-            {
-                WarmUp(loaded);
-            }
-
             LogLoaded(logger, model.Name, model.Version, provider, loaded.Bytes, loaded.LoadTime.TotalMilliseconds);
             return loaded;
         }
@@ -104,11 +106,6 @@ public sealed partial class SessionLoader(
                 string.Create(CultureInfo.InvariantCulture, $"maas-serve-{model.Name}-{model.Version}-"),
                 cancellationToken);
             var loaded = new LoadedModel(model, factory.CreateFromOptimizedCopy(folder.GraphPath), folder, CpuProvider, Stopwatch.GetElapsedTime(started), model.SizeBytes);
-            if (model.Config.Warmup)
-            {
-                WarmUp(loaded);
-            }
-
             LogLoadedFromCopy(logger, model.Name, model.Version, loaded.Bytes, loaded.LoadTime.TotalMilliseconds);
             return loaded;
         }

@@ -52,8 +52,7 @@ public sealed class ServingHarness : IDisposable
             capture: capture);
         Limits = limits ?? new LimitsOptions();
         var inferenceOptions = Options.Create(InferenceOptions);
-        Loader = new SessionLoader(azurite.BlobService, Registry.Sessions, Options.Create(Registry.Options), inferenceOptions, Registry.Logs.CreateLogger<SessionLoader>());
-        Sessions = new SessionCache(Loader, inferenceOptions, Registry.Logs.CreateLogger<SessionCache>());
+        (Loader, Sessions) = CreateSessions(InferenceOptions);
         Monitoring = new MonitoringHarness(azurite);
         Metrics = Monitoring.Recorder("serving", TimeProvider.System);
         Batcher = new DynamicBatcher(Sessions);
@@ -135,11 +134,14 @@ public sealed class ServingHarness : IDisposable
     public Maas.Core.Monitoring.Query.MetricsQuery MetricsQuery => new(_azurite.TableService, Monitoring.Tables, Registry.Repository, Options.Create(Monitoring.Options), Monitoring.Clock);
 
     /// <summary>An empty session cache over this harness's models, as a newly started instance has.</summary>
-    public SessionCache FreshSessions(InferenceOptions? options = null)
+    public SessionCache FreshSessions(InferenceOptions? options = null) => CreateSessions(options ?? InferenceOptions).Sessions;
+
+    /// <summary>A loader of this harness's registered models and a session cache over it, with <paramref name="options"/>.</summary>
+    private (SessionLoader Loader, SessionCache Sessions) CreateSessions(InferenceOptions options)
     {
-        var inferenceOptions = Options.Create(options ?? InferenceOptions);
+        var inferenceOptions = Options.Create(options);
         var loader = new SessionLoader(_azurite.BlobService, Registry.Sessions, Options.Create(Registry.Options), inferenceOptions, Registry.Logs.CreateLogger<SessionLoader>());
-        return new SessionCache(loader, inferenceOptions, Registry.Logs.CreateLogger<SessionCache>());
+        return (loader, new SessionCache(loader, inferenceOptions, Registry.Logs.CreateLogger<SessionCache>()));
     }
 
     /// <summary>A prewarmer of <paramref name="sessions"/> from this harness's rollups, started at <paramref name="clock"/>'s now.</summary>

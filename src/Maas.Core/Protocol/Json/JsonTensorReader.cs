@@ -144,11 +144,7 @@ internal static class JsonTensorReader
 
     private static bool NextIsObjectEnd(ReadOnlySpan<byte> json, int i)
     {
-        while (i < json.Length && json[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
-        {
-            i++;
-        }
-
+        i = NumberArrayScanner.SkipWhitespace(json, i);
         return i < json.Length && json[i] == (byte)'}';
     }
 
