@@ -136,6 +136,14 @@ resource optimizedModels 'Microsoft.Storage/storageAccounts/blobServices/contain
   }
 }
 
+resource evaluations 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-06-01' = {
+  parent: blobs
+  name: 'evaluations'
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
 resource deployments 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-06-01' = {
   parent: blobs
   name: 'deployments'

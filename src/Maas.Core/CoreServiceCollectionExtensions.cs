@@ -1,5 +1,6 @@
 using Maas.Core.Capture;
 using Maas.Core.Catalog;
+using Maas.Core.Evaluation;
 using Maas.Core.Health;
 using Maas.Core.Inference;
 using Maas.Core.Monitoring;
@@ -30,6 +31,7 @@ public static class CoreServiceCollectionExtensions
         services.AddMemoryCache();
         services.AddSingleton<SessionFactory>();
         services.AddSingleton<IModelInspector>(provider => provider.GetRequiredService<SessionFactory>());
+        services.AddSingleton<IModelEvaluator, ModelEvaluator>();
         services.AddSingleton<IModelConfigCheck, CaptureConfigCheck>();
         services.AddSingleton<ModelRegistrar>();
         services.AddSingleton<ModelReconciler>();

@@ -1,3 +1,7 @@
+using System.Globalization;
+using Azure;
+using Azure.Storage.Blobs;
+using Maas.Core.Errors;
 using Maas.Core.Inference;
 using Maas.Core.Registry;
 using Microsoft.Extensions.Options;
@@ -5,7 +9,12 @@ using Microsoft.Extensions.Options;
 namespace Maas.Core.Catalog;
 
 /// <summary>The read side of the API: management views, the registry's versions, what a model serves and whether it is loaded here.</summary>
-public sealed class ModelCatalog(ModelRepository repository, SessionCache sessions, IOptions<InferenceOptions> inference)
+public sealed class ModelCatalog(
+    ModelRepository repository,
+    SessionCache sessions,
+    BlobServiceClient blobs,
+    IOptions<InferenceOptions> inference,
+    IOptions<RegistryOptions> registry)
 {
     public async Task<IReadOnlyList<ModelView>> ListAsync(CancellationToken cancellationToken)
     {
@@ -17,7 +26,43 @@ public sealed class ModelCatalog(ModelRepository repository, SessionCache sessio
         => ModelView.From(name, await repository.GetModelAsync(name, cancellationToken), Describe);
 
     public async Task<ModelVersionView> GetVersionAsync(string name, string version, CancellationToken cancellationToken)
-        => Describe(await repository.GetVersionAsync(name, version, cancellationToken));
+    {
+        var record = await repository.GetVersionAsync(name, version, cancellationToken);
+        var decision = PromotionPolicy.Decide(await repository.GetModelAsync(name, cancellationToken));
+        return Describe(record, decision.States.GetValueOrDefault(record.Version));
+    }
+
+    /// <summary>The model's versions side by side on their evaluations; 404 when it has none.</summary>
+    public async Task<EvaluationComparison> CompareEvaluationsAsync(string name, CancellationToken cancellationToken)
+        => EvaluationComparison.From(name, await repository.GetModelAsync(name, cancellationToken));
+
+    /// <summary>
+    /// The full evaluation report of a version (JSON, as registration stored it); 404 when the version is unknown, has not
+    /// been evaluated, or its report is gone from the evaluations container.
+    /// </summary>
+    public async Task<BinaryData> GetEvaluationReportAsync(string name, string version, CancellationToken cancellationToken)
+    {
+        var record = await repository.GetVersionAsync(name, version, cancellationToken);
+        if (record.Evaluation is not { ReportBlobPath: { Length: > 0 } path })
+        {
+            var why = record.Config.Evaluation is null
+                ? "config.json of the model has no evaluation"
+                : "its evaluation.jsonl has not been uploaded or evaluated yet";
+            throw new MaasException(ErrorKind.NotFound, string.Create(CultureInfo.InvariantCulture, $"Model '{name}' version {record.Version} has no evaluation report: {why}."));
+        }
+
+        try
+        {
+            var report = await blobs.GetBlobContainerClient(registry.Value.EvaluationContainerName).GetBlobClient(path).DownloadContentAsync(cancellationToken);
+            return report.Value.Content;
+        }
+        catch (RequestFailedException error) when (error.Status == 404)
+        {
+            throw new MaasException(
+                ErrorKind.NotFound,
+                string.Create(CultureInfo.InvariantCulture, $"Model '{name}' version {record.Version}: its evaluation report '{path}' is no longer in the {registry.Value.EvaluationContainerName} container; re-upload evaluation.jsonl to evaluate it again."));
+        }
+    }
 
     /// <summary>Every version of every model, by name then version (the repository index).</summary>
     public async Task<IReadOnlyList<ModelVersionRecord>> ListVersionsAsync(CancellationToken cancellationToken)
@@ -48,8 +93,8 @@ public sealed class ModelCatalog(ModelRepository repository, SessionCache sessio
         return model;
     }
 
-    private ModelVersionView Describe(ModelVersionRecord record)
-        => ModelVersionView.From(record, inference.Value.ExecutionProvider, sessions.LoadedProviderOf(record.Name, record.Version));
+    private ModelVersionView Describe(ModelVersionRecord record, Promotion? promotion)
+        => ModelVersionView.From(record, inference.Value.ExecutionProvider, sessions.LoadedProviderOf(record.Name, record.Version), promotion);
 }
 
 /// <summary>A model version that serves, with the versions listed beside it (every Ready one when none was named).</summary>

@@ -5,6 +5,8 @@ namespace Maas.Core.Catalog;
 /// <summary>A model version as the management API shows it (<c>GET /models/{name}[/versions/{v}]</c>).</summary>
 /// <param name="ExecutionProvider">The provider the version asks for: its config's <c>executionProvider</c>, else <c>Inference:ExecutionProvider</c>.</param>
 /// <param name="LoadedOn">The ONNX Runtime provider its session actually runs on in this instance; null when it is not loaded here.</param>
+/// <param name="Evaluation">What its evaluation set measured; null without one (or without config.json <c>evaluation</c>).</param>
+/// <param name="Promotion">Whether it is the default version, and why (or why not).</param>
 public sealed record ModelVersionView(
     long Version,
     string Status,
@@ -18,11 +20,13 @@ public sealed record ModelVersionView(
     ModelConfig Config,
     string ExecutionProvider,
     string? LoadedOn,
+    EvaluationSummary? Evaluation,
+    Promotion? Promotion,
     DateTimeOffset RegisteredAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset LastSeenAt)
 {
-    public static ModelVersionView From(ModelVersionRecord record, ExecutionProviderChoice defaultProvider, string? loadedOn) => new(
+    public static ModelVersionView From(ModelVersionRecord record, ExecutionProviderChoice defaultProvider, string? loadedOn, Promotion? promotion) => new(
         record.Version,
         record.Status.ToString(),
         record.Reason,
@@ -35,6 +39,8 @@ public sealed record ModelVersionView(
         record.Config,
         (record.Config.ExecutionProvider ?? defaultProvider).ToString().ToLowerInvariant(),
         loadedOn,
+        record.Evaluation,
+        promotion,
         record.RegisteredAt,
         record.UpdatedAt,
         record.LastSeenAt);

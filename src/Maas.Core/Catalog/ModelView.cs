@@ -9,10 +9,14 @@ public sealed record ModelView(
     IReadOnlyDictionary<string, int> Counts,
     IReadOnlyList<ModelVersionView>? Versions)
 {
-    /// <param name="describe">How each version is shown; null lists no versions (the summary).</param>
-    public static ModelView From(string name, IReadOnlyList<ModelVersionRecord> versions, Func<ModelVersionRecord, ModelVersionView>? describe) => new(
-        name,
-        ModelRepository.DefaultOf(versions)?.Version,
-        Enum.GetValues<ModelStatus>().ToDictionary(status => status.ToString(), status => versions.Count(v => v.Status == status)),
-        describe is null ? null : [.. versions.OrderByDescending(v => v.Version).Select(describe)]);
+    /// <param name="describe">How each version is shown, given its promotion; null lists no versions (the summary).</param>
+    public static ModelView From(string name, IReadOnlyList<ModelVersionRecord> versions, Func<ModelVersionRecord, Promotion?, ModelVersionView>? describe)
+    {
+        var decision = PromotionPolicy.Decide(versions);
+        return new(
+            name,
+            decision.Default?.Version,
+            Enum.GetValues<ModelStatus>().ToDictionary(status => status.ToString(), status => versions.Count(v => v.Status == status)),
+            describe is null ? null : [.. versions.OrderByDescending(v => v.Version).Select(v => describe(v, decision.States.GetValueOrDefault(v.Version)))]);
+    }
 }

@@ -131,6 +131,7 @@ public sealed partial class SessionLoader(
                     string.Create(CultureInfo.InvariantCulture, $"Model '{model.Name}' version {model.Version}: model.onnx is no longer in the models container."));
             }
 
+            files.Remove(ModelBlobPath.EvaluationFileName); // registration's business, never the session's
             return await ModelFolder.DownloadAsync(container, files, string.Create(CultureInfo.InvariantCulture, $"maas-serve-{model.Name}-{model.Version}-"), cancellationToken);
         }
         catch (RequestFailedException error) when (error.Status == 412)

@@ -38,6 +38,9 @@ public sealed record ModelConfig
     /// <summary>Which calls are captured and how each tensor is de-identified; null captures nothing.</summary>
     public CaptureConfig? Capture { get; init; }
 
+    /// <summary>What each version's evaluation.jsonl measures and what it must reach to be promoted; null promotes every Ready version.</summary>
+    public EvaluationConfig? Evaluation { get; init; }
+
     /// <summary>Parses config.json; throws <see cref="FormatException"/> with a message naming the offending field.</summary>
     public static ModelConfig Parse(ReadOnlySpan<byte> json)
     {
@@ -74,7 +77,8 @@ public sealed record ModelConfig
                     "labels" => config with { Labels = LabelsOf(field.Value) },
                     "example" => config with { Example = ExampleOf(field.Value) },
                     "capture" => config with { Capture = CaptureConfig.Parse(field.Value) },
-                    _ => throw new FormatException($"config.json field '{field.Name}' is unknown; expected description, defaultVersion, maxBatchSize, dynamicBatching, executionProvider, requiredRoles, warmup, labels, example or capture."),
+                    "evaluation" => config with { Evaluation = EvaluationConfig.Parse(field.Value) },
+                    _ => throw new FormatException($"config.json field '{field.Name}' is unknown; expected description, defaultVersion, maxBatchSize, dynamicBatching, executionProvider, requiredRoles, warmup, labels, example, capture or evaluation."),
                 };
             }
 

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -17,6 +19,7 @@ namespace Maas.Core.Registry;
 public sealed partial class ModelRegistrar(
     ModelRegistryStore store,
     IModelInspector inspector,
+    IModelEvaluator evaluator,
     IEnumerable<IModelConfigCheck> configChecks,
     IOptions<RegistryOptions> options,
     TimeProvider clock,
@@ -99,11 +102,17 @@ public sealed partial class ModelRegistrar(
             SizeBytes = graph.Properties.ContentLength ?? 0,
             SourceFingerprint = fingerprint,
         };
-        record = await EvaluateAsync(container, record, files, configBytes, cancellationToken);
+        record = await ExamineAsync(container, record, files, configBytes, cancellationToken);
         await WriteAsync(record, existing, cancellationToken);
         if (record.Status == ModelStatus.Ready)
         {
             LogReady(logger, name, version, record.Sha256);
+            var decision = PromotionPolicy.Decide(await store.ListVersionsAsync(name, cancellationToken));
+            if (decision.States.TryGetValue(version, out var promotion))
+            {
+                LogPromotion(logger, name, version, promotion.State, promotion.Reason, decision.Default?.Version);
+            }
+
             return RegistrationOutcome.Ready;
         }
 
@@ -184,7 +193,7 @@ public sealed partial class ModelRegistrar(
         }
     }
 
-    private async Task<ModelVersionRecord> EvaluateAsync(
+    private async Task<ModelVersionRecord> ExamineAsync(
         BlobContainerClient container,
         ModelVersionRecord record,
         Dictionary<string, BlobItem> files,
@@ -212,7 +221,8 @@ public sealed partial class ModelRegistrar(
         }
 
         var graph = files[ModelBlobPath.GraphFileName];
-        var loaded = await LoadThroughTempFolderAsync(container, record, files, cancellationToken);
+        using var folder = await ModelFolder.DownloadAsync(container, files, TempFolderPrefix(record.Name, record.Version), cancellationToken);
+        var loaded = await InspectAsync(container, record, folder, cancellationToken);
 
         var declared = graph.Metadata.TryGetValue(Sha256MetadataKey, out var value) ? value : null;
         if (declared is not null && !string.Equals(declared, loaded.Sha256, StringComparison.OrdinalIgnoreCase))
@@ -220,43 +230,73 @@ public sealed partial class ModelRegistrar(
             return record with { Sha256 = loaded.Sha256, Reason = $"SHA-256 of model.onnx is {loaded.Sha256} but blob metadata sha256 says {declared}." };
         }
 
-        if (loaded.Inspection is { } batchable && config.DynamicBatching is not null && BatchingRule.Violation(batchable) is { } violation)
+        if (loaded.Inspection is not { } inspection)
+        {
+            return record with { Sha256 = loaded.Sha256, Reason = loaded.Error! };
+        }
+
+        if (config.DynamicBatching is not null && BatchingRule.Violation(inspection) is { } violation)
         {
             return record with { Sha256 = loaded.Sha256, Reason = violation };
         }
 
-        if (loaded.Inspection is { } inspected && configChecks.Select(check => check.ProblemWith(config, inspected)).FirstOrDefault(problem => problem is not null) is { } problem)
+        if (configChecks.Select(check => check.ProblemWith(config, inspection)).FirstOrDefault(problem => problem is not null) is { } problem)
         {
             return record with { Sha256 = loaded.Sha256, Reason = problem };
         }
 
-        return loaded.Inspection is { } inspection
-            ? record with
-            {
-                Status = ModelStatus.Ready,
-                Sha256 = loaded.Sha256,
-                Inputs = inspection.Inputs,
-                Outputs = inspection.Outputs,
-                Opset = inspection.Opset,
-                Producer = inspection.Producer,
-                OptimizedBlobPath = loaded.OptimizedBlobPath ?? string.Empty,
-                OptimizedFor = loaded.OptimizedBlobPath is null ? string.Empty : inspector.OptimizedCopyKey,
-            }
-            : record with { Sha256 = loaded.Sha256, Reason = loaded.Error! };
+        var ready = record with
+        {
+            Status = ModelStatus.Ready,
+            Sha256 = loaded.Sha256,
+            Inputs = inspection.Inputs,
+            Outputs = inspection.Outputs,
+            Opset = inspection.Opset,
+            Producer = inspection.Producer,
+            OptimizedBlobPath = loaded.OptimizedBlobPath ?? string.Empty,
+            OptimizedFor = loaded.OptimizedBlobPath is null ? string.Empty : inspector.OptimizedCopyKey,
+        };
+        return await EvaluateAsync(container, ready, folder, inspection, cancellationToken);
     }
 
     /// <summary>
-    /// Copies the version folder to a private temp folder (one read, graph hashed), inspects the graph there, and keeps
-    /// the graph as ONNX Runtime optimised it in the optimised-models container, named by the version, the graph's
-    /// SHA-256 and what the copy is for. Storing the copy is best effort: without it, instances optimise at load.
+    /// Evaluates a Ready version on the evaluation.jsonl copied with it, when config.json asks for evaluation, and stores the
+    /// full report (named by the version's sources, so a retry overwrites it) before the row that points at it is written.
+    /// Without the file the version awaits evaluation.
     /// </summary>
-    private async Task<LoadResult> LoadThroughTempFolderAsync(
+    private async Task<ModelVersionRecord> EvaluateAsync(BlobContainerClient container, ModelVersionRecord ready, ModelFolder folder, ModelInspection inspection, CancellationToken cancellationToken)
+    {
+        var evaluationSet = Path.Combine(folder.FullPath, ModelBlobPath.EvaluationFileName);
+        if (ready.Config.Evaluation is null || !File.Exists(evaluationSet))
+        {
+            return ready;
+        }
+
+        var run = evaluator.Evaluate(ready, folder.GraphPath, evaluationSet, inspection, cancellationToken);
+        var sources = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ready.SourceFingerprint)))[..ReportNameHexDigits];
+        var name = string.Create(CultureInfo.InvariantCulture, $"{ready.Name}/{ready.Version}/{sources}.json");
+        var reports = container.GetParentBlobServiceClient().GetBlobContainerClient(options.Value.EvaluationContainerName);
+        await reports.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await reports.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(run.Report), overwrite: true, cancellationToken);
+        var summary = run.Summary with { ReportBlobPath = name };
+        LogEvaluated(logger, ready.Name, ready.Version, summary.Rows, summary.DurationMs, summary.FailureReason ?? "passed");
+        return ready with { Evaluation = summary };
+    }
+
+    /// <summary>Hex digits of the sources' hash that name a version's evaluation report.</summary>
+    private const int ReportNameHexDigits = 16;
+
+    /// <summary>
+    /// Inspects the graph in the version's private temp copy, and keeps the graph as ONNX Runtime optimised it in the
+    /// optimised-models container, named by the version, the graph's SHA-256 and what the copy is for. Storing the copy
+    /// is best effort: without it, instances optimise at load.
+    /// </summary>
+    private async Task<LoadResult> InspectAsync(
         BlobContainerClient container,
         ModelVersionRecord record,
-        Dictionary<string, BlobItem> files,
+        ModelFolder folder,
         CancellationToken cancellationToken)
     {
-        using var folder = await ModelFolder.DownloadAsync(container, files, TempFolderPrefix(record.Name, record.Version), cancellationToken);
         var optimized = Path.Combine(Path.GetTempPath(), string.Create(CultureInfo.InvariantCulture, $"maas-optimized-{Guid.NewGuid():N}.onnx"));
         try
         {
@@ -376,6 +416,12 @@ public sealed partial class ModelRegistrar(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelName} version {ModelVersion} is Ready (SHA-256 {Sha256})")]
     private static partial void LogReady(ILogger logger, string modelName, long modelVersion, string sha256);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelName} version {ModelVersion} evaluated on {Rows} examples in {DurationMs} ms: {Outcome}")]
+    private static partial void LogEvaluated(ILogger logger, string modelName, long modelVersion, long rows, double durationMs, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Promotion of model {ModelName} version {ModelVersion}: {PromotionState} ({PromotionReason}); the default version is {DefaultVersion}")]
+    private static partial void LogPromotion(ILogger logger, string modelName, long modelVersion, string promotionState, string promotionReason, long? defaultVersion);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelName} version {ModelVersion} failed registration: {Reason}")]
     private static partial void LogFailed(ILogger logger, string modelName, long modelVersion, string reason);

@@ -57,7 +57,7 @@ public sealed partial class ModelRepository(
     }
 
     /// <summary>
-    /// The version to serve: the one named, else the config's <c>defaultVersion</c>, else the highest Ready version.
+    /// The version to serve: the one named, else the default version (<see cref="PromotionPolicy"/>).
     /// 404 when unknown; 409 with the registration reason when it exists but is not Ready.
     /// </summary>
     public async Task<ModelVersionRecord> ResolveAsync(string name, string? version, CancellationToken cancellationToken)
@@ -65,7 +65,7 @@ public sealed partial class ModelRepository(
         var chosen = version is not null
             ? await GetVersionAsync(name, version, cancellationToken)
             : DefaultOf(await GetModelAsync(name, cancellationToken))
-                ?? throw new MaasException(ErrorKind.NotReady, $"Model '{name}' has no Ready version.");
+                ?? throw new MaasException(ErrorKind.NotReady, $"Model '{name}' has no version that can be served by default: none is Ready and promoted (see GET /models/{name}); name a version to call one that is Ready.");
         return chosen.Status == ModelStatus.Ready
             ? chosen
             : throw new MaasException(
@@ -73,14 +73,8 @@ public sealed partial class ModelRepository(
                 string.Create(CultureInfo.InvariantCulture, $"Model '{name}' version {chosen.Version} is {chosen.Status}: {chosen.Reason}"));
     }
 
-    /// <summary>The default version of a model: config.defaultVersion when set, else the highest Ready version.</summary>
-    public static ModelVersionRecord? DefaultOf(IReadOnlyList<ModelVersionRecord> versions)
-    {
-        var configured = versions.Select(v => v.Config.DefaultVersion).FirstOrDefault(v => v is not null);
-        return configured is { } number
-            ? versions.FirstOrDefault(v => v.Version == number)
-            : versions.Where(v => v.Status == ModelStatus.Ready).MaxBy(v => v.Version);
-    }
+    /// <summary>The default version of a model, as <see cref="PromotionPolicy"/> decides it; null when none qualifies.</summary>
+    public static ModelVersionRecord? DefaultOf(IReadOnlyList<ModelVersionRecord> versions) => PromotionPolicy.Decide(versions).Default;
 
     private async Task<IReadOnlyList<ModelVersionRecord>> GetVersionsCachedAsync(string name, CancellationToken cancellationToken)
     {

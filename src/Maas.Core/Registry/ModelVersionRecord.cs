@@ -42,6 +42,12 @@ public sealed record ModelVersionRecord
     /// <summary>The ONNX Runtime version, execution provider and level the optimised copy was made for (it is used only when they match).</summary>
     public string OptimizedFor { get; init; } = string.Empty;
 
+    /// <summary>
+    /// What evaluating the version's evaluation.jsonl found; null when config.json asks for no evaluation or the version
+    /// has no evaluation.jsonl yet (it then awaits evaluation and is not promoted).
+    /// </summary>
+    public EvaluationSummary? Evaluation { get; init; }
+
     /// <summary>ETags of every blob that went into this registration (graph, external data, config): equal means nothing changed.</summary>
     public string SourceFingerprint { get; init; } = string.Empty;
 

@@ -30,6 +30,19 @@ public sealed class RegistryOptions
     [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", ErrorMessage = "Registry:OptimizedContainerName must be a valid blob container name (3-63 lower-case letters, digits and single hyphens).")]
     public string OptimizedContainerName { get; set; } = "models-optimized";
 
+    /// <summary>Blob container of full evaluation reports (outside the models container, which the trigger watches).</summary>
+    [Required]
+    [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", ErrorMessage = "Registry:EvaluationContainerName must be a valid blob container name (3-63 lower-case letters, digits and single hyphens).")]
+    public string EvaluationContainerName { get; set; } = "evaluations";
+
+    /// <summary>Most examples an evaluation.jsonl may hold; a larger set is not evaluated (the version is not promoted, with the reason).</summary>
+    [Range(1, 10_000_000, ErrorMessage = "Registry:MaxEvaluationRows must be between 1 and 10000000.")]
+    public int MaxEvaluationRows { get; set; } = 100_000;
+
+    /// <summary>How long evaluating one version may take; a slower evaluation leaves the version unpromoted, with the reason.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00", ErrorMessage = "Registry:EvaluationTimeout must be between 00:00:01 and 01:00:00.")]
+    public TimeSpan EvaluationTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Largest model blob accepted for registration, in bytes.</summary>
     [Range(1, long.MaxValue, ErrorMessage = "Registry:MaxModelBytes must be a positive number of bytes.")]
     public long MaxModelBytes { get; set; } = 2L * 1024 * 1024 * 1024;

@@ -28,6 +28,19 @@ public sealed class ModelManagement(ModelCatalog catalog)
         string version)
         => new OkObjectResult(await catalog.GetVersionAsync(name, version, request.HttpContext.RequestAborted));
 
+    [Function(nameof(GetModelEvaluations))]
+    [RequiresPermission(Permissions.Read)]
+    public async Task<IActionResult> GetModelEvaluations([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models/{name}/evaluations")] HttpRequest request, string name)
+        => new OkObjectResult(await catalog.CompareEvaluationsAsync(name, request.HttpContext.RequestAborted));
+
+    [Function(nameof(GetModelVersionEvaluation))]
+    [RequiresPermission(Permissions.Read)]
+    public async Task<IActionResult> GetModelVersionEvaluation(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models/{name}/versions/{version}/evaluation")] HttpRequest request,
+        string name,
+        string version)
+        => new FileContentResult((await catalog.GetEvaluationReportAsync(name, version, request.HttpContext.RequestAborted)).ToArray(), "application/json");
+
     [Function(nameof(RepositoryIndex))]
     [RequiresPermission(Permissions.Read)]
     public async Task<IActionResult> RepositoryIndex([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v2/repository/index")] HttpRequest request)

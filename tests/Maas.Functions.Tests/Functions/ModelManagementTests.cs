@@ -126,6 +126,53 @@ public sealed class ModelManagementTests : IDisposable
 
     public void Dispose() => _serving.Dispose();
 
+    [Fact]
+    public async Task GetModelEvaluations_EvaluatedVersion_ComparesMetricsAndNamesTheDefault()
+    {
+        await EvaluatedVersionAsync();
+
+        using var json = await ReadAsync(await Management.GetModelEvaluations(Request(), _name));
+
+        var root = json.RootElement;
+        Assert.Equal(1, root.GetProperty("defaultVersion").GetInt64());
+        Assert.Equal(0.5, root.GetProperty("metrics").GetProperty("accuracy").GetProperty("1").GetDouble());
+        var version = root.GetProperty("versions")[0];
+        Assert.Equal("default", version.GetProperty("promotion").GetProperty("state").GetString());
+        Assert.Equal("classification", root.GetProperty("evaluation").GetProperty("task").GetString());
+    }
+
+    [Fact]
+    public async Task GetModelVersionEvaluation_EvaluatedVersion_ReturnsTheStoredReportAsJson()
+    {
+        await EvaluatedVersionAsync();
+
+        var result = Assert.IsType<FileContentResult>(await Management.GetModelVersionEvaluation(Request(), _name, "1"));
+
+        Assert.Equal("application/json", result.ContentType);
+        using var report = JsonDocument.Parse(result.FileContents);
+        Assert.Equal(2, report.RootElement.GetProperty("rows").GetInt64());
+        Assert.Equal([[1, 0], [1, 0]], report.RootElement.GetProperty("details").GetProperty("confusionMatrix").EnumerateArray().Select(r => r.EnumerateArray().Select(c => c.GetInt32()).ToArray()));
+    }
+
+    [Fact]
+    public async Task GetModelVersionEvaluation_ModelWithoutEvaluation_IsNotFoundSayingWhy()
+    {
+        await _registry.UploadAndRegisterAsync($"{_name}/1/model.onnx", TestModels.Linear());
+
+        var error = await Assert.ThrowsAsync<MaasException>(() => Management.GetModelVersionEvaluation(Request(), _name, "1"));
+
+        Assert.Equal(ErrorKind.NotFound, error.Kind);
+        Assert.Equal($"Model '{_name}' version 1 has no evaluation report: config.json of the model has no evaluation.", error.Message);
+    }
+
+    /// <summary>Version 1 of the argmax classifier, evaluated on two rows both predicted as class 0, one of them wrongly.</summary>
+    private async Task EvaluatedVersionAsync()
+    {
+        await _registry.UploadAsync($"{_name}/config.json", System.Text.Encoding.UTF8.GetBytes("""{"evaluation": {"task": "classification", "output": "label"}}"""));
+        await _registry.UploadAndRegisterAsync($"{_name}/1/model.onnx", TestModels.ArgMaxClassifier(classes: 2));
+        await _registry.UploadAndRegisterAsync($"{_name}/1/evaluation.jsonl", System.Text.Encoding.UTF8.GetBytes("""{"inputs": {"x": [[0.9, 0.1], [0.8, 0.2]]}, "expected": {"label": [0, 1]}}"""));
+    }
+
     private static HttpRequest Request() => new DefaultHttpContext().Request;
 
     private static Task<JsonDocument> ReadAsync(IActionResult result)

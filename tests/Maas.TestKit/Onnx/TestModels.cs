@@ -41,6 +41,23 @@ public static class TestModels
         .Output("y", DataType.Int64, BatchDim, 3)
         .ToBytes();
 
+    /// <summary>
+    /// A classifier whose inputs are its own class scores: <c>x</c> FP32[batch, <paramref name="classes"/>] →
+    /// <c>scores</c> (Identity) and <c>label</c> INT64[batch] (ArgMax over the classes, first on ties). Tests choose the
+    /// predictions by choosing the inputs.
+    /// </summary>
+    public static byte[] ArgMaxClassifier(int classes = 3) => new OnnxModelBuilder("argmax_classifier")
+        .Input("x", DataType.Float, BatchDim, classes)
+        .Node("Identity", ["x"], ["scores"])
+        .Node("ArgMax", ["x"], ["label"], node =>
+        {
+            node.Attribute.Add(new AttributeProto { Name = "axis", I = 1, Type = AttributeProto.Types.AttributeType.Int });
+            node.Attribute.Add(new AttributeProto { Name = "keepdims", I = 0, Type = AttributeProto.Types.AttributeType.Int });
+        })
+        .Output("scores", DataType.Float, BatchDim, classes)
+        .Output("label", DataType.Int64, BatchDim)
+        .ToBytes();
+
     /// <summary>ONNX strings in and out: <c>text</c> STRING[batch] → <c>echo</c> STRING[batch] (Identity).</summary>
     public static byte[] StringIdentity() => Identity(DataType.String, "text", "echo");
 

@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Maas.Core.Capture;
+using Maas.Core.Evaluation;
 using Maas.Core.Health;
 using Maas.Core.Inference;
 using Maas.Core.Registry;
@@ -27,7 +28,12 @@ public sealed class RegistryHarness
         Azure.Core.Pipeline.HttpPipelinePolicy? blobFaults = null,
         CaptureOptions? capture = null)
     {
-        Options = new RegistryOptions { ContainerName = AzuriteFixture.UniqueName("models"), OptimizedContainerName = AzuriteFixture.UniqueName("optimized") };
+        Options = new RegistryOptions
+        {
+            ContainerName = AzuriteFixture.UniqueName("models"),
+            OptimizedContainerName = AzuriteFixture.UniqueName("optimized"),
+            EvaluationContainerName = AzuriteFixture.UniqueName("evaluations"),
+        };
         configure?.Invoke(Options);
         var blobOptions = new BlobClientOptions();
         if (blobFaults is not null)
@@ -36,6 +42,7 @@ public sealed class RegistryHarness
         }
 
         var blobService = new BlobServiceClient(azurite.ConnectionString, blobOptions);
+        BlobService = blobService;
         Container = blobService.GetBlobContainerClient(Options.ContainerName);
         Container.CreateIfNotExists();
         var tableOptions = new TableClientOptions();
@@ -54,7 +61,7 @@ public sealed class RegistryHarness
         Store = new ModelRegistryStore(Table, new TableClient(azurite.ConnectionString, Table.Name, lookupOptions));
         var options = Microsoft.Extensions.Options.Options.Create(Options);
         Sessions = new SessionFactory(Microsoft.Extensions.Options.Options.Create(inference ?? new InferenceOptions()));
-        Registrar = new ModelRegistrar(Store, Sessions, [new CaptureConfigCheck(Microsoft.Extensions.Options.Options.Create(capture ?? new CaptureOptions()))], options, TimeProvider.System, Logs.CreateLogger<ModelRegistrar>());
+        Registrar = new ModelRegistrar(Store, Sessions, new ModelEvaluator(Sessions, options, TimeProvider.System), [new CaptureConfigCheck(Microsoft.Extensions.Options.Options.Create(capture ?? new CaptureOptions()))], options, TimeProvider.System, Logs.CreateLogger<ModelRegistrar>());
         Reconciler = new ModelReconciler(blobService, Registrar, Store, options, Logs.CreateLogger<ModelReconciler>());
         Health = new DependencyHealth(TimeProvider.System);
         Repository = new ModelRepository(Store, options, new MemoryCache(new MemoryCacheOptions()), Health, TimeProvider.System, Logs.CreateLogger<ModelRepository>());
@@ -65,7 +72,12 @@ public sealed class RegistryHarness
     /// <summary>How sessions are created, for registration's inspection and (in <see cref="Serving.ServingHarness"/>) for serving.</summary>
     public SessionFactory Sessions { get; }
 
+    public BlobServiceClient BlobService { get; }
+
     public BlobContainerClient Container { get; }
+
+    /// <summary>Where registration stores full evaluation reports.</summary>
+    public BlobContainerClient Evaluations => BlobService.GetBlobContainerClient(Options.EvaluationContainerName);
 
     public TableClient Table { get; }
 

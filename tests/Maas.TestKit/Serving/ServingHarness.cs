@@ -76,7 +76,7 @@ public sealed class ServingHarness : IDisposable
         Inference = new InferenceService(Registry.Repository, Sessions, Batcher, new PredictionCapture(CaptureBuffer, captureOptions, TimeProvider.System, Registry.Logs.CreateLogger<PredictionCapture>()));
         V2 = new V2InferenceProtocol(Options.Create(Limits));
         Simple = new SimpleInferenceProtocol(Options.Create(Limits));
-        Catalog = new ModelCatalog(Registry.Repository, Sessions, inferenceOptions);
+        Catalog = new ModelCatalog(Registry.Repository, Sessions, Registry.BlobService, inferenceOptions, Options.Create(Registry.Options));
     }
 
     public RegistryHarness Registry { get; }

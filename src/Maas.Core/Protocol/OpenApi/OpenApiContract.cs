@@ -121,8 +121,10 @@ public static class OpenApiContract
         context.Add("/v2/models/{name}/ready", HttpMethod.Get, ServingTag, "getModelReady", "200 once the default version is loaded here (this call loads it)", Permission.Read, v2: true, "name");
         context.Add("/v2/models/{name}/versions/{version}/ready", HttpMethod.Get, ServingTag, "getModelVersionReady", "200 once the version is loaded here (this call loads it)", Permission.Read, v2: true, "name", "version");
         context.Add("/models", HttpMethod.Get, ManagementTag, "listModels", "Every model: default version, counts by status", Permission.Read, v2: false);
-        context.Add("/models/{name}", HttpMethod.Get, ManagementTag, "getModel", "A model's versions: status, reason, signature, provider", Permission.Read, v2: false, "name");
+        context.Add("/models/{name}", HttpMethod.Get, ManagementTag, "getModel", "A model's versions: status, reason, signature, provider, evaluation, promotion", Permission.Read, v2: false, "name");
         context.Add("/models/{name}/versions/{version}", HttpMethod.Get, ManagementTag, "getModelVersion", "One version", Permission.Read, v2: false, "name", "version");
+        context.Add("/models/{name}/evaluations", HttpMethod.Get, ManagementTag, "getModelEvaluations", "The versions side by side on their evaluations: metrics, gates, promotion, the default and why", Permission.Read, v2: false, "name");
+        context.Add("/models/{name}/versions/{version}/evaluation", HttpMethod.Get, ManagementTag, "getModelVersionEvaluation", "A version's full evaluation report: per-class figures, confusion matrix, per-output agreement", Permission.Read, v2: false, "name", "version");
         context.Add("/models/{name}/metrics", HttpMethod.Get, ManagementTag, "getModelMetrics", "Monitoring rollups (query: grain=minute|hour, from, to, version, caller)", Permission.Read, v2: false, "name");
         context.Add("/models/{name}/openapi.json", HttpMethod.Get, ManagementTag, "getModelContract", "This document for one model", Permission.Read, v2: false, "name");
         context.Add("/openapi.json", HttpMethod.Get, ManagementTag, "getContract", "This document", Permission.Read, v2: false);
