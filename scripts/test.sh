@@ -24,6 +24,9 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund
 fi
 
+# The train → evaluate → register sample runs in the tests on the UCI files of Debian's python3-sklearn package.
+bash samples/TrainEvaluateRegister/fetch-data.sh
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0

@@ -10,22 +10,25 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Maas.Functions.Tests;
 
 /// <summary>
 /// The app's HTTP functions on a loopback Kestrel port, routed as the Functions host routes them (the host cannot run
 /// here): each route calls the function class's method with the real request and executes its result; expected
-/// failures are answered by the app's one error map. For browser tests.
+/// failures are answered by the app's one error map. For browser tests and the samples, which call the app over HTTP.
 /// </summary>
 internal sealed class LoopbackApp(WebApplication app) : IAsyncDisposable
 {
     public Uri BaseAddress { get; } = new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
-    public static async Task<LoopbackApp> StartAsync(ApiContract contract, Predict predict, Infer infer)
+    /// <param name="management">The management reads (<c>GET /models/...</c>), when the client needs them.</param>
+    public static async Task<LoopbackApp> StartAsync(ApiContract contract, Predict predict, Infer infer, ModelManagement? management = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddMvcCore();
         var app = builder.Build();
         app.MapGet("/docs", Handle(http => Task.FromResult(contract.Docs(http.Request))));
@@ -36,6 +39,14 @@ internal sealed class LoopbackApp(WebApplication app) : IAsyncDisposable
         app.MapPost("/models/{name}/versions/{version}/predict", Handle(http => predict.PredictVersion(http.Request, Route(http, "name"), Route(http, "version"))));
         app.MapPost("/v2/models/{name}/infer", Handle(http => infer.Run(http.Request, Route(http, "name"))));
         app.MapPost("/v2/models/{name}/versions/{version}/infer", Handle(http => infer.InferVersion(http.Request, Route(http, "name"), Route(http, "version"))));
+        if (management is not null)
+        {
+            app.MapGet("/models/{name}", Handle(http => management.GetModel(http.Request, Route(http, "name"))));
+            app.MapGet("/models/{name}/versions/{version}", Handle(http => management.GetModelVersion(http.Request, Route(http, "name"), Route(http, "version"))));
+            app.MapGet("/models/{name}/evaluations", Handle(http => management.GetModelEvaluations(http.Request, Route(http, "name"))));
+            app.MapGet("/models/{name}/versions/{version}/evaluation", Handle(http => management.GetModelVersionEvaluation(http.Request, Route(http, "name"), Route(http, "version"))));
+        }
+
         await app.StartAsync();
         return new LoopbackApp(app);
     }
