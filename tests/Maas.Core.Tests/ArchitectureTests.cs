@@ -44,7 +44,7 @@ public sealed class ArchitectureTests
 
     [Theory]
     [InlineData("Maas.Core.Errors", new[] { "Maas.Core.Registry", "Maas.Core.Inference", "Maas.Core.Serving", "Maas.Core.Protocol" })]
-    [InlineData("Maas.Core.Registry", new[] { "Maas.Core.Inference", "Maas.Core.Serving", "Maas.Core.Protocol", "Maas.Core.Catalog", "Maas.Core.Capture" })]
+    [InlineData("Maas.Core.Registry", new[] { "Maas.Core.Inference", "Maas.Core.Evaluation", "Maas.Core.Serving", "Maas.Core.Protocol", "Maas.Core.Catalog", "Maas.Core.Capture" })]
     [InlineData("Maas.Core.Inference", new[] { "Maas.Core.Serving", "Maas.Core.Protocol", "Maas.Core.Catalog", "Maas.Core.Capture" })]
     [InlineData("Maas.Core.Evaluation", new[] { "Maas.Core.Serving", "Maas.Core.Protocol", "Maas.Core.Catalog", "Maas.Core.Capture" })]
     [InlineData("Maas.Core.Capture", new[] { "Maas.Core.Serving", "Maas.Core.Catalog", "Maas.Core.Protocol.V2", "Maas.Core.Protocol.Simple", "Maas.Core.Protocol.OpenApi" })]

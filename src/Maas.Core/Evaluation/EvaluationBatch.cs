@@ -81,7 +81,9 @@ public sealed class EvaluationBatch(ModelInspection model)
             }
             catch (OnnxRuntimeException error)
             {
-                throw new EvaluationSetException($"evaluation.jsonl {Describe()}: the model failed to run on the inputs: {redact(error.Message)}");
+                var message = redact(error.Message);
+                message = message.Length > ModelRunner.MaxRuntimeMessageLength ? string.Concat(message.AsSpan(0, ModelRunner.MaxRuntimeMessageLength), "…") : message;
+                throw new EvaluationSetException($"evaluation.jsonl {Describe()}: the model failed to run on the inputs: {message}");
             }
 
             using (results)

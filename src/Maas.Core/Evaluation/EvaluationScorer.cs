@@ -116,7 +116,13 @@ internal sealed class ClassificationScorer(string output, ScoreKind scores, IRea
             throw new EvaluationSetException("evaluation.jsonl has no examples.");
         }
 
-        var classes = labels?.Count ?? (_columns is { } columns ? Math.Max(columns, 2) : _expected.Concat(_predicted).Max() + 1);
+        var scored = _columns is { } columns ? Math.Max(columns, 2) : (int?)null;
+        if (labels is not null && scored is { } width && labels.Count != width)
+        {
+            throw new EvaluationSetException(string.Create(CultureInfo.InvariantCulture, $"config.json labels for output '{output}' name {labels.Count} classes, and the output scores {width}."));
+        }
+
+        var classes = labels?.Count ?? scored ?? _expected.Concat(_predicted).Max() + 1;
         if (_expected.Concat(_predicted).Max() >= classes)
         {
             throw new EvaluationSetException(string.Create(CultureInfo.InvariantCulture, $"evaluation.jsonl has class {_expected.Concat(_predicted).Max()}, but output '{output}' has {classes} classes ({(labels is null ? "its scores per row" : "config.json labels")})."));

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Maas.Core.Inference;
 using Maas.Core.Registry;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Maas.Core.Evaluation;
@@ -11,7 +12,7 @@ namespace Maas.Core.Evaluation;
 /// Evaluates a version on its evaluation set with a session made exactly as serving makes it (<see cref="SessionFactory"/>):
 /// lines are read one at a time, run in batches of up to <see cref="BatchRows"/> rows, scored, and gated.
 /// </summary>
-public sealed class ModelEvaluator(SessionFactory sessions, IOptions<RegistryOptions> options, TimeProvider clock) : IModelEvaluator
+public sealed partial class ModelEvaluator(SessionFactory sessions, IOptions<RegistryOptions> options, TimeProvider clock, ILogger<ModelEvaluator> logger) : IModelEvaluator
 {
     /// <summary>Most rows one evaluation run carries.</summary>
     public const int BatchRows = 256;
@@ -42,6 +43,12 @@ public sealed class ModelEvaluator(SessionFactory sessions, IOptions<RegistryOpt
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             problem = string.Create(CultureInfo.InvariantCulture, $"Evaluation did not finish within {settings.EvaluationTimeout} (Registry:EvaluationTimeout).");
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            // Our bug, not the operator's: the version still registers, unpromoted, and the log has what went wrong.
+            LogEvaluationFault(logger, version.Name, version.Version, error);
+            problem = $"Evaluation failed unexpectedly ({error.GetType().Name}); the version is not promoted. The app's log has the details.";
         }
 
         var metrics = measured?.Metrics ?? new Dictionary<string, double>();
@@ -148,6 +155,9 @@ public sealed class ModelEvaluator(SessionFactory sessions, IOptions<RegistryOpt
             yield return line;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Evaluating model {ModelName} version {ModelVersion} failed unexpectedly")]
+    private static partial void LogEvaluationFault(ILogger logger, string modelName, long modelVersion, Exception error);
 
     private static string Sha256Of(string path)
     {

@@ -107,9 +107,11 @@ public sealed partial class ModelRegistrar(
         if (record.Status == ModelStatus.Ready)
         {
             LogReady(logger, name, version, record.Sha256);
-            var decision = PromotionPolicy.Decide(await store.ListVersionsAsync(name, cancellationToken));
-            if (decision.States.TryGetValue(version, out var promotion))
+            if (record.Config.Evaluation is not null)
             {
+                // Promotion depends on the other versions too: one query, only for models that gate it.
+                var decision = PromotionPolicy.Decide(await store.ListVersionsAsync(name, cancellationToken));
+                var promotion = decision.States[version];
                 LogPromotion(logger, name, version, promotion.State, promotion.Reason, decision.Default?.Version);
             }
 

@@ -166,6 +166,14 @@ public sealed class ModelEvaluatorTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task Register_LabelsDisagreeWithScoreColumns_RejectedNamingBothCounts()
+    {
+        var row = await DropAsync(1, HandComputedSet("scores"), """{"evaluation": {"task": "classification", "output": "scores", "scores": "logits"}, "labels": {"scores": ["cat", "dog"]}}""");
+
+        Assert.Equal("config.json labels for output 'scores' name 2 classes, and the output scores 3.", row.Evaluation!.Problem);
+    }
+
+    [Fact]
     public async Task Register_MoreRowsThanAllowed_RejectedNamingTheSetting()
     {
         using var serving = new ServingHarness(azurite, registry: options => options.MaxEvaluationRows = 5);
