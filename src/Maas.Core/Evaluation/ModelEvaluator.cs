@@ -25,9 +25,9 @@ public sealed partial class ModelEvaluator(SessionFactory sessions, IOptions<Reg
         ArgumentNullException.ThrowIfNull(inspection);
         var evaluation = version.Config.Evaluation ?? throw new ArgumentException("The version's config has no evaluation.", nameof(version));
         var settings = options.Value;
+        using var timeout = new CancellationTokenSource(settings.EvaluationTimeout, clock);
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         var started = clock.GetTimestamp();
-        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        budget.CancelAfter(settings.EvaluationTimeout);
 
         long rows = 0;
         Measured? measured = null;
@@ -40,7 +40,7 @@ public sealed partial class ModelEvaluator(SessionFactory sessions, IOptions<Reg
         {
             problem = error.Message;
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             problem = string.Create(CultureInfo.InvariantCulture, $"Evaluation did not finish within {settings.EvaluationTimeout} (Registry:EvaluationTimeout).");
         }

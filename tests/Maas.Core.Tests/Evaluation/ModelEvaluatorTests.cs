@@ -1,10 +1,13 @@
 using System.Text;
 using System.Text.Json;
+using Maas.Core.Evaluation;
 using Maas.Core.Registry;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Onnx;
 using Maas.TestKit.Registry;
 using Maas.TestKit.Serving;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Maas.Core.Tests.Evaluation;
 
@@ -184,6 +187,39 @@ public sealed class ModelEvaluatorTests(AzuriteFixture azurite) : IDisposable
         var row = (await serving.Registry.RowAsync(_name, 1))!;
 
         Assert.Equal("evaluation.jsonl has more than 5 examples (line 6); Registry:MaxEvaluationRows allows at most 5.", row.Evaluation!.Problem);
+    }
+
+    [Fact]
+    public void Evaluate_SlowerThanTheTimeout_RejectedNamingTheSetting()
+    {
+        var folder = Directory.CreateTempSubdirectory("maas-evaluator-test-");
+        try
+        {
+            var graph = Path.Combine(folder.FullName, "model.onnx");
+            var set = Path.Combine(folder.FullName, "evaluation.jsonl");
+            File.WriteAllBytes(graph, TestModels.ArgMaxClassifier());
+            File.WriteAllText(set, HandComputedSet());
+            var row = new ModelVersionRecord
+            {
+                Name = _name,
+                Version = 1,
+                Status = ModelStatus.Ready,
+                BlobPath = $"{_name}/1/model.onnx",
+                Config = ModelConfig.Parse(Utf8("""{"evaluation": {"task": "classification", "output": "label"}}""")),
+            };
+            // Every clock read moves time on by more than the whole budget: the evaluation is out of time at once.
+            var clock = new FakeTimeProvider { AutoAdvanceAmount = TimeSpan.FromSeconds(2) };
+            var evaluator = new ModelEvaluator(Registry.Sessions, Options.Create(new RegistryOptions { EvaluationTimeout = TimeSpan.FromSeconds(1) }), clock, Registry.Logs.CreateLogger<ModelEvaluator>());
+
+            var run = evaluator.Evaluate(row, graph, set, Registry.Sessions.Inspect(graph), CancellationToken.None);
+
+            Assert.Equal("Evaluation did not finish within 00:00:01 (Registry:EvaluationTimeout).", run.Summary.Problem);
+            Assert.False(run.Summary.Passed);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 
     [Fact]
