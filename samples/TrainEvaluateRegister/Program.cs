@@ -4,10 +4,10 @@ using TrainEvaluateRegister;
 
 // Train → evaluate → register → call, on two public data sets, against a running Maas.Functions app.
 // See README.md beside this file for the arguments and what each step shows.
-var settings = SampleSettings.Parse(args);
+var settings = SampleArguments.Parse(args);
 if (settings is null)
 {
-    Console.Error.WriteLine(SampleSettings.Usage);
+    Console.Error.WriteLine(SampleArguments.Usage);
     return 2;
 }
 
@@ -25,7 +25,7 @@ return outcomes.All(Sample.ShowsTheContract) ? 0 : 1;
 namespace TrainEvaluateRegister
 {
     /// <summary>The command line: where the data, the storage account and the API are.</summary>
-    public sealed record SampleSettings(string DataFolder, string Storage, string Container, Uri Api, string Prefix, TimeSpan PollInterval, TimeSpan WaitTimeout, int Seed)
+    public sealed record SampleArguments(string DataFolder, string Storage, string Container, Uri Api, string Prefix, TimeSpan PollInterval, TimeSpan WaitTimeout, int Seed)
     {
         public const string Usage = """
             usage: dotnet run --project samples/TrainEvaluateRegister -- [--data .data/sklearn] [--storage UseDevelopmentStorage=true]
@@ -33,7 +33,7 @@ namespace TrainEvaluateRegister
             """;
 
         /// <summary>The settings from <paramref name="args"/>, each defaulting to the local app of scripts/start-local.sh; null on a bad argument.</summary>
-        public static SampleSettings? Parse(IReadOnlyList<string> args)
+        public static SampleArguments? Parse(IReadOnlyList<string> args)
         {
             var values = new Dictionary<string, string>(StringComparer.Ordinal)
             {
@@ -60,7 +60,7 @@ namespace TrainEvaluateRegister
                 && double.TryParse(values["--timeout-seconds"], NumberStyles.Float, CultureInfo.InvariantCulture, out var timeout) && timeout > 0
                 && int.TryParse(values["--seed"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var seed)
                 && Uri.TryCreate(values["--api"], UriKind.Absolute, out var api)
-                ? new SampleSettings(values["--data"], values["--storage"], values["--container"], api, values["--prefix"], TimeSpan.FromSeconds(poll), TimeSpan.FromSeconds(timeout), seed)
+                ? new SampleArguments(values["--data"], values["--storage"], values["--container"], api, values["--prefix"], TimeSpan.FromSeconds(poll), TimeSpan.FromSeconds(timeout), seed)
                 : null;
         }
     }
@@ -74,7 +74,7 @@ namespace TrainEvaluateRegister
         /// <summary>Version 2 of digits sees only the top row of pixels, mostly blank.</summary>
         public static readonly IReadOnlyList<int> WeakDigitFeatures = [0, 1, 2, 3, 4, 5, 6, 7];
 
-        public static async Task<IReadOnlyList<DataSetOutcome>> RunAsync(SampleSettings settings, ModelService service, TextWriter output, CancellationToken cancellationToken)
+        public static async Task<IReadOnlyList<DataSetOutcome>> RunAsync(SampleArguments settings, ModelService service, TextWriter output, CancellationToken cancellationToken)
         {
             ArgumentNullException.ThrowIfNull(settings);
             var pipeline = new SamplePipeline(service, output, settings.Seed);

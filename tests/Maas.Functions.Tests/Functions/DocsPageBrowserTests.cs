@@ -1,13 +1,10 @@
 using System.Text.Json;
 using Maas.Core.Protocol.OpenApi;
-using Maas.Functions.Auth;
-using Maas.Functions.Functions;
 using Maas.TestKit;
 using Maas.TestKit.Azurite;
+using Maas.TestKit.Hosting;
 using Maas.TestKit.Onnx;
 using Maas.TestKit.Serving;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Support.UI;
@@ -30,11 +27,7 @@ public sealed class DocsPageBrowserTests(AzuriteFixture azurite) : IDisposable
     public async Task Docs_TryItOutOnAModelsPredictExample_ShowsThe200WithTheOutputs()
     {
         var name = await _serving.AddModelAsync(TestModels.Linear(), """{"description":"A linear layer","labels":{"y":["low","mid","high"]}}""");
-        var security = new ApiSecurity(Options.Create(new AuthOptions { Mode = AuthMode.Disabled }), new ConfigurationBuilder().Build());
-        await using var app = await LoopbackApp.StartAsync(
-            new ApiContract(new OpenApiDocuments(_serving.Catalog), security),
-            new Predict(_serving.Inference, _serving.Simple),
-            new Infer(_serving.Inference, _serving.V2));
+        await using var app = await LoopbackApp.StartAsync(_serving);
         using var browser = StartChromium();
         var wait = new WebDriverWait(browser, RenderBound);
 

@@ -1,13 +1,9 @@
 using Azure.Storage.Blobs;
-using Maas.Core.Protocol.OpenApi;
-using Maas.Functions.Auth;
-using Maas.Functions.Functions;
 using Maas.TestKit;
 using Maas.TestKit.Azurite;
+using Maas.TestKit.Hosting;
 using Maas.TestKit.Registry;
 using Maas.TestKit.Serving;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Options;
 using TrainEvaluateRegister;
 using Xunit.Abstractions;
 
@@ -30,14 +26,9 @@ public sealed class TrainEvaluateRegisterTests(AzuriteFixture azurite, ITestOutp
     {
         var data = RepoPaths.Combine(".data", "sklearn");
         Assert.True(File.Exists(Path.Combine(data, "breast_cancer.csv")), $"No data in {data}: scripts/test.sh fetches it with samples/TrainEvaluateRegister/fetch-data.sh.");
-        var security = new ApiSecurity(Options.Create(new AuthOptions { Mode = AuthMode.Disabled }), new ConfigurationBuilder().Build());
-        await using var app = await LoopbackApp.StartAsync(
-            new ApiContract(new OpenApiDocuments(_serving.Catalog), security),
-            new Predict(_serving.Inference, _serving.Simple),
-            new Infer(_serving.Inference, _serving.V2),
-            new ModelManagement(_serving.Catalog));
+        await using var app = await LoopbackApp.StartAsync(_serving);
         await using var pump = RegistrationPump.Start(_serving.Registry);
-        var settings = new SampleSettings(data, azurite.ConnectionString, _serving.Registry.Options.ContainerName, app.BaseAddress, AzuriteFixture.UniqueName("s"), TimeSpan.FromMilliseconds(50), WaitBound, Seed: 1);
+        var settings = new SampleArguments(data, azurite.ConnectionString, _serving.Registry.Options.ContainerName, app.BaseAddress, AzuriteFixture.UniqueName("s"), TimeSpan.FromMilliseconds(50), WaitBound, Seed: 1);
         using var api = ModelService.CreateApiClient(app.BaseAddress);
         var service = new ModelService(new BlobContainerClient(settings.Storage, settings.Container), api, settings.PollInterval, settings.WaitTimeout);
         using var output = new StringWriter();

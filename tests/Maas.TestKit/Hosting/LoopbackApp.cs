@@ -1,6 +1,9 @@
 using Maas.Core.Errors;
+using Maas.Core.Protocol.OpenApi;
+using Maas.Functions.Auth;
 using Maas.Functions.Functions;
 using Maas.Functions.Http;
+using Maas.TestKit.Serving;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -9,28 +12,39 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
-namespace Maas.Functions.Tests;
+namespace Maas.TestKit.Hosting;
 
 /// <summary>
-/// The app's HTTP functions on a loopback Kestrel port, routed as the Functions host routes them (the host cannot run
-/// here): each route calls the function class's method with the real request and executes its result; expected
-/// failures are answered by the app's one error map. For browser tests and the samples, which call the app over HTTP.
+/// The app's HTTP functions over a <see cref="ServingHarness"/>, on a loopback Kestrel port, routed as the Functions host
+/// routes them (the host cannot run here; auth is off, as with <c>Auth:Mode</c> Disabled): each route calls the function
+/// class's method with the real request and executes its result; expected failures are answered by the app's one error
+/// map. For clients that call the app over HTTP: the browser tests, the samples, the CLI.
 /// </summary>
-internal sealed class LoopbackApp(WebApplication app) : IAsyncDisposable
+public sealed class LoopbackApp(WebApplication app) : IAsyncDisposable
 {
     public Uri BaseAddress { get; } = new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
-    /// <param name="management">The management reads (<c>GET /models/...</c>), when the client needs them.</param>
-    public static async Task<LoopbackApp> StartAsync(ApiContract contract, Predict predict, Infer infer, ModelManagement? management = null)
+    public static async Task<LoopbackApp> StartAsync(ServingHarness serving)
     {
+        ArgumentNullException.ThrowIfNull(serving);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddMvcCore();
         var app = builder.Build();
+
+        var security = new ApiSecurity(Options.Create(new AuthOptions { Mode = AuthMode.Disabled }), new ConfigurationBuilder().Build());
+        var contract = new ApiContract(new OpenApiDocuments(serving.Catalog), security);
+        var predict = new Predict(serving.Inference, serving.Simple);
+        var infer = new Infer(serving.Inference, serving.V2);
+        var management = new ModelManagement(serving.Catalog);
+        var metrics = new ModelMetrics(serving.MetricsQuery);
+
         app.MapGet("/docs", Handle(http => Task.FromResult(contract.Docs(http.Request))));
         app.MapGet("/docs/{file}", Handle(http => Task.FromResult(contract.DocsAsset(http.Request, Route(http, "file")))));
         app.MapGet("/openapi.json", Handle(http => contract.GetContract(http.Request)));
@@ -39,14 +53,12 @@ internal sealed class LoopbackApp(WebApplication app) : IAsyncDisposable
         app.MapPost("/models/{name}/versions/{version}/predict", Handle(http => predict.PredictVersion(http.Request, Route(http, "name"), Route(http, "version"))));
         app.MapPost("/v2/models/{name}/infer", Handle(http => infer.Run(http.Request, Route(http, "name"))));
         app.MapPost("/v2/models/{name}/versions/{version}/infer", Handle(http => infer.InferVersion(http.Request, Route(http, "name"), Route(http, "version"))));
-        if (management is not null)
-        {
-            app.MapGet("/models/{name}", Handle(http => management.GetModel(http.Request, Route(http, "name"))));
-            app.MapGet("/models/{name}/versions/{version}", Handle(http => management.GetModelVersion(http.Request, Route(http, "name"), Route(http, "version"))));
-            app.MapGet("/models/{name}/evaluations", Handle(http => management.GetModelEvaluations(http.Request, Route(http, "name"))));
-            app.MapGet("/models/{name}/versions/{version}/evaluation", Handle(http => management.GetModelVersionEvaluation(http.Request, Route(http, "name"), Route(http, "version"))));
-        }
-
+        app.MapGet("/models", Handle(http => management.ListModels(http.Request)));
+        app.MapGet("/models/{name}", Handle(http => management.GetModel(http.Request, Route(http, "name"))));
+        app.MapGet("/models/{name}/versions/{version}", Handle(http => management.GetModelVersion(http.Request, Route(http, "name"), Route(http, "version"))));
+        app.MapGet("/models/{name}/evaluations", Handle(http => management.GetModelEvaluations(http.Request, Route(http, "name"))));
+        app.MapGet("/models/{name}/versions/{version}/evaluation", Handle(http => management.GetModelVersionEvaluation(http.Request, Route(http, "name"), Route(http, "version"))));
+        app.MapGet("/models/{name}/metrics", Handle(http => metrics.Run(http.Request, Route(http, "name"))));
         await app.StartAsync();
         return new LoopbackApp(app);
     }
