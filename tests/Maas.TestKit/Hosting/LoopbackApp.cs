@@ -44,6 +44,7 @@ public sealed class LoopbackApp(WebApplication app) : IAsyncDisposable
         var infer = new Infer(serving.Inference, serving.V2);
         var management = new ModelManagement(serving.Catalog);
         var metrics = new ModelMetrics(serving.MetricsQuery);
+        var metadata = new ModelMetadata(serving.Catalog);
 
         app.MapGet("/docs", Handle(http => Task.FromResult(contract.Docs(http.Request))));
         app.MapGet("/docs/{file}", Handle(http => Task.FromResult(contract.DocsAsset(http.Request, Route(http, "file")))));
@@ -53,6 +54,8 @@ public sealed class LoopbackApp(WebApplication app) : IAsyncDisposable
         app.MapPost("/models/{name}/versions/{version}/predict", Handle(http => predict.PredictVersion(http.Request, Route(http, "name"), Route(http, "version"))));
         app.MapPost("/v2/models/{name}/infer", Handle(http => infer.Run(http.Request, Route(http, "name"))));
         app.MapPost("/v2/models/{name}/versions/{version}/infer", Handle(http => infer.InferVersion(http.Request, Route(http, "name"), Route(http, "version"))));
+        app.MapGet("/v2/models/{name}", Handle(http => metadata.Run(http.Request, Route(http, "name"))));
+        app.MapGet("/v2/models/{name}/versions/{version}", Handle(http => metadata.ModelVersionMetadata(http.Request, Route(http, "name"), Route(http, "version"))));
         app.MapGet("/models", Handle(http => management.ListModels(http.Request)));
         app.MapGet("/models/{name}", Handle(http => management.GetModel(http.Request, Route(http, "name"))));
         app.MapGet("/models/{name}/versions/{version}", Handle(http => management.GetModelVersion(http.Request, Route(http, "name"), Route(http, "version"))));

@@ -16,6 +16,11 @@ public sealed class StorageRequestObserver : HttpPipelinePolicy
     /// <summary>Requests sent so far.</summary>
     public int Requests => Volatile.Read(ref _requests);
 
+    /// <summary>Every request sent so far, in order, as <c>METHOD /path</c> (no query).</summary>
+    public IReadOnlyList<string> Seen => [.. _seen];
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _seen = new();
+
     /// <summary>Which answered request runs <see cref="Then"/> (once).</summary>
     public Func<Request, bool> After { get; set; } = _ => false;
 
@@ -34,6 +39,7 @@ public sealed class StorageRequestObserver : HttpPipelinePolicy
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
         Interlocked.Increment(ref _requests);
+        _seen.Enqueue($"{message.Request.Method} {message.Request.Uri.Path}");
         ProcessNext(message, pipeline);
         if (ShouldFire(message))
         {
@@ -44,6 +50,7 @@ public sealed class StorageRequestObserver : HttpPipelinePolicy
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
         Interlocked.Increment(ref _requests);
+        _seen.Enqueue($"{message.Request.Method} {message.Request.Uri.Path}");
         await ProcessNextAsync(message, pipeline);
         if (ShouldFire(message))
         {

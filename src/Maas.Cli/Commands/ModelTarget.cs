@@ -1,0 +1,29 @@
+using System.Globalization;
+using Maas.Core.Registry;
+
+namespace Maas.Cli.Commands;
+
+/// <summary>A command's <c>&lt;name&gt;[/&lt;version&gt;]</c> argument.</summary>
+public sealed record ModelTarget(string Name, long? Version)
+{
+    public static ModelTarget Parse(string text, bool versionRequired = false)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parts = text.Split('/');
+        long version = 0;
+        var valid = parts.Length is 1 or 2 && ModelBlobPath.IsValidName(parts[0]) && (parts.Length == 1 || ModelBlobPath.TryParseVersion(parts[1], out version));
+        if (!valid || (versionRequired && parts.Length == 1))
+        {
+            throw new CliException($"'{text}' is not {(versionRequired ? "<name>/<version>" : "<name> or <name>/<version>")}: {ModelBlobPath.NameRule}; {ModelBlobPath.VersionRule}.", ExitCodes.Usage);
+        }
+
+        return new ModelTarget(parts[0], parts.Length == 2 ? version : null);
+    }
+
+    /// <summary>The API path of the model or version, e.g. <c>models/fraud/versions/3</c>.</summary>
+    public string Path(string prefix = "models") => Version is { } v
+        ? string.Create(CultureInfo.InvariantCulture, $"{prefix}/{Name}/versions/{v}")
+        : $"{prefix}/{Name}";
+
+    public override string ToString() => Version is { } v ? string.Create(CultureInfo.InvariantCulture, $"{Name}/{v}") : Name;
+}
