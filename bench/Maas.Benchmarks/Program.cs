@@ -12,10 +12,11 @@ await azurite.InitializeAsync();
 try
 {
     using var serving = new ServingHarness(azurite, lookupCacheTtl: TimeSpan.FromSeconds(5));
-    if (args.Contains("--codec") || args.Contains("--capture") || args.Contains("--registry"))
+    if (args.Contains("--codec") || args.Contains("--capture") || args.Contains("--registry") || args.Contains("--upload"))
     {
         // One section alone, printed rather than written to docs/benchmarks.md: for working on it.
-        _ = args.Contains("--codec") ? await CodecSuite.RunAsync(serving, report, Models.Classifier(), Models.Detector(), budget) as object
+        _ = args.Contains("--upload") ? await UploadSuite.RunAsync(azurite, report, quick ? 2 : 5)
+            : args.Contains("--codec") ? await CodecSuite.RunAsync(serving, report, Models.Classifier(), Models.Detector(), budget) as object
             : args.Contains("--capture") ? await LatencySuite.CaptureAsync(serving, report, Models.Classifier(), budget)
             : (await RegistrySuite.ReconcileAsync(azurite, report, quick ? 100 : 1000, 5), await RegistrySuite.DropToReadyAsync(azurite, report, quick));
         Console.WriteLine(report.ToString());

@@ -3,13 +3,14 @@ using System.Security.Cryptography;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using Maas.Cli.Output;
 
 namespace Maas.Cli.Push;
 
 /// <summary>
 /// Uploads one version in an order that can never serve a half-uploaded version: config.json (only when it changed),
-/// the external-data files and the evaluation set, and model.onnx last, with its <c>sha256</c> metadata. Registration
+/// the external-data files and the evaluation set, and model.onnx last, committed with its <c>sha256</c> metadata. Registration
 /// starts from model.onnx, so until it lands the version does not exist; if the push fails or is cancelled before, the
 /// files it uploaded to the version folder are deleted again.
 /// </summary>
@@ -63,9 +64,7 @@ public sealed class VersionUpload(BlobContainerClient models, IUploadProgress pr
                 uploaded.Add(folder + PushFiles.EvaluationFileName);
             }
 
-            var sha256 = await Sha256Async(files.Graph, cancellationToken);
-            await UploadFileAsync(folder + PushFiles.GraphFileName, files.Graph, new Dictionary<string, string> { [Sha256MetadataKey] = sha256 }, cancellationToken);
-            return sha256;
+            return await UploadGraphAsync(folder + PushFiles.GraphFileName, files.Graph, cancellationToken);
         }
         catch (Exception) when (uploaded.Count > 0)
         {
@@ -112,9 +111,51 @@ public sealed class VersionUpload(BlobContainerClient models, IUploadProgress pr
         progress.Done(blobName, length);
     }
 
+    /// <summary>
+    /// Uploads the graph as blocks of up to <see cref="BlockBytes"/>, streamed from the file, while another core hashes
+    /// the file, then commits them with the <c>sha256</c> metadata. The blob exists only from the commit on, so the
+    /// trigger never sees it without its checksum or half-written; a cancelled upload leaves only uncommitted blocks,
+    /// which storage discards.
+    /// </summary>
+    private async Task<string> UploadGraphAsync(string blobName, string path, CancellationToken cancellationToken)
+    {
+        var blob = models.GetBlockBlobClient(blobName);
+        var length = new FileInfo(path).Length;
+        var report = progress.Start(blobName, length);
+        var hashing = Task.Run(() => Sha256Async(path, cancellationToken), cancellationToken);
+        var blocks = new List<string>();
+        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, CopyBufferBytes, useAsync: true))
+        {
+            for (long offset = 0; offset < length || blocks.Count == 0; offset += BlockBytes)
+            {
+                var id = Convert.ToBase64String(BitConverter.GetBytes((long)blocks.Count));
+                await using var segment = new FileSegmentStream(file, offset, Math.Min(BlockBytes, length - offset));
+                var sent = offset;
+                await blob.StageBlockAsync(id, segment, new BlockBlobStageBlockOptions { ProgressHandler = new Progress(bytes => report.Report(sent + bytes)) }, cancellationToken);
+                blocks.Add(id);
+            }
+        }
+
+        var sha256 = await hashing;
+        await blob.CommitBlockListAsync(blocks, new CommitBlockListOptions { Metadata = new Dictionary<string, string> { [Sha256MetadataKey] = sha256 } }, cancellationToken);
+        progress.Done(blobName, length);
+        return sha256;
+    }
+
+    /// <summary>The largest block staged: Azure allows 4000 MiB, Azurite 100 MiB.</summary>
+    public const long BlockBytes = 100L * 1024 * 1024;
+
+    private const int CopyBufferBytes = 1024 * 1024;
+
     private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
     {
-        await using var file = File.OpenRead(path);
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, CopyBufferBytes, useAsync: true);
         return Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
+    }
+
+    /// <summary>A progress callback as a delegate.</summary>
+    private sealed class Progress(Action<long> report) : IProgress<long>
+    {
+        public void Report(long value) => report(value);
     }
 }
