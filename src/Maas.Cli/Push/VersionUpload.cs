@@ -22,12 +22,19 @@ public sealed class VersionUpload(BlobContainerClient models, IUploadProgress pr
     public async Task<long> NextVersionAsync(string name, CancellationToken cancellationToken)
     {
         long highest = 0;
-        await foreach (var folder in models.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", name + "/", cancellationToken))
+        try
         {
-            if (folder.IsPrefix && long.TryParse(folder.Prefix[(name.Length + 1)..].TrimEnd('/'), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            await foreach (var folder in models.GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", name + "/", cancellationToken))
             {
-                highest = Math.Max(highest, version);
+                if (folder.IsPrefix && long.TryParse(folder.Prefix[(name.Length + 1)..].TrimEnd('/'), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+                {
+                    highest = Math.Max(highest, version);
+                }
             }
+        }
+        catch (RequestFailedException error) when (error.Status == 404)
+        {
+            // No container yet: the first push creates it.
         }
 
         return highest + 1;

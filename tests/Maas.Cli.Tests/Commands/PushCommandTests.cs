@@ -161,6 +161,19 @@ public sealed class PushCommandTests(AzuriteFixture azurite)
         Assert.Contains($"{Name} version 2 already exists; push with --next, or remove it first (maas rm {Name}/2).", again.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Push_ContainerDoesNotExistYet_CreatesItWithVersionOne()
+    {
+        await using var cli = await CliSession.StartAsync(azurite);
+        var container = AzuriteFixture.UniqueName("fresh");
+
+        var result = await cli.RunRawAsync(CancellationToken.None, "push", cli.Folder(("model.onnx", TestModels.Linear())), "--name", Name, "--no-wait", "--storage", azurite.ConnectionString, "--container", container);
+
+        Assert.Equal(0, result.Succeeded().ExitCode);
+        Assert.Contains($"uploaded {Name}/1 ", result.Error, StringComparison.Ordinal);
+        Assert.True(await azurite.BlobService.GetBlobContainerClient(container).GetBlobClient($"{Name}/1/model.onnx").ExistsAsync());
+    }
+
     [Theory]
     [InlineData("Bad_Name", "--name 'Bad_Name' breaks the rule")]
     public async Task Push_InvalidName_RefusedWithTheRule(string name, string expected)
