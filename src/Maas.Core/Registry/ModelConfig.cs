@@ -38,6 +38,9 @@ public sealed record ModelConfig
     /// <summary>Which calls are captured and how each tensor is de-identified; null captures nothing.</summary>
     public CaptureConfig? Capture { get; init; }
 
+    /// <summary>Which calls are summarised for drift and what they are compared with; null computes no drift.</summary>
+    public DriftConfig? Drift { get; init; }
+
     /// <summary>What each version's evaluation.jsonl measures and what it must reach to be promoted; null promotes every Ready version.</summary>
     public EvaluationConfig? Evaluation { get; init; }
 
@@ -78,7 +81,8 @@ public sealed record ModelConfig
                     "example" => config with { Example = ExampleOf(field.Value) },
                     "capture" => config with { Capture = CaptureConfig.Parse(field.Value) },
                     "evaluation" => config with { Evaluation = EvaluationConfig.Parse(field.Value) },
-                    _ => throw new FormatException($"config.json field '{field.Name}' is unknown; expected description, defaultVersion, maxBatchSize, dynamicBatching, executionProvider, requiredRoles, warmup, labels, example, capture or evaluation."),
+                    "drift" => config with { Drift = DriftConfig.Parse(field.Value) },
+                    _ => throw new FormatException($"config.json field '{field.Name}' is unknown; expected description, defaultVersion, maxBatchSize, dynamicBatching, executionProvider, requiredRoles, warmup, labels, example, capture, evaluation or drift."),
                 };
             }
 
