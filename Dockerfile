@@ -6,6 +6,8 @@ ARG ONNX_GPU=false
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 ARG ONNX_GPU
 WORKDIR /src
+# The build bundles Chart.js (pinned in package.json) into the app's pages with npm ci: Debian's Node.js and npm.
+RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
 COPY . .
 RUN dotnet publish src/Maas.Functions/Maas.Functions.csproj --configuration Release --output /home/site/wwwroot -p:OnnxGpu=${ONNX_GPU}
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Maas.Core.Errors;
 using Maas.Core.Protocol.OpenApi;
 using Maas.Functions.Auth;
@@ -30,30 +29,21 @@ public sealed class ApiContract(OpenApiDocuments documents, ApiSecurity security
     [Function(nameof(Docs))]
     [AllowAnonymous]
     public IActionResult Docs([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "docs")] HttpRequest request)
-    {
-        var openApi = security.OpenApi;
-        var config = JsonSerializer.Serialize(new
-        {
-            auth = openApi is null ? null : new
-            {
-                clientId = security.ClientId,
-                authorizeUrl = openApi.AuthorizationUrl,
-                tokenUrl = openApi.TokenUrl,
-                scopes = new[] { openApi.ReadScope, openApi.PredictScope },
-            },
-        });
-        return new ContentResult
-        {
-            Content = DocsAssets.Page.Replace("{{CONFIG}}", config, StringComparison.Ordinal),
-            ContentType = "text/html; charset=utf-8",
-            StatusCode = StatusCodes.Status200OK,
-        };
-    }
+        => PageAssets.Render(PageAssets.DocsPage, security.PageConfigJson());
+
+    /// <summary>
+    /// The monitoring dashboard. The page needs no token; what it shows comes from the JSON APIs, which need
+    /// Models.Read, with the token of the user it signs in (as the docs page does) when Entra ID is on.
+    /// </summary>
+    [Function(nameof(Dashboard))]
+    [AllowAnonymous]
+    public IActionResult Dashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dashboard")] HttpRequest request)
+        => PageAssets.Render(PageAssets.DashboardPage, security.PageConfigJson());
 
     [Function(nameof(DocsAsset))]
     [AllowAnonymous]
     public IActionResult DocsAsset([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "docs/{file}")] HttpRequest request, string file)
-        => DocsAssets.Find(file) is { } asset
+        => PageAssets.Find(file) is { } asset
             ? new FileContentResult(asset.Bytes, asset.ContentType)
             : throw new MaasException(ErrorKind.NotFound, $"The docs page has no file '{file}'.");
 

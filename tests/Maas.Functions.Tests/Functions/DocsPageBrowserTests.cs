@@ -6,7 +6,6 @@ using Maas.TestKit.Hosting;
 using Maas.TestKit.Onnx;
 using Maas.TestKit.Serving;
 using OpenQA.Selenium;
-using OpenQA.Selenium.Chrome;
 using OpenQA.Selenium.Support.UI;
 
 namespace Maas.Functions.Tests.Functions;
@@ -28,7 +27,7 @@ public sealed class DocsPageBrowserTests(AzuriteFixture azurite) : IDisposable
     {
         var name = await _serving.AddModelAsync(TestModels.Linear(), """{"description":"A linear layer","labels":{"y":["low","mid","high"]}}""");
         await using var app = await LoopbackApp.StartAsync(_serving);
-        using var browser = StartChromium();
+        using var browser = Chromium.Start();
         var wait = new WebDriverWait(browser, RenderBound);
 
         await browser.Navigate().GoToUrlAsync(new Uri(app.BaseAddress, "/docs"));
@@ -51,14 +50,4 @@ public sealed class DocsPageBrowserTests(AzuriteFixture azurite) : IDisposable
     }
 
     public void Dispose() => _serving.Dispose();
-
-    private static ChromeDriver StartChromium()
-    {
-        var service = ChromeDriverService.CreateDefaultService("/usr/bin", "chromedriver");
-        service.HideCommandPromptWindow = true;
-        service.SuppressInitialDiagnosticInformation = true;
-        var options = new ChromeOptions { BinaryLocation = "/usr/bin/chromium" };
-        options.AddArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1400,1400");
-        return new ChromeDriver(service, options);
-    }
 }

@@ -1,24 +1,5 @@
-// The docs page: Swagger UI over /openapi.json. With Entra ID on, the user signs in first (authorization code with
-// PKCE, no client secret), and every request Swagger UI sends, the document's included, carries the access token.
-(async () => {
-  const config = JSON.parse(document.getElementById("maas-docs-config").textContent);
-  const token = config.auth ? await signIn(config.auth) : null;
-  window.ui = SwaggerUIBundle({
-    url: "/openapi.json",
-    dom_id: "#swagger-ui",
-    deepLinking: true,
-    docExpansion: "list",
-    presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
-    layout: "BaseLayout",
-    requestInterceptor: request => {
-      if (token) {
-        request.headers.Authorization = `Bearer ${token}`;
-      }
-      return request;
-    },
-  });
-})();
-
+// Sign-in for the app's pages (the docs page and the dashboard) when Entra ID is on: the authorization code flow with
+// PKCE, no client secret; the access token is kept for the browser session and sent with every API call.
 function base64Url(bytes) {
   return btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
@@ -29,7 +10,8 @@ async function signIn(auth) {
     return stored.accessToken;
   }
 
-  const redirectUri = `${location.origin}/docs`;
+  // Back to the page that asked (/docs or /dashboard): each must be a redirect URI of the app registration.
+  const redirectUri = `${location.origin}${location.pathname}`;
   const query = new URLSearchParams(location.search);
   if (query.has("code") && query.get("state") === sessionStorage.getItem("maas.state")) {
     const response = await fetch(auth.tokenUrl, {
@@ -45,7 +27,7 @@ async function signIn(auth) {
       }),
     });
     const answer = await response.json();
-    history.replaceState(null, "", "/docs");
+    history.replaceState(null, "", location.pathname);
     if (answer.access_token) {
       sessionStorage.setItem("maas.token", JSON.stringify({ accessToken: answer.access_token, expiresAt: Date.now() + answer.expires_in * 1000 }));
       return answer.access_token;

@@ -1,0 +1,95 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Maas.Core.Errors;
+using Maas.Core.Serving;
+using Maas.TestKit;
+using Maas.TestKit.Azurite;
+using Maas.TestKit.Hosting;
+using Maas.TestKit.Onnx;
+using Maas.TestKit.Serving;
+using OpenQA.Selenium;
+using OpenQA.Selenium.Support.UI;
+
+namespace Maas.Functions.Tests.Functions;
+
+/// <summary>
+/// The dashboard in a real headless Chromium against the app's functions on a loopback port: recorded traffic is rolled
+/// up, the page draws it, and what it plotted is checked against the metrics API's own answer.
+/// </summary>
+[Collection(UsesAzurite.Name)]
+public sealed class DashboardPageBrowserTests(AzuriteFixture azurite) : IDisposable
+{
+    /// <summary>How long the page may take to draw: a bound for the wait, not an assertion on speed.</summary>
+    private static readonly TimeSpan RenderBound = TimeSpan.FromSeconds(60);
+
+    private readonly ServingHarness _serving = new(azurite);
+
+    [Fact]
+    public async Task Dashboard_RecordedTraffic_PlotsTheMetricsApisNumbers()
+    {
+        var name = await _serving.AddModelAsync(TestModels.Linear());
+        var alice = Caller.Anonymous with { AppId = "alice-app" };
+        var bob = Caller.Anonymous with { AppId = "bob-app" };
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await _serving.PredictAsync(name, """{"input": [[1, 2, 3, 4]]}""", caller: i < 3 ? alice : bob);
+        }
+
+        for (var i = 0; i < 2; i++)
+        {
+            await Assert.ThrowsAsync<MaasException>(() => _serving.PredictAsync(name, """{"input": [[1, 2]]}""", caller: bob));
+        }
+
+        await _serving.RollUpAsync(DateTimeOffset.UtcNow);
+        await using var app = await LoopbackApp.StartAsync(_serving);
+        using var http = new HttpClient { BaseAddress = app.BaseAddress };
+        var api = (await http.GetFromJsonAsync<JsonNode>($"/models/{name}/metrics?grain=minute&from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(-1).ToString("O"))}"))!;
+        using var browser = Chromium.Start();
+
+        await browser.Navigate().GoToUrlAsync(new Uri(app.BaseAddress, $"/dashboard?model={name}"));
+        new WebDriverWait(browser, RenderBound).Until(d => ((IJavaScriptExecutor)d).ExecuteScript("return !!(window.maasDashboard && window.maasDashboard.ready)") is true);
+        var plotted = JsonNode.Parse((string?)((IJavaScriptExecutor)browser).ExecuteScript("""
+            const c = window.maasDashboard.charts;
+            const series = id => c[id].data.datasets.map(d => d.data);
+            return JSON.stringify({
+              requests: series("chart-requests"), latency: series("chart-latency"), batch: series("chart-batch"),
+              cold: series("chart-cold"), callers: { labels: c["chart-callers"].data.labels, values: c["chart-callers"].data.datasets[0].data },
+              status: document.getElementById("maas-status").textContent });
+            """) ?? "null")!;
+        var screenshot = RepoPaths.Combine("TestResults", "dashboard", "dashboard.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        ((ITakesScreenshot)browser).GetScreenshot().SaveAsFile(screenshot);
+
+        var points = api["points"]!.AsArray().Select(p => p!).ToList();
+        Assert.Equal(7, points.Sum(p => (long)p["requests"]!));
+        Assert.Equal(points.Select(p => (double)p["requests"]!), Values(plotted["requests"]![0]!));
+        Assert.Equal(points.Select(p => (double)p["requests"]! - (double)p["outcomes"]!["ok"]!), Values(plotted["requests"]![1]!));
+        Assert.Equal(2, Values(plotted["requests"]![1]!).Sum());
+        Assert.Equal(points.Select(p => (double)p["latencyMs"]!["p95"]!), Values(plotted["latency"]![1]!));
+        Assert.Equal(points.Select(p => (double)p["meanBatchSize"]!), Values(plotted["batch"]![0]!));
+        Assert.Equal(points.Select(p => (double)p["coldLoads"]!), Values(plotted["cold"]![0]!));
+        var callers = plotted["callers"]!["labels"]!.AsArray().Select(l => (string)l!).Zip(Values(plotted["callers"]!["values"]!)).ToDictionary(p => p.First, p => p.Second);
+        Assert.Equal(new Dictionary<string, double> { ["alice-app"] = 3, ["bob-app"] = 4 }, callers);
+        Assert.StartsWith($"{name}: 7 requests", (string?)plotted["status"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dashboard_Page_IsServedWithChartJsFromTheApp()
+    {
+        await using var app = await LoopbackApp.StartAsync(_serving);
+        using var http = new HttpClient { BaseAddress = app.BaseAddress };
+
+        var page = await http.GetStringAsync("/dashboard");
+        using var chart = await http.GetAsync("/docs/chart.umd.min.js");
+
+        Assert.Contains("<script src=\"/docs/chart.umd.min.js\"></script>", page, StringComparison.Ordinal);
+        Assert.Contains("{\"auth\":null}", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("cdn", page, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("text/javascript", chart.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Chart.js v4", await chart.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private static double[] Values(JsonNode series) => [.. series.AsArray().Select(v => (double)v!)];
+
+    public void Dispose() => _serving.Dispose();
+}
