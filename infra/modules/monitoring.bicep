@@ -58,3 +58,20 @@ resource roles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for roleI
 
 output workspaceId string = workspace.id
 output connectionString string = applicationInsights.properties.ConnectionString
+
+// The Azure Monitor workbook over the app's telemetry (infra/modules/maas-workbook.json): throughput, failures, latency
+// and sessions per model and version. Workbook resource names must be GUIDs.
+resource workbook 'Microsoft.Insights/workbooks@2023-06-01' = {
+  name: guid(applicationInsights.id, 'maas-workbook')
+  location: location
+  tags: tags
+  kind: 'shared'
+  properties: {
+    displayName: 'Maas.Functions (${applicationInsightsName})'
+    category: 'workbook'
+    sourceId: applicationInsights.id
+    serializedData: loadTextContent('maas-workbook.json')
+  }
+}
+
+output workbookId string = workbook.id
