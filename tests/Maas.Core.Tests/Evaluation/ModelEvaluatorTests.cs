@@ -84,6 +84,22 @@ public sealed class ModelEvaluatorTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task Register_EvaluationSetOrConfigChanged_EvaluatesAgain()
+    {
+        var first = await DropAsync(1, HandComputedSet(), """{"evaluation": {"task": "classification", "output": "label"}}""");
+        await Registry.UploadAndRegisterAsync($"{_name}/1/evaluation.jsonl", Utf8($$$"""{"input": [{{{Two}}}], "expected": {"label": [2]}}"""));
+        var replaced = (await Registry.RowAsync(_name, 1))!;
+        await Registry.UploadAndRegisterAsync($"{_name}/config.json", Utf8("""{"evaluation": {"task": "classification", "output": "label", "gates": {"accuracy": {"min": 0.99}}}}"""));
+        var regated = (await Registry.RowAsync(_name, 1))!;
+
+        Assert.Equal(4.0 / 6, first.Evaluation!.Metrics["accuracy"], 12);
+        Assert.Equal((1.0, 1L), (replaced.Evaluation!.Metrics["accuracy"], replaced.Evaluation.Rows));
+        Assert.NotEqual(first.Evaluation.EvaluationSetSha256, replaced.Evaluation.EvaluationSetSha256);
+        Assert.Equal("accuracy", Assert.Single(regated.Evaluation!.Gates).Metric);
+        Assert.NotEqual(replaced.Evaluation.ReportBlobPath, regated.Evaluation.ReportBlobPath);
+    }
+
+    [Fact]
     public async Task Register_ClassificationOnProbabilities_AddsLogLossAndTopK()
     {
         var row = await DropAsync(1, HandComputedSet("scores"), """{"evaluation": {"task": "classification", "output": "scores", "scores": "probabilities"}, "labels": {"scores": ["cat", "dog", "fox"]}}""");
