@@ -49,8 +49,8 @@ public static class PushCommand
 
             var connection = global.Connect(parsed, io);
             var models = connection.Models();
-            var number = parsed.GetValue(version) ?? await new VersionUpload(models, new LineProgress(TextWriter.Null)).NextVersionAsync(model, cancellationToken);
-            if (!ModelBlobPath.TryParseVersion(number.ToString(CultureInfo.InvariantCulture), out _))
+            var number = parsed.GetValue(version) ?? await VersionUpload.NextVersionAsync(models, model, cancellationToken);
+            if (number is < 1 or > ModelBlobPath.MaxVersion)
             {
                 throw new CliException($"--version {number}: {ModelBlobPath.VersionRule}.", ExitCodes.Usage);
             }

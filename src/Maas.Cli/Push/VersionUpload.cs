@@ -19,8 +19,9 @@ public sealed class VersionUpload(BlobContainerClient models, IUploadProgress pr
     private const string Sha256MetadataKey = "sha256";
 
     /// <summary>The next free version: one above the highest <c>&lt;name&gt;/&lt;version&gt;/</c> folder in the container.</summary>
-    public async Task<long> NextVersionAsync(string name, CancellationToken cancellationToken)
+    public static async Task<long> NextVersionAsync(BlobContainerClient models, string name, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(models);
         long highest = 0;
         try
         {

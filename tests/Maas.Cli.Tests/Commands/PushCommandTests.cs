@@ -175,12 +175,15 @@ public sealed class PushCommandTests(AzuriteFixture azurite)
     }
 
     [Theory]
-    [InlineData("Bad_Name", "--name 'Bad_Name' breaks the rule")]
-    public async Task Push_InvalidName_RefusedWithTheRule(string name, string expected)
+    [InlineData("Bad_Name", null, "--name 'Bad_Name' breaks the rule")]
+    [InlineData("ok", "0", "--version 0: version must be a positive integer")]
+    [InlineData("ok", "1 --next", "--version and --next exclude each other")]
+    public async Task Push_InvalidNameOrVersion_RefusedWithTheRule(string name, string? version, string expected)
     {
         await using var cli = await CliSession.StartAsync(azurite);
+        string[] versionArgs = version is null ? [] : ["--version", .. version.Split(' ')];
 
-        var result = await cli.RunAsync("push", cli.Folder(("model.onnx", TestModels.Linear())), "--name", name);
+        var result = await cli.RunAsync(["push", cli.Folder(("model.onnx", TestModels.Linear())), "--name", name, .. versionArgs]);
 
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
         Assert.Contains(expected, result.Error, StringComparison.Ordinal);
