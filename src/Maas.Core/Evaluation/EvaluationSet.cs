@@ -185,6 +185,44 @@ public static class EvaluationSet
 
     private static string Names(IReadOnlyList<TensorSignature> tensors) => string.Join(", ", tensors.Select(t => t.Name));
 
+    /// <summary>
+    /// The lines of the file at <paramref name="path"/>, parsed one at a time against the signature (blank lines skipped);
+    /// a line that cannot be used throws <see cref="EvaluationSetException"/> with its number.
+    /// </summary>
+    public static IEnumerable<EvaluationExample> Read(string path, ModelInspection model, CancellationToken cancellationToken)
+    {
+        using var reader = new StreamReader(path);
+        var number = 0;
+        while (reader.ReadLine() is { } text)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            number++;
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                continue;
+            }
+
+            EvaluationExample line;
+            try
+            {
+                line = ParseLine(text, number, model);
+            }
+            catch (EvaluationSetException error)
+            {
+                throw new EvaluationSetException(AtLine(number, error.Message));
+            }
+
+            yield return line;
+        }
+    }
+
+    /// <summary>Hex SHA-256 of the file at <paramref name="path"/>.</summary>
+    public static string Sha256Of(string path)
+    {
+        using var file = File.OpenRead(path);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(file));
+    }
+
     /// <summary>The message a problem on <paramref name="line"/> gets in the version's reason.</summary>
     public static string AtLine(int line, string problem) => string.Create(CultureInfo.InvariantCulture, $"evaluation.jsonl line {line} {problem}.");
 }

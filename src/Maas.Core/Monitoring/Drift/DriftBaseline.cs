@@ -1,0 +1,18 @@
+using Maas.Core.Registry;
+
+namespace Maas.Core.Monitoring.Drift;
+
+/// <summary>What one feature (or channel, or the whole tensor) looked like in the baseline: its bins and its summary.</summary>
+/// <param name="Edges">Interior bin edges (<see cref="DriftBins"/>); live values are counted in the same bins.</param>
+/// <param name="Histogram">The baseline's counts per bin (over the values kept for quantiles when there were more).</param>
+public sealed record FeatureBaseline(double[] Edges, long[] Histogram, long Count, long NonFinite, double Mean, double Variance, double Min, double Max);
+
+/// <summary>The baseline of one input or output tensor: how its elements are grouped, and each group's baseline.</summary>
+/// <param name="Side"><c>input</c> or <c>output</c>.</param>
+public sealed record TensorBaseline(string Name, string Side, DriftGranularity Granularity, IReadOnlyList<FeatureBaseline> Features);
+
+/// <summary>
+/// What drift is measured against: every numeric input and output of a version over its baseline data (the evaluation
+/// set's rows, run through the model for the outputs). Stored as JSON beside the version's evaluation report.
+/// </summary>
+public sealed record DriftBaseline(long Rows, IReadOnlyList<TensorBaseline> Tensors);
