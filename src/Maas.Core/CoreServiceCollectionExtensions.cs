@@ -32,6 +32,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<SessionFactory>();
         services.AddSingleton<IModelInspector>(provider => provider.GetRequiredService<SessionFactory>());
         services.AddSingleton<IModelEvaluator, ModelEvaluator>();
+        services.AddSingleton<IDriftBaselineBuilder, EvaluationSetBaseline>();
         services.AddSingleton<IModelConfigCheck, CaptureConfigCheck>();
         services.AddSingleton<ModelRegistrar>();
         services.AddSingleton<ModelReconciler>();

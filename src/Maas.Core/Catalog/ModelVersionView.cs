@@ -7,6 +7,7 @@ namespace Maas.Core.Catalog;
 /// <param name="LoadedOn">The ONNX Runtime provider its session actually runs on in this instance; null when it is not loaded here.</param>
 /// <param name="Evaluation">What its evaluation set measured; null without one (or without config.json <c>evaluation</c>).</param>
 /// <param name="Promotion">Whether it is the default version, and why (or why not).</param>
+/// <param name="DriftBaseline">What drift is measured against (tensors, groups, rows); null when config.json asks for no drift baseline.</param>
 public sealed record ModelVersionView(
     long Version,
     string Status,
@@ -22,6 +23,7 @@ public sealed record ModelVersionView(
     string? LoadedOn,
     EvaluationSummary? Evaluation,
     Promotion? Promotion,
+    DriftBaselineSummary? DriftBaseline,
     DateTimeOffset RegisteredAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset LastSeenAt)
@@ -41,6 +43,7 @@ public sealed record ModelVersionView(
         loadedOn,
         record.Evaluation,
         promotion,
+        record.DriftBaseline,
         record.RegisteredAt,
         record.UpdatedAt,
         record.LastSeenAt);

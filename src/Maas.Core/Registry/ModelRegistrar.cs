@@ -20,6 +20,7 @@ public sealed partial class ModelRegistrar(
     ModelRegistryStore store,
     IModelInspector inspector,
     IModelEvaluator evaluator,
+    IDriftBaselineBuilder baselines,
     IEnumerable<IModelConfigCheck> configChecks,
     IOptions<RegistryOptions> options,
     TimeProvider clock,
@@ -258,8 +259,50 @@ public sealed partial class ModelRegistrar(
             OptimizedBlobPath = loaded.OptimizedBlobPath ?? string.Empty,
             OptimizedFor = loaded.OptimizedBlobPath is null ? string.Empty : inspector.OptimizedCopyKey,
         };
-        return await EvaluateAsync(container, ready, folder, inspection, cancellationToken);
+        ready = await EvaluateAsync(container, ready, folder, inspection, cancellationToken);
+        return await BuildDriftBaselineAsync(container, ready, folder, inspection, cancellationToken);
     }
+
+    /// <summary>
+    /// Builds the drift baseline from the version's evaluation.jsonl when config.json's <c>drift</c> compares with the
+    /// evaluation set, and stores it in the evaluations container (named by the version's sources) before the row that
+    /// points at it. Without the file there is no baseline yet; a file that cannot be used leaves the problem on the row.
+    /// </summary>
+    private async Task<ModelVersionRecord> BuildDriftBaselineAsync(BlobContainerClient container, ModelVersionRecord ready, ModelFolder folder, ModelInspection inspection, CancellationToken cancellationToken)
+    {
+        var evaluationSet = Path.Combine(folder.FullPath, ModelBlobPath.EvaluationFileName);
+        if (ready.Config.Drift is not { BaselineIsEvaluationSet: true } || !File.Exists(evaluationSet))
+        {
+            return ready;
+        }
+
+        var run = baselines.Build(ready, folder.GraphPath, evaluationSet, inspection, cancellationToken);
+        var summary = run.Summary;
+        if (run.Baseline is { } baseline)
+        {
+            var name = string.Create(CultureInfo.InvariantCulture, $"{ready.Name}/{ready.Version}/{SourcesHash(ready)}-drift-baseline.json");
+            await StoreAsync(container, name, baseline, cancellationToken);
+            summary = summary with { BlobPath = name };
+        }
+        else
+        {
+            LogNoDriftBaseline(logger, ready.Name, ready.Version, summary.Problem ?? "no baseline");
+        }
+
+        return ready with { DriftBaseline = summary };
+    }
+
+    /// <summary>Writes a document of the version (report, baseline) to the evaluations container.</summary>
+    private async Task StoreAsync(BlobContainerClient container, string name, byte[] content, CancellationToken cancellationToken)
+    {
+        var documents = container.GetParentBlobServiceClient().GetBlobContainerClient(options.Value.EvaluationContainerName);
+        await documents.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await documents.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(content), overwrite: true, cancellationToken);
+    }
+
+    /// <summary>What names a version's stored documents: a hash of its sources, so a retry overwrites instead of adding.</summary>
+    private static string SourcesHash(ModelVersionRecord version)
+        => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(version.SourceFingerprint)))[..ReportNameHexDigits];
 
     /// <summary>
     /// Evaluates a Ready version on the evaluation.jsonl copied with it, when config.json asks for evaluation, and stores the
@@ -275,17 +318,14 @@ public sealed partial class ModelRegistrar(
         }
 
         var run = evaluator.Evaluate(ready, folder.GraphPath, evaluationSet, inspection, cancellationToken);
-        var sources = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ready.SourceFingerprint)))[..ReportNameHexDigits];
-        var name = string.Create(CultureInfo.InvariantCulture, $"{ready.Name}/{ready.Version}/{sources}.json");
-        var reports = container.GetParentBlobServiceClient().GetBlobContainerClient(options.Value.EvaluationContainerName);
-        await reports.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        await reports.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(run.Report), overwrite: true, cancellationToken);
+        var name = string.Create(CultureInfo.InvariantCulture, $"{ready.Name}/{ready.Version}/{SourcesHash(ready)}.json");
+        await StoreAsync(container, name, run.Report, cancellationToken);
         var summary = run.Summary with { ReportBlobPath = name };
         LogEvaluated(logger, ready.Name, ready.Version, summary.Rows, summary.DurationMs, summary.FailureReason ?? "passed");
         return ready with { Evaluation = summary };
     }
 
-    /// <summary>Hex digits of the sources' hash that name a version's evaluation report.</summary>
+    /// <summary>Hex digits of the sources' hash that name a version's stored documents (evaluation report, drift baseline).</summary>
     private const int ReportNameHexDigits = 16;
 
     /// <summary>
@@ -421,6 +461,9 @@ public sealed partial class ModelRegistrar(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelName} version {ModelVersion} evaluated on {Rows} examples in {DurationMs} ms: {Outcome}")]
     private static partial void LogEvaluated(ILogger logger, string modelName, long modelVersion, long rows, double durationMs, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelName} version {ModelVersion} has no drift baseline: {Problem}")]
+    private static partial void LogNoDriftBaseline(ILogger logger, string modelName, long modelVersion, string problem);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Promotion of model {ModelName} version {ModelVersion}: {PromotionState} ({PromotionReason}); the default version is {DefaultVersion}")]
     private static partial void LogPromotion(ILogger logger, string modelName, long modelVersion, string promotionState, string promotionReason, long? defaultVersion);

@@ -48,6 +48,12 @@ public sealed record ModelVersionRecord
     /// </summary>
     public EvaluationSummary? Evaluation { get; init; }
 
+    /// <summary>
+    /// The baseline drift is measured against, built from the version's evaluation.jsonl when config.json's <c>drift</c>
+    /// asks for it; null otherwise, or while the version has no evaluation.jsonl.
+    /// </summary>
+    public DriftBaselineSummary? DriftBaseline { get; init; }
+
     /// <summary>ETags of every blob that went into this registration (graph, external data, config): equal means nothing changed.</summary>
     public string SourceFingerprint { get; init; } = string.Empty;
 

@@ -1,0 +1,91 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Maas.Core.Inference;
+using Maas.Core.Monitoring.Drift;
+using Maas.Core.Registry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace Maas.Core.Evaluation;
+
+/// <summary>
+/// The drift baseline of a version from its evaluation set: one <see cref="EvaluationPass"/> runs the rows through a
+/// session made as serving makes it, and every numeric input and output is summarised per feature, channel or tensor
+/// (config.json <c>drift.features</c>) over quantile bins of its own values.
+/// </summary>
+public sealed class EvaluationSetBaseline(SessionFactory sessions, IOptions<RegistryOptions> options, TimeProvider clock, ILogger<EvaluationSetBaseline> logger) : IDriftBaselineBuilder
+{
+    /// <summary>The baseline's JSON: camelCase, enums by name.</summary>
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
+
+    public DriftBaselineRun Build(ModelVersionRecord version, string graphPath, string evaluationSetPath, ModelInspection inspection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        ArgumentNullException.ThrowIfNull(inspection);
+        var drift = version.Config.Drift ?? throw new ArgumentException("The version's config has no drift.", nameof(version));
+        var outputs = inspection.Outputs.Where(o => o.IsTensor && o.ElementType != TensorElementType.String).Select(o => o.Name).ToList();
+        var collector = new BaselineCollector(drift.Features);
+        using var session = sessions.Create(graphPath);
+        var redact = EvaluationPass.RedactorFor(graphPath);
+        var pass = EvaluationPass.Run(
+            version,
+            evaluationSetPath,
+            inspection,
+            options.Value,
+            clock,
+            logger,
+            (batch, token) =>
+            {
+                var answers = batch.Run(session, outputs, redact, token);
+                for (var i = 0; i < batch.Lines.Count; i++)
+                {
+                    AddLine(collector, inspection, batch.Lines[i], answers[i]);
+                }
+            },
+            rows =>
+            {
+                collector.Rows = rows;
+                return collector.Build();
+            },
+            cancellationToken);
+        var summary = new DriftBaselineSummary
+        {
+            EvaluationSetSha256 = EvaluationSet.Sha256Of(evaluationSetPath),
+            Rows = pass.Rows,
+            Tensors = pass.Result is { } baseline ? [.. baseline.Tensors.Select(t => new DriftBaselineTensor(t.Name, t.Side, JsonNamingPolicy.CamelCase.ConvertName(t.Granularity.ToString()), t.Features.Count))] : [],
+            Problem = pass.Problem,
+        };
+        return new DriftBaselineRun(summary, pass.Result is null ? null : JsonSerializer.SerializeToUtf8Bytes(pass.Result, Json));
+    }
+
+    /// <summary>The line's numeric inputs (booleans as 0 and 1) and the model's numeric outputs for it.</summary>
+    private static void AddLine(BaselineCollector collector, ModelInspection inspection, EvaluationExample line, IReadOnlyDictionary<string, OutputSlice> answer)
+    {
+        foreach (var input in inspection.Inputs.Where(i => i.IsTensor && i.ElementType != TensorElementType.String))
+        {
+            var values = line.Inputs[input.Name];
+            collector.Add("input", input.Name, values.Shape, [.. values.Values.Select(v => v.Number)]);
+        }
+
+        foreach (var (name, slice) in answer)
+        {
+            if (slice.Numbers is { } numbers)
+            {
+                collector.Add("output", name, ShapeOf(inspection.Outputs.First(o => o.Name == name), slice), numbers);
+            }
+        }
+    }
+
+    /// <summary>The shape of one line's slice of an output: its rows, then the signature's other dimensions (a two-dimensional output's width from the slice).</summary>
+    private static long[] ShapeOf(TensorSignature output, OutputSlice slice)
+    {
+        long[] shape = output.Shape.Count == 0 ? [] : [slice.Rows, .. output.Shape.Skip(1)];
+        if (shape.Length == 2 && shape[1] < 0 && slice.Rows > 0)
+        {
+            shape[1] = slice.Count / slice.Rows;
+        }
+
+        return shape;
+    }
+}
