@@ -83,13 +83,7 @@ public sealed record CaptureConfig
                 case "sampleBy":
                     config = config with
                     {
-                        SampleBy = field.Value.ValueKind == JsonValueKind.String ? field.Value.GetString() switch
-                        {
-                            "random" => CaptureSampling.Random,
-                            "requestId" => CaptureSampling.RequestId,
-                            var other => throw new FormatException($"config.json field 'capture.sampleBy' is '{other}'; expected random or requestId."),
-                        }
-                        : throw new FormatException("config.json field 'capture.sampleBy' must be \"random\" or \"requestId\"."),
+                        SampleBy = ConfigChoice.Parse(field.Value, "capture.sampleBy", ("random", CaptureSampling.Random), ("requestId", CaptureSampling.RequestId)),
                     };
                     break;
                 case "request":
@@ -130,16 +124,8 @@ public sealed record CaptureConfig
             ? value.EnumerateObject().ToDictionary(field => field.Name, field => Action(field.Value, string.Create(CultureInfo.InvariantCulture, $"capture.fields.{field.Name}")), StringComparer.Ordinal)
             : throw new FormatException("config.json field 'capture.fields' must be an object mapping an input or output name to keep, drop, hash or mask.");
 
-    private static CaptureAction Action(JsonElement value, string path) => value.ValueKind == JsonValueKind.String
-        ? value.GetString() switch
-        {
-            "keep" => CaptureAction.Keep,
-            "drop" => CaptureAction.Drop,
-            "hash" => CaptureAction.Hash,
-            "mask" => CaptureAction.Mask,
-            var other => throw new FormatException($"config.json field '{path}' is '{other}'; expected keep, drop, hash or mask."),
-        }
-        : throw new FormatException($"config.json field '{path}' must be one of \"keep\", \"drop\", \"hash\", \"mask\".");
+    private static CaptureAction Action(JsonElement value, string path)
+        => ConfigChoice.Parse(value, path, ("keep", CaptureAction.Keep), ("drop", CaptureAction.Drop), ("hash", CaptureAction.Hash), ("mask", CaptureAction.Mask));
 
     private static bool Bool(JsonElement value, string path) => value.ValueKind is JsonValueKind.True or JsonValueKind.False
         ? value.GetBoolean()

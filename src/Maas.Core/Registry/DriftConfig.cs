@@ -79,15 +79,13 @@ public sealed record DriftConfig
                 case "features":
                     config = config with
                     {
-                        Features = field.Value.ValueKind == JsonValueKind.String ? field.Value.GetString() switch
-                        {
-                            "auto" => DriftGranularity.Auto,
-                            "tensor" => DriftGranularity.Tensor,
-                            "channel" => DriftGranularity.Channel,
-                            "feature" => DriftGranularity.Feature,
-                            var other => throw new FormatException($"config.json field 'drift.features' is '{other}'; expected auto, tensor, channel or feature."),
-                        }
-                        : throw new FormatException("config.json field 'drift.features' must be one of \"auto\", \"tensor\", \"channel\", \"feature\"."),
+                        Features = ConfigChoice.Parse(
+                            field.Value,
+                            "drift.features",
+                            ("auto", DriftGranularity.Auto),
+                            ("tensor", DriftGranularity.Tensor),
+                            ("channel", DriftGranularity.Channel),
+                            ("feature", DriftGranularity.Feature)),
                     };
                     break;
                 default:

@@ -103,14 +103,7 @@ public sealed record EvaluationConfig
                 case "task":
                     config = config with
                     {
-                        Task = field.Value.ValueKind == JsonValueKind.String ? field.Value.GetString() switch
-                        {
-                            "classification" => EvaluationTask.Classification,
-                            "regression" => EvaluationTask.Regression,
-                            "outputs" => EvaluationTask.Outputs,
-                            var other => throw new FormatException($"config.json field 'evaluation.task' is '{other}'; expected classification, regression or outputs."),
-                        }
-                        : throw new FormatException("config.json field 'evaluation.task' must be one of \"classification\", \"regression\", \"outputs\"."),
+                        Task = ConfigChoice.Parse(field.Value, "evaluation.task", ("classification", EvaluationTask.Classification), ("regression", EvaluationTask.Regression), ("outputs", EvaluationTask.Outputs)),
                     };
                     break;
                 case "output":
@@ -125,13 +118,7 @@ public sealed record EvaluationConfig
                     sawScores = true;
                     config = config with
                     {
-                        Scores = field.Value.ValueKind == JsonValueKind.String ? field.Value.GetString() switch
-                        {
-                            "probabilities" => ScoreKind.Probabilities,
-                            "logits" => ScoreKind.Logits,
-                            var other => throw new FormatException($"config.json field 'evaluation.scores' is '{other}'; expected probabilities or logits."),
-                        }
-                        : throw new FormatException("config.json field 'evaluation.scores' must be \"probabilities\" or \"logits\"."),
+                        Scores = ConfigChoice.Parse(field.Value, "evaluation.scores", ("probabilities", ScoreKind.Probabilities), ("logits", ScoreKind.Logits)),
                     };
                     break;
                 case "gates":

@@ -132,15 +132,8 @@ public sealed record ModelConfig
             : throw new FormatException("config.json field 'defaultVersion' must be a positive integer version or \"latest\".");
     }
 
-    private static ExecutionProviderChoice ExecutionProviderOf(JsonProperty field) => field.Value.ValueKind == JsonValueKind.String
-        ? field.Value.GetString() switch
-        {
-            "cpu" => ExecutionProviderChoice.Cpu,
-            "cuda" => ExecutionProviderChoice.Cuda,
-            "auto" => ExecutionProviderChoice.Auto,
-            var other => throw new FormatException($"config.json field 'executionProvider' is '{other}'; expected cpu, cuda or auto."),
-        }
-        : throw new FormatException("config.json field 'executionProvider' must be one of \"cpu\", \"cuda\", \"auto\".");
+    private static ExecutionProviderChoice ExecutionProviderOf(JsonProperty field)
+        => ConfigChoice.Parse(field.Value, "executionProvider", ("cpu", ExecutionProviderChoice.Cpu), ("cuda", ExecutionProviderChoice.Cuda), ("auto", ExecutionProviderChoice.Auto));
 
     private static DynamicBatchingConfig DynamicBatchingOf(JsonElement value)
     {
