@@ -31,6 +31,7 @@ public static class CoreServiceCollectionExtensions
         services.AddMemoryCache();
         services.AddSingleton<SessionFactory>();
         services.AddSingleton<IModelInspector>(provider => provider.GetRequiredService<SessionFactory>());
+        services.AddSingleton<EvaluationPass>();
         services.AddSingleton<IModelEvaluator, ModelEvaluator>();
         services.AddSingleton<IDriftBaselineBuilder, EvaluationSetBaseline>();
         services.AddSingleton<IModelConfigCheck, CaptureConfigCheck>();

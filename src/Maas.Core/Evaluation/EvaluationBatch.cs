@@ -51,7 +51,7 @@ public sealed class EvaluationBatch(ModelInspection model)
         : string.Create(CultureInfo.InvariantCulture, $"lines {_lines[0].Line}-{_lines[^1].Line}");
 
     /// <summary>
-    /// Runs the lines on <paramref name="session"/> (one <see cref="RunOptions"/>, terminated by <paramref name="cancellationToken"/>)
+    /// Runs the lines on <paramref name="session"/> (<see cref="ModelRunner.RunSession"/>: terminated by <paramref name="cancellationToken"/>)
     /// and returns each line's slice of each of <paramref name="outputs"/>. Throws <see cref="EvaluationSetException"/> for a value
     /// the input's element type cannot hold or a model that fails on the input.
     /// </summary>
@@ -68,22 +68,14 @@ public sealed class EvaluationBatch(ModelInspection model)
                 values.Add(CreateInput(input));
             }
 
-            using var runOptions = SessionFactory.CreateRunOptions();
-            using var cancellation = cancellationToken.Register(() => runOptions.Terminate = true);
             IDisposableReadOnlyCollection<OrtValue> results;
             try
             {
-                results = session.Run(runOptions, [.. model.Inputs.Select(input => input.Name)], values, outputs);
-            }
-            catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw new OperationCanceledException(cancellationToken);
+                results = ModelRunner.RunSession(session, [.. model.Inputs.Select(input => input.Name)], values, outputs, cancellationToken);
             }
             catch (OnnxRuntimeException error)
             {
-                var message = redact(error.Message);
-                message = message.Length > ModelRunner.MaxRuntimeMessageLength ? string.Concat(message.AsSpan(0, ModelRunner.MaxRuntimeMessageLength), "…") : message;
-                throw new EvaluationSetException($"evaluation.jsonl {Describe()}: the model failed to run on the inputs: {message}");
+                throw new EvaluationSetException($"evaluation.jsonl {Describe()}: the model failed to run on the inputs: {ModelRunner.Shorten(redact(error.Message))}");
             }
 
             using (results)

@@ -1,10 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Maas.Core.Inference;
 using Maas.Core.Monitoring.Drift;
 using Maas.Core.Registry;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Maas.Core.Evaluation;
@@ -14,7 +11,7 @@ namespace Maas.Core.Evaluation;
 /// session made as serving makes it, and every numeric input and output is summarised per feature, channel or tensor
 /// (config.json <c>drift.features</c>) over quantile bins of its own values.
 /// </summary>
-public sealed class EvaluationSetBaseline(SessionFactory sessions, IOptions<RegistryOptions> options, TimeProvider clock, ILogger<EvaluationSetBaseline> logger) : IDriftBaselineBuilder
+public sealed class EvaluationSetBaseline(EvaluationPass evaluationPass) : IDriftBaselineBuilder
 {
     /// <summary>The baseline's JSON: camelCase, enums by name.</summary>
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
@@ -26,23 +23,13 @@ public sealed class EvaluationSetBaseline(SessionFactory sessions, IOptions<Regi
         var drift = version.Config.Drift ?? throw new ArgumentException("The version's config has no drift.", nameof(version));
         var outputs = inspection.Outputs.Where(o => o.IsTensor && o.ElementType != TensorElementType.String).Select(o => o.Name).ToList();
         var collector = new BaselineCollector(drift.Features);
-        using var session = sessions.Create(graphPath);
-        var redact = EvaluationPass.RedactorFor(graphPath);
-        var pass = EvaluationPass.Run(
+        var pass = evaluationPass.Run(
             version,
+            graphPath,
             evaluationSetPath,
             inspection,
-            options.Value,
-            clock,
-            logger,
-            (batch, token) =>
-            {
-                var answers = batch.Run(session, outputs, redact, token);
-                for (var i = 0; i < batch.Lines.Count; i++)
-                {
-                    AddLine(collector, inspection, batch.Lines[i], answers[i]);
-                }
-            },
+            _ => outputs,
+            (line, answer) => AddLine(collector, inspection, line, answer),
             rows =>
             {
                 collector.Rows = rows;
@@ -51,7 +38,7 @@ public sealed class EvaluationSetBaseline(SessionFactory sessions, IOptions<Regi
             cancellationToken);
         var summary = new DriftBaselineSummary
         {
-            EvaluationSetSha256 = EvaluationSet.Sha256Of(evaluationSetPath),
+            EvaluationSetSha256 = pass.EvaluationSetSha256,
             Rows = pass.Rows,
             Tensors = pass.Result is { } baseline ? [.. baseline.Tensors.Select(t => new DriftBaselineTensor(t.Name, t.Side, JsonNamingPolicy.CamelCase.ConvertName(t.Granularity.ToString()), t.Features.Count))] : [],
             Problem = pass.Problem,

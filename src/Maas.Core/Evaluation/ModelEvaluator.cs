@@ -1,16 +1,13 @@
 using System.Text.Json;
-using Maas.Core.Inference;
 using Maas.Core.Registry;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Maas.Core.Evaluation;
 
 /// <summary>
-/// Evaluates a version on its evaluation set with a session made exactly as serving makes it (<see cref="SessionFactory"/>):
-/// one <see cref="EvaluationPass"/> runs the lines in batches, a scorer compares the answers, and the gates decide.
+/// Evaluates a version on its evaluation set: one <see cref="EvaluationPass"/> runs the lines in batches on a serving-made
+/// session, a scorer compares the answers, and the gates decide.
 /// </summary>
-public sealed class ModelEvaluator(SessionFactory sessions, IOptions<RegistryOptions> options, TimeProvider clock, ILogger<ModelEvaluator> logger) : IModelEvaluator
+public sealed class ModelEvaluator(EvaluationPass evaluationPass, TimeProvider clock) : IModelEvaluator
 {
     private static readonly JsonSerializerOptions ReportJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
@@ -19,25 +16,14 @@ public sealed class ModelEvaluator(SessionFactory sessions, IOptions<RegistryOpt
         ArgumentNullException.ThrowIfNull(version);
         ArgumentNullException.ThrowIfNull(inspection);
         var evaluation = version.Config.Evaluation ?? throw new ArgumentException("The version's config has no evaluation.", nameof(version));
-        using var session = sessions.Create(graphPath);
-        var redact = EvaluationPass.RedactorFor(graphPath);
         EvaluationScorer? scorer = null;
-        var pass = EvaluationPass.Run(
+        var pass = evaluationPass.Run(
             version,
+            graphPath,
             evaluationSetPath,
             inspection,
-            options.Value,
-            clock,
-            logger,
-            (batch, token) =>
-            {
-                scorer ??= EvaluationScorer.For(version.Config, inspection, [.. batch.Lines[0].Expected.Keys]);
-                var answers = batch.Run(session, scorer.Outputs, redact, token);
-                for (var i = 0; i < batch.Lines.Count; i++)
-                {
-                    scorer.Add(batch.Lines[i], answers[i]);
-                }
-            },
+            batch => (scorer ??= EvaluationScorer.For(version.Config, inspection, [.. batch.Lines[0].Expected.Keys])).Outputs,
+            (line, answer) => scorer!.Add(line, answer),
             _ => scorer!.Finish(),
             cancellationToken);
         var (measured, rows, problem) = (pass.Result, pass.Rows, pass.Problem);
@@ -45,7 +31,7 @@ public sealed class ModelEvaluator(SessionFactory sessions, IOptions<RegistryOpt
         var metrics = measured?.Metrics ?? new Dictionary<string, double>();
         var summary = new EvaluationSummary
         {
-            EvaluationSetSha256 = EvaluationSet.Sha256Of(evaluationSetPath),
+            EvaluationSetSha256 = pass.EvaluationSetSha256,
             Rows = rows,
             DurationMs = pass.Duration.TotalMilliseconds,
             EvaluatedAt = clock.GetUtcNow(),

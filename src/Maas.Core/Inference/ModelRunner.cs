@@ -39,16 +39,9 @@ public static class ModelRunner
                 values[i] = CreateValue(inputs[i], out pins[i]);
             }
 
-            using var runOptions = SessionFactory.CreateRunOptions();
-            using var cancellation = cancellationToken.Register(() => runOptions.Terminate = true);
             try
             {
-                var outputs = session.Run(runOptions, names, values, [.. request.Outputs.Select(o => o.Name)]);
-                return new InferenceResult(request.Outputs, outputs);
-            }
-            catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw new OperationCanceledException("The caller went away; the run was terminated.", cancellationToken);
+                return new InferenceResult(request.Outputs, RunSession(session, names, values, [.. request.Outputs.Select(o => o.Name)], cancellationToken));
             }
             catch (OnnxRuntimeException error) when (IsRejectedInput(error))
             {
@@ -83,6 +76,38 @@ public static class ModelRunner
         return OrtValue.CreateTensorValueWithData(OrtMemoryInfo.DefaultInstance, input.ElementType, input.Shape, (IntPtr)pin.Pointer, input.Data.Length);
     }
 
+    /// <summary>
+    /// One run of <paramref name="session"/> with its own <see cref="RunOptions"/>, terminated when
+    /// <paramref name="cancellationToken"/> is cancelled; a run cut short that way throws <see cref="OperationCanceledException"/>,
+    /// any other failure ONNX Runtime's exception.
+    /// </summary>
+    public static IDisposableReadOnlyCollection<OrtValue> RunSession(
+        InferenceSession session,
+        IReadOnlyCollection<string> inputNames,
+        IReadOnlyCollection<OrtValue> inputs,
+        IReadOnlyCollection<string> outputNames,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        using var runOptions = SessionFactory.CreateRunOptions();
+        using var cancellation = cancellationToken.Register(() => runOptions.Terminate = true);
+        try
+        {
+            return session.Run(runOptions, inputNames, inputs, outputNames);
+        }
+        catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("The caller went away; the run was terminated.", cancellationToken);
+        }
+    }
+
+    /// <summary>ONNX Runtime's message as a response or a reason carries it: cut to <see cref="MaxRuntimeMessageLength"/> characters.</summary>
+    public static string Shorten(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return message.Length > MaxRuntimeMessageLength ? string.Concat(message.AsSpan(0, MaxRuntimeMessageLength), "…") : message;
+    }
+
     /// <summary>True when ONNX Runtime refused the inputs themselves while running (not a fault of the model or of this instance).</summary>
     public static bool IsRejectedInput(Exception error)
         => error is OnnxRuntimeException && error.Message.StartsWith(InvalidArgumentPrefix, StringComparison.Ordinal);
@@ -90,11 +115,7 @@ public static class ModelRunner
     /// <summary>The 400 for an input the graph rejected: the model and ONNX Runtime's status message, cut short, no local paths.</summary>
     private static MaasException RejectedInput(LoadedModel loaded, OnnxRuntimeException error)
     {
-        var message = loaded.Redacted(error.Message[InvalidArgumentPrefix.Length..].Trim());
-        if (message.Length > MaxRuntimeMessageLength)
-        {
-            message = string.Concat(message.AsSpan(0, MaxRuntimeMessageLength), "…");
-        }
+        var message = Shorten(loaded.Redacted(error.Message[InvalidArgumentPrefix.Length..].Trim()));
 
         return new MaasException(
             ErrorKind.InvalidInput,

@@ -102,10 +102,14 @@ public sealed class ModelFolder : IDisposable
     private static string Bare(ETag? etag) => etag?.ToString().Trim('"') ?? string.Empty;
 
     /// <summary>Removes <paramref name="text"/>'s mentions of this folder, so messages never reveal local paths.</summary>
-    public string Redact(string text)
+    public string Redact(string text) => Redact(FullPath, text);
+
+    /// <summary>Removes <paramref name="text"/>'s mentions of the folder at <paramref name="folderPath"/>.</summary>
+    public static string Redact(string folderPath, string text)
     {
+        ArgumentNullException.ThrowIfNull(folderPath);
         ArgumentNullException.ThrowIfNull(text);
-        return text.Replace(FullPath + Path.DirectorySeparatorChar, string.Empty, StringComparison.Ordinal).Replace(FullPath, string.Empty, StringComparison.Ordinal);
+        return text.Replace(folderPath + Path.DirectorySeparatorChar, string.Empty, StringComparison.Ordinal).Replace(folderPath, string.Empty, StringComparison.Ordinal);
     }
 
     public void Dispose()

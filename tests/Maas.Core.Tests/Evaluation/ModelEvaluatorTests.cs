@@ -225,7 +225,7 @@ public sealed class ModelEvaluatorTests(AzuriteFixture azurite) : IDisposable
             };
             // Every clock read moves time on by more than the whole budget: the evaluation is out of time at once.
             var clock = new FakeTimeProvider { AutoAdvanceAmount = TimeSpan.FromSeconds(2) };
-            var evaluator = new ModelEvaluator(Registry.Sessions, Options.Create(new RegistryOptions { EvaluationTimeout = TimeSpan.FromSeconds(1) }), clock, Registry.Logs.CreateLogger<ModelEvaluator>());
+            var evaluator = new ModelEvaluator(new EvaluationPass(Registry.Sessions, Options.Create(new RegistryOptions { EvaluationTimeout = TimeSpan.FromSeconds(1) }), clock, Registry.Logs.CreateLogger<EvaluationPass>()), clock);
 
             var run = evaluator.Evaluate(row, graph, set, Registry.Sessions.Inspect(graph), CancellationToken.None);
 

@@ -61,7 +61,8 @@ public sealed class RegistryHarness
         Store = new ModelRegistryStore(Table, new TableClient(azurite.ConnectionString, Table.Name, lookupOptions));
         var options = Microsoft.Extensions.Options.Options.Create(Options);
         Sessions = new SessionFactory(Microsoft.Extensions.Options.Options.Create(inference ?? new InferenceOptions()));
-        Registrar = new ModelRegistrar(Store, Sessions, new ModelEvaluator(Sessions, options, TimeProvider.System, Logs.CreateLogger<ModelEvaluator>()), new EvaluationSetBaseline(Sessions, options, TimeProvider.System, Logs.CreateLogger<EvaluationSetBaseline>()), [new CaptureConfigCheck(Microsoft.Extensions.Options.Options.Create(capture ?? new CaptureOptions()))], options, TimeProvider.System, Logs.CreateLogger<ModelRegistrar>());
+        var evaluationPass = new EvaluationPass(Sessions, options, TimeProvider.System, Logs.CreateLogger<EvaluationPass>());
+        Registrar = new ModelRegistrar(Store, Sessions, new ModelEvaluator(evaluationPass, TimeProvider.System), new EvaluationSetBaseline(evaluationPass), [new CaptureConfigCheck(Microsoft.Extensions.Options.Options.Create(capture ?? new CaptureOptions()))], options, TimeProvider.System, Logs.CreateLogger<ModelRegistrar>());
         Reconciler = new ModelReconciler(blobService, Registrar, Store, options, Logs.CreateLogger<ModelReconciler>());
         Health = new DependencyHealth(TimeProvider.System);
         Repository = new ModelRepository(Store, options, new MemoryCache(new MemoryCacheOptions()), Health, TimeProvider.System, Logs.CreateLogger<ModelRepository>());
