@@ -39,7 +39,7 @@ public sealed partial class ModelRepository(
     /// <summary>The versions of one model, newest first; 404 when it has none.</summary>
     public async Task<IReadOnlyList<ModelVersionRecord>> GetModelAsync(string name, CancellationToken cancellationToken)
     {
-        var versions = await GetVersionsCachedAsync(name, cancellationToken);
+        var versions = (await GetLookupAsync(name, cancellationToken)).Versions;
         return versions.Count > 0 ? versions : throw NotFound(name);
     }
 
@@ -62,10 +62,7 @@ public sealed partial class ModelRepository(
     /// </summary>
     public async Task<ModelVersionRecord> ResolveAsync(string name, string? version, CancellationToken cancellationToken)
     {
-        var chosen = version is not null
-            ? await GetVersionAsync(name, version, cancellationToken)
-            : DefaultOf(await GetModelAsync(name, cancellationToken))
-                ?? throw new MaasException(ErrorKind.NotReady, $"Model '{name}' has no version that can be served by default: none is Ready and promoted (see GET /models/{name}); name a version to call one that is Ready.");
+        var chosen = version is not null ? await GetVersionAsync(name, version, cancellationToken) : await DefaultAsync(name, cancellationToken);
         return chosen.Status == ModelStatus.Ready
             ? chosen
             : throw new MaasException(
@@ -73,10 +70,21 @@ public sealed partial class ModelRepository(
                 string.Create(CultureInfo.InvariantCulture, $"Model '{name}' version {chosen.Version} is {chosen.Status}: {chosen.Reason}"));
     }
 
+    /// <summary>The default version: 404 when the model has no versions, 409 when none can be served by default.</summary>
+    private async Task<ModelVersionRecord> DefaultAsync(string name, CancellationToken cancellationToken)
+    {
+        var lookup = await GetLookupAsync(name, cancellationToken);
+        return lookup.Versions.Count == 0
+            ? throw NotFound(name)
+            : lookup.Promotion.Default
+                ?? throw new MaasException(ErrorKind.NotReady, $"Model '{name}' has no version that can be served by default: none is Ready and promoted (see GET /models/{name}); name a version to call one that is Ready.");
+    }
+
     /// <summary>The default version of a model, as <see cref="PromotionPolicy"/> decides it; null when none qualifies.</summary>
     public static ModelVersionRecord? DefaultOf(IReadOnlyList<ModelVersionRecord> versions) => PromotionPolicy.Decide(versions).Default;
 
-    private async Task<IReadOnlyList<ModelVersionRecord>> GetVersionsCachedAsync(string name, CancellationToken cancellationToken)
+    /// <summary>The model's rows as last read (see <see cref="RefreshAsync"/>), with their promotion decision made once per read.</summary>
+    private async Task<Lookup> GetLookupAsync(string name, CancellationToken cancellationToken)
     {
         if (!ModelBlobPath.IsValidName(name))
         {
@@ -86,7 +94,7 @@ public sealed partial class ModelRepository(
         if (options.Value.LookupCacheTtl > TimeSpan.Zero && cache.TryGetValue(CacheKey(name), out Lookup? cached) && cached is not null)
         {
             CountStale(cached);
-            return cached.Versions;
+            return cached;
         }
 
         // One refresh per model at a time. Callers arriving meanwhile take the rows last read when the lookup cache is on
@@ -95,14 +103,14 @@ public sealed partial class ModelRepository(
         var refresh = _refreshing.GetOrAdd(name, mine);
         if (!ReferenceEquals(refresh, mine) && options.Value.LookupCacheTtl > TimeSpan.Zero && _lastKnown.TryGetValue(name, out var known))
         {
-            return known.Versions;
+            return known;
         }
 
         try
         {
             var lookup = await refresh.Value.WaitAsync(cancellationToken);
             CountStale(lookup);
-            return lookup.Versions;
+            return lookup;
         }
         finally
         {
@@ -181,6 +189,14 @@ public sealed partial class ModelRepository(
     /// <summary>A model's rows as read at <paramref name="ReadAt"/>; <paramref name="Stale"/> when served because a later read failed.</summary>
     private sealed record Lookup(IReadOnlyList<ModelVersionRecord> Versions, DateTimeOffset ReadAt, bool Stale)
     {
+        private PromotionDecision? _promotion;
+
+        /// <summary>
+        /// Which version is the default: decided on first use and kept with the rows, so predictions without a version
+        /// do not decide it again each call (two threads may both decide it once; the answer is the same).
+        /// </summary>
+        public PromotionDecision Promotion => _promotion ??= PromotionPolicy.Decide(Versions);
+
         private int _staleLogged;
 
         /// <summary>True the first time per outage (per rows read): the warning is logged once.</summary>
