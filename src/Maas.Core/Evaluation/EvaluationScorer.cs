@@ -76,6 +76,9 @@ internal sealed class ClassificationScorer(string output, ScoreKind scores, IRea
     private readonly List<int> _expected = [];
     private readonly List<int> _predicted = [];
     private readonly List<double[]> _probabilities = [];
+
+    /// <summary>Class index by name, from config.json labels (the first of repeated names).</summary>
+    private readonly Dictionary<string, int>? _classByName = labels?.Select((name, index) => (name, index)).DistinctBy(pair => pair.name).ToDictionary(pair => pair.name, pair => pair.index, StringComparer.Ordinal);
     private int? _columns;
 
     public override IReadOnlyList<string> Outputs => [output];
@@ -182,7 +185,7 @@ internal sealed class ClassificationScorer(string output, ScoreKind scores, IRea
         { Kind: JsonValueKind.Number, Whole: >= 0 and <= int.MaxValue and var index } => (int)index,
         { Kind: JsonValueKind.True } => 1,
         { Kind: JsonValueKind.False } => 0,
-        { Kind: JsonValueKind.String, Text: var text } when labels is not null && labels.Contains(text!) => labels.ToList().IndexOf(text!),
+        { Kind: JsonValueKind.String, Text: var text } when _classByName is not null && _classByName.TryGetValue(text!, out var index) => index,
         { Kind: JsonValueKind.String } when labels is null => throw new EvaluationSetException(EvaluationSet.AtLine(line.Line, $"has {what} {label}; class names need config.json labels for output '{output}'")),
         _ => throw new EvaluationSetException(EvaluationSet.AtLine(line.Line, $"has {what} {label}; expected a class index from 0, true/false{(labels is null ? string.Empty : " or one of config.json labels for output '" + output + "'")}")),
     };
