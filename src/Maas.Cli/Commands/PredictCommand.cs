@@ -59,10 +59,7 @@ public static class PredictCommand
 
         if (example)
         {
-            var view = await api.GetJsonAsync(model.Path(), cancellationToken);
-            var version = model.Version is null
-                ? view["versions"]!.AsArray().FirstOrDefault(v => (long?)v!["version"] == (long?)view["defaultVersion"]) ?? throw new CliException($"{model} has no default version to take the example from.")
-                : view;
+            var version = await VersionViewAsync(api, model, cancellationToken) ?? throw new CliException($"{model} has no default version to take the example from.");
             var text = (string?)version["config"]?["example"] ?? throw new CliException($"{model}'s config.json has no example; pass --input.");
             return new Request(JsonNode.Parse(text)!.AsObject(), null);
         }
@@ -126,10 +123,13 @@ public static class PredictCommand
 
     /// <summary>config.json labels of the version that answers (the V2 answer does not carry them).</summary>
     private static async Task<JsonObject?> LabelsAsync(ApiClient api, ModelTarget model, CancellationToken cancellationToken)
+        => (await VersionViewAsync(api, model, cancellationToken))?["config"]?["labels"]?.AsObject();
+
+    /// <summary>The management view of the version named, or of the model's default version (null when it has none).</summary>
+    private static async Task<JsonNode?> VersionViewAsync(ApiClient api, ModelTarget model, CancellationToken cancellationToken)
     {
         var view = await api.GetJsonAsync(model.Path(), cancellationToken);
-        var version = model.Version is null ? view["versions"]?.AsArray().FirstOrDefault(v => (long?)v!["version"] == (long?)view["defaultVersion"]) : view;
-        return version?["config"]?["labels"]?.AsObject();
+        return model.Version is null ? view["versions"]?.AsArray().FirstOrDefault(v => (long?)v!["version"] == (long?)view["defaultVersion"]) : view;
     }
 
     /// <summary>A table per output: each row's values and, with labels, the class each row names.</summary>
