@@ -71,6 +71,7 @@ public sealed class FunctionsMetadataTests
     [InlineData("ModelReady", "v2/models/{name}/ready", "get")]
     [InlineData("ModelVersionReady", "v2/models/{name}/versions/{version}/ready", "get")]
     [InlineData("ModelMetrics", "models/{name}/metrics", "get")]
+    [InlineData("ModelDrift", "models/{name}/drift", "get")]
     [InlineData("GetContract", "openapi.json", "get")]
     [InlineData("GetModelContract", "models/{name}/openapi.json", "get")]
     [InlineData("Docs", "docs", "get")]

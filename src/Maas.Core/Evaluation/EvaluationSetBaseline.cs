@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Maas.Core.Monitoring.Drift;
 using Maas.Core.Registry;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -13,9 +12,6 @@ namespace Maas.Core.Evaluation;
 /// </summary>
 public sealed class EvaluationSetBaseline(EvaluationPass evaluationPass) : IDriftBaselineBuilder
 {
-    /// <summary>The baseline's JSON: camelCase, enums by name.</summary>
-    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
-
     public DriftBaselineRun Build(ModelVersionRecord version, string graphPath, string evaluationSetPath, ModelInspection inspection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(version);
@@ -23,13 +19,14 @@ public sealed class EvaluationSetBaseline(EvaluationPass evaluationPass) : IDrif
         var drift = version.Config.Drift ?? throw new ArgumentException("The version's config has no drift.", nameof(version));
         var outputs = inspection.Outputs.Where(o => o.IsTensor && o.ElementType != TensorElementType.String).Select(o => o.Name).ToList();
         var collector = new BaselineCollector(drift.Features);
+        var prediction = PredictionClasses.For(version.Config, inspection.Outputs);
         var pass = evaluationPass.Run(
             version,
             graphPath,
             evaluationSetPath,
             inspection,
             _ => outputs,
-            (line, answer) => AddLine(collector, inspection, line, answer),
+            (line, answer) => AddLine(collector, inspection, prediction, line, answer),
             rows =>
             {
                 collector.Rows = rows;
@@ -43,24 +40,31 @@ public sealed class EvaluationSetBaseline(EvaluationPass evaluationPass) : IDrif
             Tensors = pass.Result is { } baseline ? [.. baseline.Tensors.Select(t => new DriftBaselineTensor(t.Name, t.Side, JsonNamingPolicy.CamelCase.ConvertName(t.Granularity.ToString()), t.Features.Count))] : [],
             Problem = pass.Problem,
         };
-        return new DriftBaselineRun(summary, pass.Result is null ? null : JsonSerializer.SerializeToUtf8Bytes(pass.Result, Json));
+        return new DriftBaselineRun(summary, pass.Result is null ? null : JsonSerializer.SerializeToUtf8Bytes(pass.Result, DriftBaseline.Json));
     }
 
-    /// <summary>The line's numeric inputs (booleans as 0 and 1) and the model's numeric outputs for it.</summary>
-    private static void AddLine(BaselineCollector collector, ModelInspection inspection, EvaluationExample line, IReadOnlyDictionary<string, OutputSlice> answer)
+    /// <summary>The line's numeric inputs (booleans as 0 and 1), the model's numeric outputs for it and, for a classifier, the classes they predict.</summary>
+    private static void AddLine(BaselineCollector collector, ModelInspection inspection, PredictionClasses? prediction, EvaluationExample line, IReadOnlyDictionary<string, OutputSlice> answer)
     {
         foreach (var input in inspection.Inputs.Where(i => i.IsTensor && i.ElementType != TensorElementType.String))
         {
             var values = line.Inputs[input.Name];
-            collector.Add("input", input.Name, values.Shape, [.. values.Values.Select(v => v.Number)]);
+            collector.Add(DriftSide.Input, input.Name, values.Shape, [.. values.Values.Select(v => v.Number)]);
         }
 
         foreach (var (name, slice) in answer)
         {
             if (slice.Numbers is { } numbers)
             {
-                collector.Add("output", name, ShapeOf(inspection.Outputs.First(o => o.Name == name), slice), numbers);
+                collector.Add(DriftSide.Output, name, ShapeOf(inspection.Outputs.First(o => o.Name == name), slice), numbers);
             }
+        }
+
+        if (prediction is not null && answer.TryGetValue(prediction.Output, out var predicted) && predicted.Numbers is { } scores)
+        {
+            var classes = new List<double>();
+            prediction.AddClasses(scores, predicted.Rows, classes);
+            collector.AddPredictions(prediction, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(classes));
         }
     }
 

@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using Maas.Core.Monitoring.Drift;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -7,13 +8,14 @@ namespace Maas.Core.Monitoring;
 
 /// <summary>
 /// Merges closed minutes of every instance's raw rows into <c>MetricsRollup</c> at minute and hour grain, flags SLO
-/// breaches, and deletes raw rows past retention. Every rollup row is recomputed from its sources and replaced, and
+/// breaches, rolls the drift summaries of the same hours up (<see cref="DriftAggregator"/>), and deletes raw rows past retention. Every rollup row is recomputed from its sources and replaced, and
 /// the watermark moves only after the rows it covers are written: a re-run, or a run after a crash mid-way, gives the
 /// same rows as one clean run, with nothing counted twice and no minute skipped.
 /// </summary>
 public sealed partial class MetricsAggregator(
     TableServiceClient tables,
     MetricsTables names,
+    DriftAggregator drift,
     IOptions<MonitoringOptions> options,
     TimeProvider clock,
     ILogger<MetricsAggregator> logger)
@@ -40,7 +42,7 @@ public sealed partial class MetricsAggregator(
 
         // Read before the minutes: a marker is written after its raw row, so every row it announces is read below.
         var markers = await ReadLateMarkersAsync(raw, cancellationToken);
-        var (minutes, hours, breaches) = (0, 0, 0);
+        var (minutes, hours, breaches, drifted) = (0, 0, 0, 0);
         if (until > watermark)
         {
             var merged = await MergeRawAsync(raw, watermark, until, cancellationToken);
@@ -49,11 +51,14 @@ public sealed partial class MetricsAggregator(
                 breaches += await WriteRollupAsync(rollup, model, version, MetricsGrain.Minute, minute, aggregate, cancellationToken) ? 1 : 0;
             }
 
-            foreach (var (hour, model, version) in merged.Keys.Select(k => (MetricsTables.HourOf(k.Minute), k.Model, k.Version)).Distinct())
+            var touched = merged.Keys.Select(k => (MetricsTables.HourOf(k.Minute), k.Model, k.Version)).Distinct().ToList();
+            foreach (var (hour, model, version) in touched)
             {
                 await WriteRollupAsync(rollup, model, version, MetricsGrain.Hour, hour, await MergeHourAsync(rollup, model, version, hour, cancellationToken), cancellationToken);
                 hours++;
             }
+
+            drifted += await drift.RollUpAsync(touched, until, cancellationToken);
 
             minutes = merged.Count;
             await rollup.UpsertEntityAsync(
@@ -63,21 +68,22 @@ public sealed partial class MetricsAggregator(
             watermark = until;
         }
 
-        var (lateMinutes, lateHours) = await RerollLateMinutesAsync(raw, rollup, markers, rolledBefore, cancellationToken);
+        var (lateMinutes, lateHours) = await RerollLateMinutesAsync(raw, rollup, markers, rolledBefore, watermark, cancellationToken);
         (minutes, hours) = (minutes + lateMinutes, hours + lateHours);
         var deleted = await DeleteExpiredRawAsync(raw, now - settings.RawRetention, watermark, cancellationToken);
         LogRun(logger, minutes, hours, deleted, watermark);
-        return new AggregationResult(minutes, hours, deleted, breaches, watermark);
+        return new AggregationResult(minutes, hours, deleted, breaches, drifted, watermark);
     }
 
     /// <summary>
     /// Minutes that an earlier run rolled up (at or before <paramref name="rolledBefore"/>, the watermark this run started
     /// from) and that an instance wrote late (its flushes failed meanwhile) are rolled up again from all their raw rows,
     /// with their hours; then the markers are deleted. A marker of a later minute needs nothing: this run rolled that
-    /// minute up from its current rows, or a later run will when it closes.
+    /// minute up from its current rows, or a later run will when it closes. The hours' drift is merged again up to
+    /// <paramref name="watermark"/>, the minutes rolled up so far.
     /// </summary>
     private async Task<(int Minutes, int Hours)> RerollLateMinutesAsync(
-        TableClient raw, TableClient rollup, List<TableEntity> markers, DateTimeOffset rolledBefore, CancellationToken cancellationToken)
+        TableClient raw, TableClient rollup, List<TableEntity> markers, DateTimeOffset rolledBefore, DateTimeOffset watermark, CancellationToken cancellationToken)
     {
         var late = markers.Select(m => MetricsTables.MinuteOfLateRow(m.RowKey)).Where(minute => minute <= rolledBefore).Distinct().ToList();
         var hours = new HashSet<(DateTimeOffset Hour, string Model, string Version)>();
@@ -96,6 +102,7 @@ public sealed partial class MetricsAggregator(
             await WriteRollupAsync(rollup, model, version, MetricsGrain.Hour, hour, await MergeHourAsync(rollup, model, version, hour, cancellationToken), cancellationToken);
         }
 
+        await drift.RollUpAsync(hours, watermark, cancellationToken);
         foreach (var marker in markers)
         {
             try
@@ -198,10 +205,19 @@ public sealed partial class MetricsAggregator(
         return breached;
     }
 
-    /// <summary>Deletes raw rows older than <paramref name="cutoff"/>, and only ones already rolled up (at or before <paramref name="watermark"/>).</summary>
-    private static async Task<int> DeleteExpiredRawAsync(TableClient raw, DateTimeOffset cutoff, DateTimeOffset watermark, CancellationToken cancellationToken)
+    /// <summary>
+    /// Deletes raw rows (metrics and drift) older than <paramref name="cutoff"/>, and only ones already rolled up (at or
+    /// before <paramref name="watermark"/>); returns the metrics rows deleted.
+    /// </summary>
+    private async Task<int> DeleteExpiredRawAsync(TableClient raw, DateTimeOffset cutoff, DateTimeOffset watermark, CancellationToken cancellationToken)
     {
         var before = MetricsTables.MinuteOf(cutoff) <= watermark ? MetricsTables.MinuteOf(cutoff) : watermark.AddMinutes(1);
+        await DeleteBeforeAsync(tables.GetTableClient(names.DriftRaw), before, cancellationToken);
+        return await DeleteBeforeAsync(raw, before, cancellationToken);
+    }
+
+    private static async Task<int> DeleteBeforeAsync(TableClient raw, DateTimeOffset before, CancellationToken cancellationToken)
+    {
         var deleted = 0;
         var filter = TableClient.CreateQueryFilter($"PartitionKey lt {MetricsTables.TimeKey(before)}");
         await foreach (var entity in raw.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))

@@ -5,11 +5,13 @@ namespace Maas.Core.Monitoring;
 /// <summary>
 /// The monitoring tables and their keys. <c>MetricsRaw</c>: PartitionKey = minute, RowKey = model|version|instance
 /// (each instance replaces only its own rows). <c>MetricsRollup</c>: PartitionKey = model|grain, RowKey = period
-/// start|version, plus one watermark row. The names are fixed in production; tests give each run tables of its own.
+/// start|version, plus one watermark row. Drift has the same two grains of tables: <c>DriftRaw</c> (PartitionKey =
+/// minute, RowKey = model|version|instance|side|tensor) and <c>DriftRollup</c> (PartitionKey = model, RowKey =
+/// version|hour|side|tensor). The names are fixed in production; tests give each run tables of its own.
 /// </summary>
-public sealed record MetricsTables(string Raw, string Rollup)
+public sealed record MetricsTables(string Raw, string Rollup, string DriftRaw, string DriftRollup)
 {
-    public static MetricsTables Default { get; } = new("MetricsRaw", "MetricsRollup");
+    public static MetricsTables Default { get; } = new("MetricsRaw", "MetricsRollup", "DriftRaw", "DriftRollup");
 
     public const string WatermarkPartition = "_watermark";
 
@@ -32,6 +34,14 @@ public sealed record MetricsTables(string Raw, string Rollup)
         => DateTimeOffset.ParseExact(key, TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
     public static string RawRowKey(string model, string version, string instance) => $"{model}|{version}|{instance}";
+
+    /// <summary>A drift raw row's key; the tensor name escaped, as names may hold characters keys may not (<c>/</c>, <c>#</c>, <c>?</c>).</summary>
+    public static string DriftRawRowKey(string model, string version, string instance, string side, string tensor)
+        => $"{model}|{version}|{instance}|{side}|{Uri.EscapeDataString(tensor)}";
+
+    /// <summary>A drift rollup row's key: the version zero-padded so a version's hours sort together and in order.</summary>
+    public static string DriftRollupRowKey(long version, DateTimeOffset hour, string side, string tensor)
+        => string.Create(CultureInfo.InvariantCulture, $"{version:D10}|{TimeKey(hour)}|{side}|{Uri.EscapeDataString(tensor)}");
 
     public static string LateRowKey(DateTimeOffset minute, string model, string version, string instance) => $"{TimeKey(minute)}|{model}|{version}|{instance}";
 

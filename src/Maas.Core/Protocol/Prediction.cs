@@ -33,13 +33,13 @@ public static class Prediction
             result = await inference.InferAsync(model, decoded, measurement, cancellationToken);
             var response = protocol.WriteResponse(model, decoded, result);
             measurement.BytesOut = response.Body.Length;
-            inference.Capture(model, decoded, result, requestId, caller, measurement, failure: null);
+            inference.Observe(model, decoded, result, requestId, caller, measurement, failure: null);
             return response;
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {
-            // A call that failed once decoded (a refused shape, a graph error) is captured too: what it sent is what to debug.
-            inference.Capture(model, decoded, result: null, requestId, caller, measurement, error);
+            // A call that failed once decoded (a refused shape, a graph error) is captured too (drift keeps to answered calls): what it sent is what to debug.
+            inference.Observe(model, decoded, result: null, requestId, caller, measurement, error);
             throw;
         }
         finally

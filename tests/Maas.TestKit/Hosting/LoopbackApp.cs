@@ -44,6 +44,7 @@ public sealed class LoopbackApp(WebApplication app) : IAsyncDisposable
         var infer = new Infer(serving.Inference, serving.V2);
         var management = new ModelManagement(serving.Catalog);
         var metrics = new ModelMetrics(serving.MetricsQuery);
+        var drift = new ModelDrift(serving.DriftQuery);
         var metadata = new ModelMetadata(serving.Catalog);
 
         app.MapGet("/docs", Handle(http => Task.FromResult(contract.Docs(http.Request))));
@@ -63,6 +64,7 @@ public sealed class LoopbackApp(WebApplication app) : IAsyncDisposable
         app.MapGet("/models/{name}/evaluations", Handle(http => management.GetModelEvaluations(http.Request, Route(http, "name"))));
         app.MapGet("/models/{name}/versions/{version}/evaluation", Handle(http => management.GetModelVersionEvaluation(http.Request, Route(http, "name"), Route(http, "version"))));
         app.MapGet("/models/{name}/metrics", Handle(http => metrics.Run(http.Request, Route(http, "name"))));
+        app.MapGet("/models/{name}/drift", Handle(http => drift.Run(http.Request, Route(http, "name"))));
         await app.StartAsync();
         return new LoopbackApp(app);
     }

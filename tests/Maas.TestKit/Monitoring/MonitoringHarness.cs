@@ -1,6 +1,9 @@
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
+using Maas.Core.Health;
 using Maas.Core.Monitoring;
+using Maas.Core.Monitoring.Drift;
+using Maas.Core.Registry;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -15,15 +18,29 @@ public sealed class MonitoringHarness
 {
     private readonly AzuriteFixture _azurite;
 
-    public MonitoringHarness(AzuriteFixture azurite, MonitoringOptions? options = null, DateTimeOffset? start = null)
+    /// <param name="registry">The registry drift reads versions' configs and baselines from (an empty one of its own unless given).</param>
+    public MonitoringHarness(AzuriteFixture azurite, MonitoringOptions? options = null, DateTimeOffset? start = null, ModelRegistryStore? registry = null, RegistryOptions? registryOptions = null)
     {
         _azurite = azurite ?? throw new ArgumentNullException(nameof(azurite));
         Options = options ?? new MonitoringOptions();
+        Registry = registry ?? new ModelRegistryStore(azurite.TableService.GetTableClient(AzuriteFixture.UniqueName("models")));
+        Baselines = new DriftBaselineStore(azurite.BlobService, Microsoft.Extensions.Options.Options.Create(registryOptions ?? new RegistryOptions()));
         Clock = new FakeTimeProvider(start ?? new DateTimeOffset(2026, 11, 2, 10, 0, 0, TimeSpan.Zero));
-        Tables = new MetricsTables(AzuriteFixture.UniqueName("raw"), AzuriteFixture.UniqueName("rollup"));
+        Tables = new MetricsTables(AzuriteFixture.UniqueName("raw"), AzuriteFixture.UniqueName("rollup"), AzuriteFixture.UniqueName("driftraw"), AzuriteFixture.UniqueName("driftrollup"));
     }
 
     public MonitoringOptions Options { get; }
+
+    public DriftOptions DriftOptions { get; } = new();
+
+    public ModelRegistryStore Registry { get; }
+
+    public DriftBaselineStore Baselines { get; }
+
+    /// <summary>Where sampled calls wait for <see cref="DriftRecorder"/>.</summary>
+    public DriftObserver DriftObserver => _driftObserver ??= new DriftObserver(Microsoft.Extensions.Options.Options.Create(DriftOptions), TimeProvider.System, Logs.CreateLogger<DriftObserver>());
+
+    private DriftObserver? _driftObserver;
 
     public FakeTimeProvider Clock { get; }
 
@@ -41,7 +58,15 @@ public sealed class MonitoringHarness
 
     /// <summary>The aggregator, optionally writing through <paramref name="faults"/> (an outage mid-run).</summary>
     public MetricsAggregator Aggregator(HttpPipelinePolicy? faults = null)
-        => new(Client(faults), Tables, Microsoft.Extensions.Options.Options.Create(Options), Clock, Logs.CreateLogger<MetricsAggregator>());
+    {
+        var client = Client(faults);
+        var drift = new DriftAggregator(client, Tables, Registry, Baselines, Microsoft.Extensions.Options.Options.Create(DriftOptions), Logs.CreateLogger<DriftAggregator>());
+        return new(client, Tables, drift, Microsoft.Extensions.Options.Options.Create(Options), Clock, Logs.CreateLogger<MetricsAggregator>());
+    }
+
+    /// <summary>A drift recorder summarising <see cref="DriftObserver"/>'s calls as instance <paramref name="instanceId"/> (not started: call its FlushAsync).</summary>
+    public DriftRecorder DriftRecorder(string instanceId, TimeProvider? clock = null)
+        => new(DriftObserver, Baselines, Client(null), Tables, new MetricsInstance(instanceId), new DependencyHealth(clock ?? Clock), Microsoft.Extensions.Options.Options.Create(Options), clock ?? Clock, Logs.CreateLogger<DriftRecorder>());
 
     private TableServiceClient Client(HttpPipelinePolicy? faults)
     {

@@ -53,8 +53,9 @@ public sealed class ServingHarness : IDisposable
         Limits = limits ?? new LimitsOptions();
         var inferenceOptions = Options.Create(InferenceOptions);
         (Loader, Sessions) = CreateSessions(InferenceOptions);
-        Monitoring = new MonitoringHarness(azurite);
+        Monitoring = new MonitoringHarness(azurite, registry: Registry.Store, registryOptions: Registry.Options);
         Metrics = Monitoring.Recorder("serving", TimeProvider.System);
+        Drift = Monitoring.DriftRecorder("serving", TimeProvider.System);
         Batcher = new DynamicBatcher(Sessions);
         CaptureOptions = capture ?? new CaptureOptions { ContainerName = AzuriteFixture.UniqueName("captures") };
         var captureOptions = Options.Create(CaptureOptions);
@@ -73,7 +74,7 @@ public sealed class ServingHarness : IDisposable
             Registry.Health,
             TimeProvider.System,
             Registry.Logs.CreateLogger<CaptureWriter>());
-        Inference = new InferenceService(Registry.Repository, Sessions, Batcher, new PredictionCapture(CaptureBuffer, captureOptions, TimeProvider.System, Registry.Logs.CreateLogger<PredictionCapture>()));
+        Inference = new InferenceService(Registry.Repository, Sessions, Batcher, new PredictionCapture(CaptureBuffer, captureOptions, TimeProvider.System, Registry.Logs.CreateLogger<PredictionCapture>()), Monitoring.DriftObserver);
         V2 = new V2InferenceProtocol(Options.Create(Limits));
         Simple = new SimpleInferenceProtocol(Options.Create(Limits));
         Catalog = new ModelCatalog(Registry.Repository, Sessions, Registry.BlobService, inferenceOptions, Options.Create(Registry.Options));
@@ -117,6 +118,9 @@ public sealed class ServingHarness : IDisposable
 
     public MetricsRecorder Metrics { get; }
 
+    /// <summary>Summarises the calls drift samples (not started: <see cref="RollUpAsync"/> flushes it).</summary>
+    public Maas.Core.Monitoring.Drift.DriftRecorder Drift { get; }
+
     public ModelCatalog Catalog { get; }
 
     /// <summary>
@@ -126,12 +130,16 @@ public sealed class ServingHarness : IDisposable
     public async Task RollUpAsync(DateTimeOffset now)
     {
         await Metrics.FlushAsync(CancellationToken.None);
+        await Drift.FlushAsync(CancellationToken.None);
         Monitoring.Clock.SetUtcNow(now.AddMinutes(5));
         await Monitoring.Aggregator().RunAsync(CancellationToken.None);
     }
 
     /// <summary>The metrics API over this harness's rollups, on the monitoring clock.</summary>
     public Maas.Core.Monitoring.Query.MetricsQuery MetricsQuery => new(_azurite.TableService, Monitoring.Tables, Registry.Repository, Options.Create(Monitoring.Options), Monitoring.Clock);
+
+    /// <summary>The drift API over this harness's drift rollups, on the monitoring clock.</summary>
+    public Maas.Core.Monitoring.Query.DriftQuery DriftQuery => new(_azurite.TableService, Monitoring.Tables, Registry.Repository, Monitoring.Baselines, Options.Create(Monitoring.DriftOptions), Monitoring.Clock);
 
     /// <summary>An empty session cache over this harness's models, as a newly started instance has.</summary>
     public SessionCache FreshSessions(InferenceOptions? options = null) => CreateSessions(options ?? InferenceOptions).Sessions;

@@ -4,8 +4,10 @@ namespace Maas.Core.Monitoring.Drift;
 
 /// <summary>
 /// Builds a <see cref="DriftBaseline"/> from batches of tensor values. Per feature it keeps exact moments (count, mean,
-/// variance, extremes) of every value, and up to <see cref="MaxKeptValues"/> values (a seeded reservoir sample) from
-/// which the quantile bins and the baseline histogram are made.
+/// variance, extremes) of every value, and a uniform sample of up to <see cref="MaxKeptValues"/> values from which the
+/// quantile bins and the baseline histogram are made. The sample is a bottom-k sketch: each value draws a random
+/// priority and the k lowest are kept, so collectors of the same tensors (instances watching live traffic) merge into
+/// exactly the sample one collector of all the values would have kept.
 /// </summary>
 public sealed class BaselineCollector(DriftGranularity granularity, int seed = 0)
 {
@@ -20,20 +22,47 @@ public sealed class BaselineCollector(DriftGranularity granularity, int seed = 0
     /// <summary>Adds one run's values of a tensor of <paramref name="shape"/> (row-major); the first shape seen fixes the layout.</summary>
     public void Add(string side, string name, ReadOnlySpan<long> shape, ReadOnlySpan<double> values)
     {
-        if (!_tensors.TryGetValue((side, name), out var tensor))
+        var tensor = TensorOf(side, name, DriftLayout.For(shape, granularity));
+        var layout = tensor.Layout;
+        if (layout.Kind != DriftGranularity.Tensor && DriftLayout.For(shape, layout.Kind) != layout)
         {
-            var layout = DriftLayout.For(shape, granularity);
-            tensor = new Tensor(layout, [.. Enumerable.Range(0, layout.Features).Select(_ => new Feature())]);
-            _tensors[(side, name)] = tensor;
+            // A later shape that groups differently (another feature count) cannot be counted in the same features.
+            return;
         }
 
         for (var i = 0; i < values.Length; i++)
         {
-            var feature = tensor.Features[tensor.Layout.FeatureOf(i)];
-            feature.Moments.Add(values[i], []);
-            if (double.IsFinite(values[i]))
+            tensor.Features[layout.FeatureOf(i)].Add(values[i], _random.NextDouble());
+        }
+    }
+
+    /// <summary>Adds the classes <paramref name="classes"/> predicted for some rows of a classification output.</summary>
+    public void AddPredictions(PredictionClasses prediction, ReadOnlySpan<double> classes)
+    {
+        ArgumentNullException.ThrowIfNull(prediction);
+        var tensor = TensorOf(DriftSide.Prediction, prediction.Output, DriftLayout.WholeTensor, prediction);
+        foreach (var value in classes)
+        {
+            tensor.Features[0].Add(value, _random.NextDouble());
+        }
+    }
+
+    /// <summary>Adds what <paramref name="other"/> collected, as if its values had been added here.</summary>
+    public void Merge(BaselineCollector other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        Rows += other.Rows;
+        foreach (var ((side, name), theirs) in other._tensors)
+        {
+            var ours = TensorOf(side, name, theirs.Layout, theirs.Prediction);
+            if (ours.Layout != theirs.Layout)
             {
-                Keep(feature, values[i]);
+                continue;
+            }
+
+            for (var f = 0; f < ours.Features.Length; f++)
+            {
+                ours.Features[f].Merge(theirs.Features[f]);
             }
         }
     }
@@ -44,43 +73,70 @@ public sealed class BaselineCollector(DriftGranularity granularity, int seed = 0
             t.Key.Name,
             t.Key.Side,
             t.Value.Layout.Kind,
-            [.. t.Value.Features.Select(Baseline)]))]);
+            [.. t.Value.Features.Select(feature => feature.Baseline(t.Value.Prediction))]))]);
 
-    private static FeatureBaseline Baseline(Feature feature)
+    private Tensor TensorOf(string side, string name, DriftLayout chosen, PredictionClasses? prediction = null)
     {
-        var edges = DriftBins.FromQuantiles(feature.Kept);
-        var histogram = new DriftSummary(edges.Length + 1);
-        foreach (var value in feature.Kept)
+        if (!_tensors.TryGetValue((side, name), out var tensor))
         {
-            histogram.Add(value, edges);
+            tensor = new Tensor(chosen, [.. Enumerable.Range(0, chosen.Features).Select(_ => new Feature())], prediction);
+            _tensors[(side, name)] = tensor;
         }
 
-        var moments = feature.Moments;
-        return new FeatureBaseline(edges, histogram.Histogram, moments.Count, moments.NonFinite, moments.Mean, moments.Variance, moments.Count == 0 ? 0 : moments.Min, moments.Count == 0 ? 0 : moments.Max);
+        return tensor;
     }
 
-    /// <summary>Reservoir sampling (Algorithm R): every finite value has the same chance of being kept.</summary>
-    private void Keep(Feature feature, double value)
-    {
-        feature.Seen++;
-        if (feature.Kept.Count < MaxKeptValues)
-        {
-            feature.Kept.Add(value);
-        }
-        else if (_random.NextInt64(feature.Seen) is var slot && slot < MaxKeptValues)
-        {
-            feature.Kept[(int)slot] = value;
-        }
-    }
-
-    private sealed record Tensor(DriftLayout Layout, Feature[] Features);
+    private sealed record Tensor(DriftLayout Layout, Feature[] Features, PredictionClasses? Prediction);
 
     private sealed class Feature
     {
+        /// <summary>The kept values by priority, highest first out, so the highest is the one to replace.</summary>
+        private readonly PriorityQueue<double, double> _kept = new(Comparer<double>.Create((a, b) => b.CompareTo(a)));
+
         public DriftSummary Moments { get; } = new(1);
 
-        public List<double> Kept { get; } = [];
+        public void Add(double value, double priority)
+        {
+            Moments.Add(value, []);
+            if (double.IsFinite(value))
+            {
+                Keep(value, priority);
+            }
+        }
 
-        public long Seen { get; set; }
+        public void Merge(Feature other)
+        {
+            Moments.Merge(other.Moments);
+            foreach (var (value, priority) in other._kept.UnorderedItems)
+            {
+                Keep(value, priority);
+            }
+        }
+
+        public FeatureBaseline Baseline(PredictionClasses? prediction)
+        {
+            var kept = _kept.UnorderedItems.Select(item => item.Element).ToList();
+            var edges = prediction is null ? DriftBins.FromQuantiles(kept) : prediction.Edges(kept.Count == 0 ? 0 : kept.Max());
+            var histogram = new DriftSummary(edges.Length + 1);
+            foreach (var value in kept)
+            {
+                histogram.Add(value, edges);
+            }
+
+            var empty = Moments.Count == 0;
+            return new FeatureBaseline(edges, histogram.Histogram, Moments.Count, Moments.NonFinite, Moments.Mean, Moments.Variance, empty ? 0 : Moments.Min, empty ? 0 : Moments.Max);
+        }
+
+        private void Keep(double value, double priority)
+        {
+            if (_kept.Count < MaxKeptValues)
+            {
+                _kept.Enqueue(value, priority);
+            }
+            else if (_kept.TryPeek(out _, out var highest) && priority < highest)
+            {
+                _kept.DequeueEnqueue(value, priority);
+            }
+        }
     }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Maas.Core.Registry;
 
 namespace Maas.Core.Monitoring.Drift;
@@ -15,4 +17,16 @@ public sealed record TensorBaseline(string Name, string Side, DriftGranularity G
 /// What drift is measured against: every numeric input and output of a version over its baseline data (the evaluation
 /// set's rows, run through the model for the outputs). Stored as JSON beside the version's evaluation report.
 /// </summary>
-public sealed record DriftBaseline(long Rows, IReadOnlyList<TensorBaseline> Tensors);
+public sealed record DriftBaseline(long Rows, IReadOnlyList<TensorBaseline> Tensors)
+{
+    /// <summary>The stored baseline's JSON: camelCase, enums by name.</summary>
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
+}
+
+/// <summary>What a summarised tensor is to the model: an input, an output, or the classes a classification output predicts.</summary>
+public static class DriftSide
+{
+    public const string Input = "input";
+    public const string Output = "output";
+    public const string Prediction = "prediction";
+}

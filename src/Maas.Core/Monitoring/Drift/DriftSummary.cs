@@ -28,6 +28,22 @@ public sealed class DriftSummary(int bins)
     /// <summary>The population variance of the finite values (0 without any).</summary>
     public double Variance => Count == 0 ? 0 : SquaredDeviations / Count;
 
+    /// <summary>A summary as stored: its counts, moments and histogram (the bins are the histogram's length).</summary>
+    public static DriftSummary Restore(long count, long nonFinite, double mean, double squaredDeviations, double min, double max, ReadOnlySpan<long> histogram)
+    {
+        var summary = new DriftSummary(histogram.Length)
+        {
+            Count = count,
+            NonFinite = nonFinite,
+            Mean = mean,
+            SquaredDeviations = squaredDeviations,
+            Min = min,
+            Max = max,
+        };
+        histogram.CopyTo(summary.Histogram);
+        return summary;
+    }
+
     /// <summary>Counts <paramref name="value"/>, in the bin <paramref name="edges"/> give it.</summary>
     public void Add(double value, ReadOnlySpan<double> edges)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Azure.Data.Tables;
 using Maas.Core.Errors;
 using Maas.Core.Registry;
@@ -25,19 +24,13 @@ public sealed class MetricsQuery(TableServiceClient tables, MetricsTables names,
             "hour" => MetricsGrain.Hour,
             _ => throw Invalid($"grain is '{grain}'; expected minute or hour."),
         };
-        var maxRange = parsedGrain == MetricsGrain.Minute ? MaxMinuteRange : MaxHourRange;
-        var end = ParseTime(to, "to") ?? clock.GetUtcNow();
-        var start = ParseTime(from, "from") ?? end - (parsedGrain == MetricsGrain.Minute ? TimeSpan.FromHours(1) : TimeSpan.FromDays(1));
-        if (start > end)
-        {
-            throw Invalid("from must not be after to.");
-        }
-
-        if (end - start > maxRange)
-        {
-            throw Invalid(string.Create(CultureInfo.InvariantCulture, $"from..to spans {end - start}; at most {maxRange} is allowed at {parsedGrain.ToString().ToLowerInvariant()} grain."));
-        }
-
+        var (start, end) = QueryArguments.Range(
+            from,
+            to,
+            clock.GetUtcNow(),
+            parsedGrain == MetricsGrain.Minute ? TimeSpan.FromHours(1) : TimeSpan.FromDays(1),
+            parsedGrain == MetricsGrain.Minute ? MaxMinuteRange : MaxHourRange,
+            $" at {parsedGrain.ToString().ToLowerInvariant()} grain");
         if (version is not null && !ModelBlobPath.TryParseVersion(version, out _))
         {
             throw Invalid($"version is '{version}'; expected a positive whole number.");
@@ -106,12 +99,5 @@ public sealed class MetricsQuery(TableServiceClient tables, MetricsTables names,
         return [.. requests.OrderByDescending(pair => pair.Value).ThenBy(pair => pair.Key.Model, StringComparer.Ordinal).Select(pair => (pair.Key.Model, pair.Key.Version, pair.Value))];
     }
 
-    private static DateTimeOffset? ParseTime(string? value, string name)
-        => string.IsNullOrEmpty(value)
-            ? null
-            : DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
-                ? time
-                : throw Invalid($"{name} is '{value}'; expected an ISO 8601 time such as 2026-11-28T10:00:00Z.");
-
-    private static MaasException Invalid(string message) => new(ErrorKind.InvalidInput, message);
+    private static MaasException Invalid(string message) => QueryArguments.Invalid(message);
 }

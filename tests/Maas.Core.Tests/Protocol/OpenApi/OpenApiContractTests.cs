@@ -49,6 +49,7 @@ public sealed class OpenApiContractTests
         Assert.Contains("/v2/models/linear.v2/versions/2/infer", paths);
         Assert.DoesNotContain(paths, p => p.Contains("/broken/", StringComparison.Ordinal));
         Assert.Contains("/models/{name}/metrics", paths);
+        Assert.Contains("/models/{name}/drift", paths);
         Assert.Contains("/v2/health/ready", paths);
     }
 

@@ -1,0 +1,274 @@
+using System.Globalization;
+using Azure.Data.Tables;
+using Maas.Core.Health;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Maas.Core.Monitoring.Drift;
+
+/// <summary>
+/// The background half of drift: summarises each sampled call into this instance's per-minute summaries (per model,
+/// version and tensor, one <see cref="DriftSummary"/> per feature over the baseline's bins), and every
+/// <c>Monitoring:FlushInterval</c> (and at shutdown) replaces this instance's rows of the minutes that changed in
+/// <c>DriftRaw</c>, so a retried flush never double counts. A minute written after the rollup may have closed it leaves
+/// the same late marker a metrics row does, and the rollup merges its hour again.
+/// </summary>
+public sealed partial class DriftRecorder(
+    DriftObserver observer,
+    DriftBaselineStore baselines,
+    TableServiceClient tables,
+    MetricsTables names,
+    MetricsInstance instance,
+    DependencyHealth health,
+    IOptions<MonitoringOptions> options,
+    TimeProvider clock,
+    ILogger<DriftRecorder> logger)
+    : BackgroundService
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<MinuteKey, DriftSummary[]> _minutes = [];
+    private readonly HashSet<MinuteKey> _unwritten = [];
+    private readonly SemaphoreSlim _flushing = new(1, 1);
+    private bool _tableReady;
+
+    /// <summary>Summarises every queued call, then writes the minutes that changed. Throws the storage fault when a write fails (the minutes stay unwritten).</summary>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await _flushing.WaitAsync(cancellationToken);
+        try
+        {
+            while (observer.Reader.TryRead(out var observation))
+            {
+                await SummariseAsync(observation, cancellationToken);
+            }
+
+            List<(MinuteKey Key, byte[] Summary)> changed;
+            lock (_gate)
+            {
+                changed = [.. _unwritten.Select(key => (key, DriftSummaryCodec.Encode(_minutes[key])))];
+                _unwritten.Clear();
+            }
+
+            try
+            {
+                await WriteAsync(changed, cancellationToken);
+            }
+            catch
+            {
+                lock (_gate)
+                {
+                    _unwritten.UnionWith(changed.Select(entry => entry.Key).Where(_minutes.ContainsKey));
+                }
+
+                throw;
+            }
+
+            Forget();
+        }
+        finally
+        {
+            _flushing.Release();
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await FlushSafelyAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.WhenAll(SummariseQueuedAsync(stoppingToken), FlushPeriodicallyAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: StopAsync writes what is left.
+        }
+    }
+
+    private async Task SummariseQueuedAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var observation in observer.Reader.ReadAllAsync(stoppingToken))
+        {
+            await SummariseAsync(observation, stoppingToken);
+        }
+    }
+
+    private async Task FlushPeriodicallyAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await Task.Delay(options.Value.FlushInterval, clock, stoppingToken);
+            await FlushSafelyAsync(stoppingToken);
+        }
+    }
+
+    private async Task FlushSafelyAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await FlushAsync(cancellationToken);
+        }
+        catch (Exception error) when (StorageFaults.IsTransient(error) || error is Azure.RequestFailedException or OperationCanceledException)
+        {
+            health.ReportFailure(DependencyHealth.Storage, "drift flush");
+            LogFlushFailed(logger, error.GetType().Name, error.Message);
+        }
+    }
+
+    /// <summary>Adds one sampled call to its minute's summaries; a call that cannot be summarised is counted and dropped, never thrown.</summary>
+    private async Task SummariseAsync(DriftObservation observation, CancellationToken cancellationToken)
+    {
+        var model = observation.Model;
+        try
+        {
+            if (model.DriftBaseline is not { BlobPath.Length: > 0 } stored || await baselines.GetAsync(stored.BlobPath, cancellationToken) is not { } baseline)
+            {
+                observer.CountDropped(model, "no_baseline");
+                return;
+            }
+
+            var prediction = PredictionClasses.For(model.Config, model.Outputs);
+            var minute = MetricsTables.MinuteOf(observation.Time);
+            var version = model.Version.ToString(CultureInfo.InvariantCulture);
+            foreach (var tensor in baseline.Tensors)
+            {
+                if (ValuesOf(observation, tensor, prediction) is not { } values)
+                {
+                    continue;
+                }
+
+                lock (_gate)
+                {
+                    var key = new MinuteKey(minute, model.Name, version, tensor.Side, tensor.Name);
+                    if (!_minutes.TryGetValue(key, out var features))
+                    {
+                        _minutes[key] = features = [.. tensor.Features.Select(f => new DriftSummary(f.Edges.Length + 1))];
+                    }
+
+                    for (var i = 0; i < values.Values.Length; i++)
+                    {
+                        var feature = values.Layout.FeatureOf(i);
+                        features[feature].Add(values.Values[i], tensor.Features[feature].Edges);
+                    }
+
+                    _unwritten.Add(key);
+                }
+            }
+        }
+        catch (Exception error) when (error is not (OutOfMemoryException or OperationCanceledException) && !StorageFaults.IsTransient(error) && error is not Azure.RequestFailedException)
+        {
+            LogSummariseFailed(logger, model.Name, model.Version, error.GetType().Name);
+            observer.CountDropped(model, "summarise_failed");
+        }
+        catch (Exception error) when (StorageFaults.IsTransient(error) || error is Azure.RequestFailedException)
+        {
+            // The baseline could not be read now: this call is lost to drift, the next ones try again.
+            observer.CountDropped(model, "baseline_unavailable");
+        }
+        finally
+        {
+            observation.Release();
+        }
+    }
+
+    /// <summary>
+    /// The call's values of one baseline tensor and how they group into its features; null when the call has no such
+    /// tensor or its shape groups into other features than the baseline's.
+    /// </summary>
+    private static (double[] Values, DriftLayout Layout)? ValuesOf(DriftObservation observation, TensorBaseline tensor, PredictionClasses? prediction)
+    {
+        var source = (tensor.Side == DriftSide.Input ? observation.Inputs : observation.Outputs).FirstOrDefault(t => t.Name == tensor.Name);
+        if (source is null)
+        {
+            return null;
+        }
+
+        var values = DriftValues.Read(source.ElementType, source.Numbers.Span);
+        if (tensor.Side == DriftSide.Prediction)
+        {
+            if (prediction is null)
+            {
+                return null;
+            }
+
+            var classes = new List<double>();
+            prediction.AddClasses(values, source.Shape.Length > 0 ? source.Shape[0] : 1, classes);
+            return ([.. classes], DriftLayout.WholeTensor);
+        }
+
+        var layout = DriftLayout.For(source.Shape, tensor.Granularity);
+        return layout.Features == tensor.Features.Count ? (values, layout) : null;
+    }
+
+    private async Task WriteAsync(List<(MinuteKey Key, byte[] Summary)> changed, CancellationToken cancellationToken)
+    {
+        if (changed.Count == 0)
+        {
+            return;
+        }
+
+        var table = tables.GetTableClient(names.DriftRaw);
+        if (!_tableReady)
+        {
+            await table.CreateIfNotExistsAsync(cancellationToken);
+            _tableReady = true;
+        }
+
+        // As for metrics: a minute normally reaches storage within a flush interval of its end; anything older is late.
+        var lateBefore = MetricsTables.MinuteOf(clock.GetUtcNow() - options.Value.FlushInterval).AddMinutes(-1);
+        foreach (var (key, summary) in changed)
+        {
+            var entity = new TableEntity(MetricsTables.TimeKey(key.Minute), MetricsTables.DriftRawRowKey(key.Model, key.Version, instance.Id, key.Side, key.Tensor))
+            {
+                ["Model"] = key.Model,
+                ["Version"] = key.Version,
+                ["Instance"] = instance.Id,
+                ["Side"] = key.Side,
+                ["Tensor"] = key.Tensor,
+            };
+            DriftSummaryCodec.WriteColumns(entity, DriftSummaryCodec.SummaryColumn, summary);
+            await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+            if (key.Minute < lateBefore)
+            {
+                await tables.GetTableClient(names.Raw).UpsertEntityAsync(
+                    new TableEntity(MetricsTables.LatePartition, MetricsTables.LateRowKey(key.Minute, key.Model, key.Version, instance.Id)),
+                    TableUpdateMode.Replace,
+                    cancellationToken);
+            }
+        }
+
+        health.ReportSuccess(DependencyHealth.Storage);
+    }
+
+    /// <summary>Forgets written minutes no late call can still reach (as the metrics recorder does).</summary>
+    private void Forget()
+    {
+        var forgetBefore = MetricsTables.MinuteOf(clock.GetUtcNow() - (2 * options.Value.FlushInterval)).AddMinutes(-1);
+        lock (_gate)
+        {
+            foreach (var key in _minutes.Keys.Where(k => k.Minute < forgetBefore && !_unwritten.Contains(k)).ToList())
+            {
+                _minutes.Remove(key);
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _flushing.Dispose();
+        base.Dispose();
+    }
+
+    private readonly record struct MinuteKey(DateTimeOffset Minute, string Model, string Version, string Side, string Tensor);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Drift flush failed; the summaries are kept for the next flush: {ExceptionType}: {ExceptionMessage}")]
+    private static partial void LogFlushFailed(ILogger logger, string exceptionType, string exceptionMessage);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Summarising a sampled call of {ModelName} version {ModelVersion} for drift failed ({ExceptionType}); the call is left out")]
+    private static partial void LogSummariseFailed(ILogger logger, string modelName, long modelVersion, string exceptionType);
+}

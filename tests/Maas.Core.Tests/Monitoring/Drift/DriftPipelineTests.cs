@@ -1,0 +1,135 @@
+using System.Text;
+using Maas.Core.Monitoring.Drift;
+using Maas.Core.Monitoring.Query;
+using Maas.TestKit.Azurite;
+using Maas.TestKit.Onnx;
+using Maas.TestKit.Serving;
+using Microsoft.Extensions.Logging;
+using DataType = Onnx.TensorProto.Types.DataType;
+
+namespace Maas.Core.Tests.Monitoring.Drift;
+
+/// <summary>
+/// Drift end to end on Azurite and real ONNX Runtime: registration builds the baseline from evaluation.jsonl, sampled
+/// predictions are summarised off the request path, the rollup merges the hour and compares it with the baseline, and
+/// the drift API reports it. The identity model answers what it is given, so its output drifts exactly as its input.
+/// </summary>
+[Collection(UsesAzurite.Name)]
+public sealed class DriftPipelineTests(AzuriteFixture azurite) : IDisposable
+{
+    private readonly ServingHarness _serving = new(azurite);
+
+    /// <summary>Ten rows (1, 10) … (10, 100), two per line: each baseline decile of each feature holds one row.</summary>
+    private static byte[] TenRows() => Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Range(0, 5).Select(i =>
+        $$$"""{"input": [[{{{(2 * i) + 1}}}, {{{((2 * i) + 1) * 10}}}], [{{{(2 * i) + 2}}}, {{{((2 * i) + 2) * 10}}}]], "expected": {"y": [[0, 0], [0, 0]]}}""")));
+
+    private const string TenRowsRequest = """{"input": [[1, 10], [2, 20], [3, 30], [4, 40], [5, 50], [6, 60], [7, 70], [8, 80], [9, 90], [10, 100]]}""";
+
+    private async Task<string> AddModelAsync(string config, byte[] evaluationSet)
+    {
+        var name = await _serving.AddModelAsync(TestModels.Identity(DataType.Float), config);
+        await _serving.Registry.UploadAndRegisterAsync($"{name}/1/evaluation.jsonl", evaluationSet);
+        return name;
+    }
+
+    private async Task<DriftReport> PredictAndRollUpAsync(string name, string request, int calls)
+    {
+        for (var i = 0; i < calls; i++)
+        {
+            await _serving.PredictAsync(name, request);
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        await _serving.RollUpAsync(now);
+        return await _serving.DriftQuery.GetAsync(name, version: null, from: null, to: null, CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Rollup_TrafficLikeTheBaseline_ReportsZeroDriftUnflagged()
+    {
+        var name = await AddModelAsync("""{"drift": {"sampleRate": 1, "features": "feature"}}""", TenRows());
+
+        var report = await PredictAndRollUpAsync(name, TenRowsRequest, calls: 10);
+
+        Assert.Equal(["input x", "output y"], report.Tensors.Select(t => $"{t.Side} {t.Name}"));
+        var hour = Assert.Single(report.Tensors[0].Hours);
+        Assert.False(hour.Flagged);
+        Assert.Equal(200, hour.Values);
+        var first = hour.Features[0];
+        // Ten calls of the baseline's ten rows: every decile bin holds a tenth, as in the baseline.
+        Assert.Equal((100L, 0.0, 0.0, 0.0), (first.Count, first.Psi!.Value, first.Jsd!.Value, first.MeanShift!.Value), new ToleranceComparer());
+        Assert.Equal((1.0, 10.0, 5.5), (first.Min!.Value, first.Max!.Value, Math.Round(first.Mean!.Value, 9)));
+        Assert.DoesNotContain(_serving.Monitoring.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("drifted", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Rollup_ShiftedInputs_FlagsTheHourWithHandComputedFiguresAndWarnsOnce()
+    {
+        var name = await AddModelAsync("""{"drift": {"sampleRate": 1, "features": "feature"}}""", TenRows());
+        var shifted = "{\"input\": [" + string.Join(", ", Enumerable.Repeat("[100, 1000]", 10)) + "]}";
+
+        var report = await PredictAndRollUpAsync(name, shifted, calls: 10);
+        await _serving.Monitoring.Aggregator().RunAsync(CancellationToken.None);
+
+        var input = report.Tensors.Single(t => t.Side == DriftSide.Input);
+        var hour = Assert.Single(input.Hours);
+        Assert.True(hour.Flagged);
+        var first = hour.Features[0];
+        // All 100 values above the last edge: baseline shares 0.1 in each of 10 bins, the hour's 1 in the last and
+        // 1e-4 (the empty-bin share) in the nine others.
+        // PSI = 9 (1e-4 − 0.1) ln(1e-4 / 0.1) + (1 − 0.1) ln(1 / 0.1) = 6.2107628 + 2.0723266.
+        Assert.Equal(8.2830894, first.Psi!.Value, 6);
+        // JSD: m = 0.05 in nine bins and 0.55 in the last; KL(p‖m) = 0.9 + 0.1 log2(0.1/0.55) = 0.6540568,
+        // KL(q‖m) = log2(1/0.55) = 0.8624965; distance = √((0.6540568 + 0.8624965) / 2).
+        Assert.Equal(0.8707908, first.Jsd!.Value, 6);
+        // (100 − 5.5) / √8.25.
+        Assert.Equal(32.9006770, first.MeanShift!.Value, 6);
+        Assert.True(first.Flagged);
+        Assert.True(report.Tensors.Single(t => t.Side == DriftSide.Output).Hours[0].Flagged);
+        var warnings = _serving.Monitoring.Logs.Entries.Where(e => e.Level == LogLevel.Warning && e.Message.Contains(name, StringComparison.Ordinal) && e.Message.Contains("drifted", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, warnings.Count);
+        Assert.Equal(["input", "output"], warnings.Select(w => (string?)w.Values["Side"]).Order());
+    }
+
+    [Fact]
+    public async Task Rollup_ClassifierPredictsOneClass_FlagsThePredictionDistribution()
+    {
+        // Probabilities of two classes; the evaluation set predicts class 0 for three rows and class 1 for three.
+        const string Config = """{"evaluation": {"task": "classification", "output": "y", "scores": "probabilities"}, "drift": {"sampleRate": 1, "features": "tensor"}}""";
+        var rows = Encoding.UTF8.GetBytes("""{"input": [[0.9, 0.1], [0.8, 0.2], [0.7, 0.3], [0.3, 0.7], [0.2, 0.8], [0.1, 0.9]], "expected": {"y": [0, 0, 0, 1, 1, 1]}}""");
+        var name = await AddModelAsync(Config, rows);
+
+        var report = await PredictAndRollUpAsync(name, """{"input": [[0.4, 0.6], [0.1, 0.9], [0.3, 0.7], [0.45, 0.55]]}""", calls: 25);
+
+        var prediction = report.Tensors.Single(t => t.Side == DriftSide.Prediction);
+        Assert.Equal("y", prediction.Name);
+        Assert.Equal([3L, 3L], prediction.BaselineClassCounts);
+        var feature = Assert.Single(prediction.Hours).Features.Single();
+        Assert.Equal([0L, 100L], feature.ClassCounts);
+        // Shares (0.5, 0.5) against (1e-4, 1): (1e-4 − 0.5) ln(1e-4 / 0.5) + (1 − 0.5) ln(1 / 0.5) = 4.2577449 + 0.3465736.
+        Assert.Equal(4.6043185, feature.Psi!.Value, 6);
+        Assert.True(feature.Flagged);
+    }
+
+    [Fact]
+    public async Task Get_BadVersionOrRange_Is400NamingTheArgument()
+    {
+        var name = await AddModelAsync("""{"drift": {"sampleRate": 1}}""", TenRows());
+
+        var version = await Assert.ThrowsAsync<Errors.MaasException>(() => _serving.DriftQuery.GetAsync(name, "one", null, null, CancellationToken.None));
+        var range = await Assert.ThrowsAsync<Errors.MaasException>(() => _serving.DriftQuery.GetAsync(name, null, "2026-11-02T00:00:00Z", "2026-11-01T00:00:00Z", CancellationToken.None));
+
+        Assert.Equal((Errors.ErrorKind.InvalidInput, "version is 'one'; expected a positive whole number."), (version.Kind, version.Message));
+        Assert.Equal((Errors.ErrorKind.InvalidInput, "from must not be after to."), (range.Kind, range.Message));
+    }
+
+    public void Dispose() => _serving.Dispose();
+
+    private sealed class ToleranceComparer : IEqualityComparer<(long, double, double, double)>
+    {
+        public bool Equals((long, double, double, double) x, (long, double, double, double) y)
+            => x.Item1 == y.Item1 && Math.Abs(x.Item2 - y.Item2) < 1e-9 && Math.Abs(x.Item3 - y.Item3) < 1e-9 && Math.Abs(x.Item4 - y.Item4) < 1e-9;
+
+        public int GetHashCode((long, double, double, double) obj) => obj.Item1.GetHashCode();
+    }
+}
