@@ -40,6 +40,8 @@ public sealed partial class MetricsAggregator(
         var until = lastClosed < watermark + MaxSpanPerRun ? lastClosed : watermark + MaxSpanPerRun;
         var rolledBefore = watermark;
 
+        await drift.BuildLiveBaselinesAsync(now - (2 * settings.FlushInterval), cancellationToken);
+
         // Read before the minutes: a marker is written after its raw row, so every row it announces is read below.
         var markers = await ReadLateMarkersAsync(raw, cancellationToken);
         var (minutes, hours, breaches, drifted) = (0, 0, 0, 0);

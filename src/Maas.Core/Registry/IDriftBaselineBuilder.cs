@@ -15,12 +15,19 @@ public interface IDriftBaselineBuilder
 }
 
 /// <summary>One tensor of a drift baseline: its side (<c>input</c> or <c>output</c>), how it is grouped, and how many groups.</summary>
-public sealed record DriftBaselineTensor(string Name, string Side, string Granularity, int Features);
+public sealed record DriftBaselineTensor(string Name, string Side, string Granularity, int Features)
+{
+    public static DriftBaselineTensor Of(Monitoring.Drift.TensorBaseline tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        return new(tensor.Name, tensor.Side, System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(tensor.Granularity.ToString()), tensor.Features.Count);
+    }
+}
 
 /// <summary>What a version's drift baseline holds, kept on its registry row; the baseline itself is a blob beside the evaluation report.</summary>
 public sealed record DriftBaselineSummary
 {
-    /// <summary>Hex SHA-256 of the evaluation.jsonl it was built from.</summary>
+    /// <summary>Hex SHA-256 of the evaluation.jsonl it was built from; empty for a baseline of live traffic.</summary>
     public required string EvaluationSetSha256 { get; init; }
 
     public long Rows { get; init; }

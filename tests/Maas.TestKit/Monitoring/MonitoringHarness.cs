@@ -60,9 +60,12 @@ public sealed class MonitoringHarness
     public MetricsAggregator Aggregator(HttpPipelinePolicy? faults = null)
     {
         var client = Client(faults);
-        var drift = new DriftAggregator(client, Tables, Registry, Baselines, Microsoft.Extensions.Options.Options.Create(DriftOptions), Logs.CreateLogger<DriftAggregator>());
-        return new(client, Tables, drift, Microsoft.Extensions.Options.Options.Create(Options), Clock, Logs.CreateLogger<MetricsAggregator>());
+        return new(client, Tables, DriftAggregator(client), Microsoft.Extensions.Options.Options.Create(Options), Clock, Logs.CreateLogger<MetricsAggregator>());
     }
+
+    /// <summary>The drift half of the rollup, on its own (the aggregator runs it).</summary>
+    public DriftAggregator DriftAggregator(TableServiceClient? client = null)
+        => new(client ?? Client(null), Tables, Registry, Baselines, Microsoft.Extensions.Options.Options.Create(DriftOptions), Logs.CreateLogger<DriftAggregator>());
 
     /// <summary>A drift recorder summarising <see cref="DriftObserver"/>'s calls as instance <paramref name="instanceId"/> (not started: call its FlushAsync).</summary>
     public DriftRecorder DriftRecorder(string instanceId, TimeProvider? clock = null)

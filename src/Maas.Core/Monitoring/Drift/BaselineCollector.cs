@@ -9,9 +9,10 @@ namespace Maas.Core.Monitoring.Drift;
 /// priority and the k lowest are kept, so collectors of the same tensors (instances watching live traffic) merge into
 /// exactly the sample one collector of all the values would have kept.
 /// </summary>
-public sealed class BaselineCollector(DriftGranularity granularity, int seed = 0)
+/// <param name="kept">Values kept per feature (<see cref="MaxKeptValues"/> for an evaluation set; fewer for live traffic, whose collectors every instance holds in memory).</param>
+public sealed class BaselineCollector(DriftGranularity granularity, int seed = 0, int kept = BaselineCollector.MaxKeptValues)
 {
-    /// <summary>Values kept per feature for its quantiles and histogram.</summary>
+    /// <summary>Values kept per feature for its quantiles and histogram by default.</summary>
     public const int MaxKeptValues = 20_000;
 
     private readonly Random _random = new(seed);
@@ -79,7 +80,7 @@ public sealed class BaselineCollector(DriftGranularity granularity, int seed = 0
     {
         if (!_tensors.TryGetValue((side, name), out var tensor))
         {
-            tensor = new Tensor(chosen, [.. Enumerable.Range(0, chosen.Features).Select(_ => new Feature())], prediction);
+            tensor = new Tensor(chosen, [.. Enumerable.Range(0, chosen.Features).Select(_ => new Feature(kept))], prediction);
             _tensors[(side, name)] = tensor;
         }
 
@@ -88,12 +89,76 @@ public sealed class BaselineCollector(DriftGranularity granularity, int seed = 0
 
     private sealed record Tensor(DriftLayout Layout, Feature[] Features, PredictionClasses? Prediction);
 
-    private sealed class Feature
+    /// <summary>Everything collected, as bytes <see cref="FromBytes"/> reads on another instance or later.</summary>
+    public byte[] ToBytes()
+    {
+        using var content = new MemoryStream();
+        using (var writer = new BinaryWriter(content, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            Save(writer);
+        }
+
+        return content.ToArray();
+    }
+
+    /// <summary>A collector holding what <see cref="ToBytes"/> wrote, keeping up to <paramref name="kept"/> values per feature from here on.</summary>
+    public static BaselineCollector FromBytes(byte[] bytes, int kept)
+    {
+        using var reader = new BinaryReader(new MemoryStream(bytes, writable: false));
+        return Load(reader, kept);
+    }
+
+    private void Save(BinaryWriter writer)
+    {
+        writer.Write(Rows);
+        writer.Write(_tensors.Count);
+        foreach (var ((side, name), tensor) in _tensors)
+        {
+            writer.Write(side);
+            writer.Write(name);
+            writer.Write((int)tensor.Layout.Kind);
+            writer.Write(tensor.Layout.Features);
+            writer.Write(tensor.Layout.Inner);
+            writer.Write(tensor.Prediction is not null);
+            if (tensor.Prediction is { } prediction)
+            {
+                writer.Write(prediction.Output);
+                writer.Write((int)prediction.Scores);
+                writer.Write(prediction.Classes ?? -1);
+            }
+
+            foreach (var feature in tensor.Features)
+            {
+                feature.Save(writer);
+            }
+        }
+    }
+
+    private static BaselineCollector Load(BinaryReader reader, int kept)
+    {
+        var collector = new BaselineCollector(DriftGranularity.Auto, kept: kept) { Rows = reader.ReadInt64() };
+        var tensors = reader.ReadInt32();
+        for (var t = 0; t < tensors; t++)
+        {
+            var (side, name) = (reader.ReadString(), reader.ReadString());
+            var layout = new DriftLayout((DriftGranularity)reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt64());
+            var prediction = reader.ReadBoolean() ? new PredictionClasses(reader.ReadString(), (ScoreKind)reader.ReadInt32(), reader.ReadInt32() is var classes and >= 0 ? classes : null) : null;
+            var tensor = collector.TensorOf(side, name, layout, prediction);
+            foreach (var feature in tensor.Features)
+            {
+                feature.Load(reader);
+            }
+        }
+
+        return collector;
+    }
+
+    private sealed class Feature(int kept)
     {
         /// <summary>The kept values by priority, highest first out, so the highest is the one to replace.</summary>
         private readonly PriorityQueue<double, double> _kept = new(Comparer<double>.Create((a, b) => b.CompareTo(a)));
 
-        public DriftSummary Moments { get; } = new(1);
+        public DriftSummary Moments { get; private set; } = new(1);
 
         public void Add(double value, double priority)
         {
@@ -127,9 +192,32 @@ public sealed class BaselineCollector(DriftGranularity granularity, int seed = 0
             return new FeatureBaseline(edges, histogram.Histogram, Moments.Count, Moments.NonFinite, Moments.Mean, Moments.Variance, empty ? 0 : Moments.Min, empty ? 0 : Moments.Max);
         }
 
+        public void Save(BinaryWriter writer)
+        {
+            var moments = DriftSummaryCodec.Encode([Moments]);
+            writer.Write(moments.Length);
+            writer.Write(moments);
+            writer.Write(_kept.Count);
+            foreach (var (value, priority) in _kept.UnorderedItems)
+            {
+                writer.Write(value);
+                writer.Write(priority);
+            }
+        }
+
+        public void Load(BinaryReader reader)
+        {
+            Moments = DriftSummaryCodec.Decode(reader.ReadBytes(reader.ReadInt32()))[0];
+            var count = reader.ReadInt32();
+            for (var i = 0; i < count; i++)
+            {
+                Keep(reader.ReadDouble(), reader.ReadDouble());
+            }
+        }
+
         private void Keep(double value, double priority)
         {
-            if (_kept.Count < MaxKeptValues)
+            if (_kept.Count < kept)
             {
                 _kept.Enqueue(value, priority);
             }

@@ -62,6 +62,53 @@ public sealed partial class DriftAggregator(
         return flagged;
     }
 
+    /// <summary>
+    /// Builds the baseline of each Ready version whose config.json compares with a live window that has closed (ended
+    /// before <paramref name="closedBefore"/>, so every instance has written its sample) and that has none yet: the
+    /// instances' samples merged, stored beside the evaluation reports, and the row pointed at it (a row changed
+    /// meanwhile is left for the next run). A window no call was sampled in leaves the reason on the row instead.
+    /// </summary>
+    public async Task<int> BuildLiveBaselinesAsync(DateTimeOffset closedBefore, CancellationToken cancellationToken)
+    {
+        var built = 0;
+        foreach (var (record, etag) in await registry.SnapshotAsync(cancellationToken))
+        {
+            if (record is not { Status: ModelStatus.Ready, DriftBaseline: null, Config.Drift: { BaselineIsEvaluationSet: false } drift } || drift.BaselineTo >= closedBefore)
+            {
+                continue;
+            }
+
+            var sample = await baselines.ReadLiveSamplesAsync(record, drift, cancellationToken);
+            var baseline = sample?.Build();
+            var path = DriftBaselineStore.LiveBaselinePath(record, drift);
+            if (baseline is not null)
+            {
+                await baselines.StoreAsync(path, baseline, cancellationToken);
+            }
+
+            var summary = new DriftBaselineSummary
+            {
+                EvaluationSetSha256 = string.Empty,
+                Rows = baseline?.Rows ?? 0,
+                Tensors = baseline is null ? [] : [.. baseline.Tensors.Select(DriftBaselineTensor.Of)],
+                BlobPath = baseline is null ? string.Empty : path,
+                Problem = baseline is null ? "no call was sampled in the live baseline window" : null,
+            };
+            try
+            {
+                await registry.WriteAsync(record with { DriftBaseline = summary }, etag, cancellationToken);
+                LogLiveBaseline(logger, record.Name, record.Version, summary.Rows, summary.Problem ?? "built");
+                built++;
+            }
+            catch (Azure.RequestFailedException error) when (error.Status is 409 or 412)
+            {
+                // Registered again meanwhile: the next run sees the new row.
+            }
+        }
+
+        return built;
+    }
+
     /// <summary>Every instance's summaries of the hour's minutes up to <paramref name="until"/>, merged per tensor.</summary>
     private static async Task<Dictionary<(string Side, string Tensor), DriftSummary[]>> MergeHourAsync(
         TableClient raw, DateTimeOffset hour, DateTimeOffset until, string model, string version, CancellationToken cancellationToken)
@@ -128,6 +175,9 @@ public sealed partial class DriftAggregator(
 
         return flagged > 0;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelName} version {ModelVersion} live drift baseline: {Rows} rows sampled, {Outcome}")]
+    private static partial void LogLiveBaseline(ILogger logger, string modelName, long modelVersion, long rows, string outcome);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelName} version {ModelVersion} drifted from its baseline in the hour from {Hour}: {Side} '{Tensor}' has {FlaggedFeatures} flagged features, highest PSI {MaxPsi} (threshold {PsiThreshold}), highest Jensen-Shannon distance {MaxJsd} (threshold {JsdThreshold})")]
     private static partial void LogDrifted(ILogger logger, string modelName, long modelVersion, string side, string tensor, DateTimeOffset hour, int flaggedFeatures, double maxPsi, double psiThreshold, double maxJsd, double jsdThreshold);

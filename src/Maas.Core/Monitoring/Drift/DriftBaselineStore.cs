@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
@@ -8,16 +9,80 @@ using Microsoft.Extensions.Options;
 namespace Maas.Core.Monitoring.Drift;
 
 /// <summary>
-/// Reads versions' drift baselines from the evaluations container (<c>Registry:EvaluationContainerName</c>) and keeps
-/// the last <see cref="MaxCached"/> read: a baseline blob is never rewritten under the same name (names carry the
-/// version's sources hash), so a cached one never goes stale.
+/// Versions' drift baselines in the evaluations container (<c>Registry:EvaluationContainerName</c>): reads them and
+/// keeps the last <see cref="MaxCached"/> read (a baseline blob is never rewritten under the same name: names carry the
+/// version's sources hash or its live window, so a cached one never goes stale), and holds what instances sampled of
+/// a live baseline window until the rollup builds the baseline from it.
 /// </summary>
 public sealed class DriftBaselineStore(BlobServiceClient blobs, IOptions<RegistryOptions> options)
 {
     /// <summary>Baselines kept in memory; beyond it the cache starts again empty.</summary>
     public const int MaxCached = 256;
 
+    /// <summary>Values each instance keeps per feature while sampling a live baseline window (a quantile's error stays near 1%).</summary>
+    public const int LiveKeptValues = 2_000;
+
     private readonly ConcurrentDictionary<string, DriftBaseline?> _cache = new(StringComparer.Ordinal);
+
+    private BlobContainerClient Container => blobs.GetBlobContainerClient(options.Value.EvaluationContainerName);
+
+    /// <summary>Where a version's live baseline is stored once built: named by its window, so a new window is a new blob.</summary>
+    public static string LiveBaselinePath(ModelVersionRecord version, DriftConfig drift)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        ArgumentNullException.ThrowIfNull(drift);
+        return string.Create(CultureInfo.InvariantCulture, $"{version.Name}/{version.Version}/{WindowOf(drift)}-drift-baseline.json");
+    }
+
+    /// <summary>Replaces this instance's sample of <paramref name="version"/>'s live window.</summary>
+    /// <param name="sample">The instance's <see cref="BaselineCollector.ToBytes"/>.</param>
+    public async Task SaveLiveSampleAsync(ModelVersionRecord version, DriftConfig drift, string instance, byte[] sample, CancellationToken cancellationToken)
+    {
+        var container = Container;
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await container.GetBlobClient(LiveSamplePrefix(version, drift) + instance).UploadAsync(BinaryData.FromBytes(sample), overwrite: true, cancellationToken);
+    }
+
+    /// <summary>Every instance's sample of the live window, merged; null when no instance sampled a call.</summary>
+    public async Task<BaselineCollector?> ReadLiveSamplesAsync(ModelVersionRecord version, DriftConfig drift, CancellationToken cancellationToken)
+    {
+        BaselineCollector? merged = null;
+        var container = Container;
+        if (!await container.ExistsAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, LiveSamplePrefix(version, drift), cancellationToken))
+        {
+            var content = await container.GetBlobClient(blob.Name).DownloadContentAsync(cancellationToken);
+            var sample = BaselineCollector.FromBytes(content.Value.Content.ToArray(), LiveKeptValues);
+            if (merged is null)
+            {
+                merged = sample;
+            }
+            else
+            {
+                merged.Merge(sample);
+            }
+        }
+
+        return merged;
+    }
+
+    /// <summary>Writes a built baseline at <paramref name="blobPath"/>.</summary>
+    public async Task StoreAsync(string blobPath, DriftBaseline baseline, CancellationToken cancellationToken)
+    {
+        var container = Container;
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        await container.GetBlobClient(blobPath).UploadAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(baseline, DriftBaseline.Json)), overwrite: true, cancellationToken);
+    }
+
+    private static string LiveSamplePrefix(ModelVersionRecord version, DriftConfig drift)
+        => string.Create(CultureInfo.InvariantCulture, $"{version.Name}/{version.Version}/live-samples/{WindowOf(drift)}/");
+
+    private static string WindowOf(DriftConfig drift)
+        => string.Create(CultureInfo.InvariantCulture, $"live-{drift.BaselineFrom!.Value.UtcDateTime:yyyyMMddHHmmss}-{drift.BaselineTo!.Value.UtcDateTime:yyyyMMddHHmmss}");
 
     /// <summary>The baseline stored at <paramref name="blobPath"/>; null when the blob is gone.</summary>
     public async Task<DriftBaseline?> GetAsync(string blobPath, CancellationToken cancellationToken)
@@ -31,7 +96,7 @@ public sealed class DriftBaselineStore(BlobServiceClient blobs, IOptions<Registr
         DriftBaseline? baseline;
         try
         {
-            var content = await blobs.GetBlobContainerClient(options.Value.EvaluationContainerName).GetBlobClient(blobPath).DownloadContentAsync(cancellationToken);
+            var content = await Container.GetBlobClient(blobPath).DownloadContentAsync(cancellationToken);
             baseline = JsonSerializer.Deserialize<DriftBaseline>(content.Value.Content.ToMemory().Span, DriftBaseline.Json);
         }
         catch (RequestFailedException error) when (error.Status == 404)

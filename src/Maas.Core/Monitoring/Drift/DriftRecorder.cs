@@ -1,6 +1,7 @@
 using System.Globalization;
 using Azure.Data.Tables;
 using Maas.Core.Health;
+using Maas.Core.Registry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -29,6 +30,7 @@ public sealed partial class DriftRecorder(
     private readonly Lock _gate = new();
     private readonly Dictionary<MinuteKey, DriftSummary[]> _minutes = [];
     private readonly HashSet<MinuteKey> _unwritten = [];
+    private readonly Dictionary<(string Model, long Version), LiveSample> _live = [];
     private readonly SemaphoreSlim _flushing = new(1, 1);
     private bool _tableReady;
 
@@ -53,6 +55,7 @@ public sealed partial class DriftRecorder(
             try
             {
                 await WriteAsync(changed, cancellationToken);
+                await WriteLiveSamplesAsync(cancellationToken);
             }
             catch
             {
@@ -126,13 +129,23 @@ public sealed partial class DriftRecorder(
         var model = observation.Model;
         try
         {
-            if (model.DriftBaseline is not { BlobPath.Length: > 0 } stored || await baselines.GetAsync(stored.BlobPath, cancellationToken) is not { } baseline)
+            var prediction = PredictionClasses.For(model.Config, model.Outputs);
+            if (model.DriftBaseline is not { BlobPath.Length: > 0 } stored)
+            {
+                if (!Collect(observation, prediction))
+                {
+                    observer.CountDropped(model, "no_baseline");
+                }
+
+                return;
+            }
+
+            if (await baselines.GetAsync(stored.BlobPath, cancellationToken) is not { } baseline)
             {
                 observer.CountDropped(model, "no_baseline");
                 return;
             }
 
-            var prediction = PredictionClasses.For(model.Config, model.Outputs);
             var minute = MetricsTables.MinuteOf(observation.Time);
             var version = model.Version.ToString(CultureInfo.InvariantCulture);
             foreach (var tensor in baseline.Tensors)
@@ -173,6 +186,79 @@ public sealed partial class DriftRecorder(
         finally
         {
             observation.Release();
+        }
+    }
+
+    /// <summary>
+    /// Adds a call sampled in its version's live baseline window to this instance's sample of the window; false when the
+    /// call is not in a window.
+    /// </summary>
+    private bool Collect(DriftObservation observation, PredictionClasses? prediction)
+    {
+        var model = observation.Model;
+        if (model.Config.Drift is not { BaselineIsEvaluationSet: false } drift || observation.Time < drift.BaselineFrom || observation.Time >= drift.BaselineTo)
+        {
+            return false;
+        }
+
+        var read = observation.Inputs.Select(t => (DriftSide.Input, t)).Concat(observation.Outputs.Select(t => (DriftSide.Output, t)))
+            .Select(pair => (Side: pair.Item1, Tensor: pair.t, Values: DriftValues.Read(pair.t.ElementType, pair.t.Numbers.Span)))
+            .ToList();
+        lock (_gate)
+        {
+            if (!_live.TryGetValue((model.Name, model.Version), out var sample))
+            {
+                _live[(model.Name, model.Version)] = sample = new LiveSample(model, drift, new BaselineCollector(drift.Features, Random.Shared.Next(), DriftBaselineStore.LiveKeptValues));
+            }
+
+            sample.Collector.Rows += observation.Inputs is [{ Shape: [var rows, ..] }, ..] ? rows : 1;
+            foreach (var (side, tensor, values) in read)
+            {
+                sample.Collector.Add(side, tensor.Name, tensor.Shape, values);
+                if (side == DriftSide.Output && prediction?.Output == tensor.Name)
+                {
+                    var classes = new List<double>();
+                    prediction.AddClasses(values, tensor.Shape.Length > 0 ? tensor.Shape[0] : 1, classes);
+                    sample.Collector.AddPredictions(prediction, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(classes));
+                }
+            }
+
+            sample.Unwritten = true;
+        }
+
+        return true;
+    }
+
+    /// <summary>Writes this instance's live samples that changed; forgets those whose window closed and are written.</summary>
+    private async Task WriteLiveSamplesAsync(CancellationToken cancellationToken)
+    {
+        List<(LiveSample Sample, byte[] Bytes)> changed;
+        lock (_gate)
+        {
+            changed = [.. _live.Values.Where(sample => sample.Unwritten).Select(sample => (sample, sample.Collector.ToBytes()))];
+            changed.ForEach(entry => entry.Sample.Unwritten = false);
+        }
+
+        foreach (var (sample, bytes) in changed)
+        {
+            try
+            {
+                await baselines.SaveLiveSampleAsync(sample.Model, sample.Config, instance.Id, bytes, cancellationToken);
+            }
+            catch
+            {
+                sample.Unwritten = true;
+                throw;
+            }
+        }
+
+        var closed = clock.GetUtcNow() - (2 * options.Value.FlushInterval);
+        lock (_gate)
+        {
+            foreach (var key in _live.Where(entry => !entry.Value.Unwritten && entry.Value.Config.BaselineTo < closed).Select(entry => entry.Key).ToList())
+            {
+                _live.Remove(key);
+            }
         }
     }
 
@@ -262,6 +348,12 @@ public sealed partial class DriftRecorder(
     {
         _flushing.Dispose();
         base.Dispose();
+    }
+
+    /// <summary>What this instance sampled of a version's live baseline window.</summary>
+    private sealed record LiveSample(ModelVersionRecord Model, DriftConfig Config, BaselineCollector Collector)
+    {
+        public bool Unwritten { get; set; }
     }
 
     private readonly record struct MinuteKey(DateTimeOffset Minute, string Model, string Version, string Side, string Tensor);

@@ -1,6 +1,7 @@
 using System.Text;
 using Maas.Core.Monitoring.Drift;
 using Maas.Core.Monitoring.Query;
+using Maas.Core.Registry;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Onnx;
 using Maas.TestKit.Serving;
@@ -109,6 +110,46 @@ public sealed class DriftPipelineTests(AzuriteFixture azurite) : IDisposable
         // Shares (0.5, 0.5) against (1e-4, 1): (1e-4 − 0.5) ln(1e-4 / 0.5) + (1 − 0.5) ln(1 / 0.5) = 4.2577449 + 0.3465736.
         Assert.Equal(4.6043185, feature.Psi!.Value, 6);
         Assert.True(feature.Flagged);
+    }
+
+    [Fact]
+    public async Task Rollup_LiveBaselineWindow_BuildsTheBaselineFromSampledCallsThenFlagsShiftedOnes()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var window = $$"""{"from": "{{now.AddHours(-1):O}}", "to": "{{now.AddHours(1):O}}"}""";
+        var config = """{"drift": {"sampleRate": 1, "features": "feature", "baseline": """ + window + "}}";
+        var name = await _serving.AddModelAsync(TestModels.Identity(DataType.Float), config);
+        for (var i = 0; i < 10; i++)
+        {
+            await _serving.PredictAsync(name, TenRowsRequest);
+        }
+
+        // Each instance writes its sample of the window; once the window has closed the rollup merges them.
+        await _serving.Drift.FlushAsync(CancellationToken.None);
+        await _serving.Monitoring.DriftAggregator().BuildLiveBaselinesAsync(now.AddHours(2), CancellationToken.None);
+
+        var row = (await _serving.Registry.RowAsync(name, 1))!;
+        Assert.Equal((100L, null, string.Empty), (row.DriftBaseline!.Rows, row.DriftBaseline.Problem, row.DriftBaseline.EvaluationSetSha256));
+        Assert.Equal([new DriftBaselineTensor("x", "input", "feature", 2), new DriftBaselineTensor("y", "output", "feature", 2)], row.DriftBaseline.Tensors);
+        var shifted = "{\"input\": [" + string.Join(", ", Enumerable.Repeat("[100, 1000]", 10)) + "]}";
+        var report = await PredictAndRollUpAsync(name, shifted, calls: 10);
+
+        Assert.Equal(("live", 100L), (report.Baseline!.Source, report.Baseline.Rows));
+        var first = Assert.Single(report.Tensors.Single(t => t.Side == DriftSide.Input).Hours).Features[0];
+        // The window's 100 values 1 … 10 (ten of each) have the evaluation set's deciles, so the same PSI as above.
+        Assert.Equal(8.2830894, first.Psi!.Value, 6);
+        Assert.True(first.Flagged);
+    }
+
+    [Fact]
+    public async Task BuildLiveBaselines_NoCallInTheWindow_LeavesTheReasonOnTheRow()
+    {
+        var name = await _serving.AddModelAsync(TestModels.Identity(DataType.Float), """{"drift": {"sampleRate": 1, "baseline": {"from": "2026-01-01T00:00:00Z", "to": "2026-01-02T00:00:00Z"}}}""");
+
+        await _serving.Monitoring.DriftAggregator().BuildLiveBaselinesAsync(DateTimeOffset.UtcNow, CancellationToken.None);
+
+        var summary = (await _serving.Registry.RowAsync(name, 1))!.DriftBaseline!;
+        Assert.Equal(("no call was sampled in the live baseline window", string.Empty), (summary.Problem, summary.BlobPath));
     }
 
     [Fact]
