@@ -48,7 +48,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DriftObserver>();
         services.AddSingleton<DriftRecorder>();
         services.AddHostedService(provider => provider.GetRequiredService<DriftRecorder>());
-        services.AddSingleton<DriftAggregator>();
+        services.AddSingleton<IHourlyRollup, DriftAggregator>();
         services.AddSingleton<MetricsAggregator>();
         services.AddSingleton<MetricsQuery>();
         services.AddSingleton<DriftQuery>();

@@ -37,7 +37,7 @@ public sealed class EvaluationSetBaseline(EvaluationPass evaluationPass) : IDrif
         {
             EvaluationSetSha256 = pass.EvaluationSetSha256,
             Rows = pass.Rows,
-            Tensors = pass.Result is { } baseline ? [.. baseline.Tensors.Select(DriftBaselineTensor.Of)] : [],
+            Tensors = pass.Result is { } baseline ? [.. baseline.Tensors.Select(t => t.Describe())] : [],
             Problem = pass.Problem,
         };
         return new DriftBaselineRun(summary, pass.Result is null ? null : JsonSerializer.SerializeToUtf8Bytes(pass.Result, DriftBaseline.Json));

@@ -1,6 +1,5 @@
 using Azure;
 using Azure.Data.Tables;
-using Maas.Core.Monitoring.Drift;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -8,14 +7,14 @@ namespace Maas.Core.Monitoring;
 
 /// <summary>
 /// Merges closed minutes of every instance's raw rows into <c>MetricsRollup</c> at minute and hour grain, flags SLO
-/// breaches, rolls the drift summaries of the same hours up (<see cref="DriftAggregator"/>), and deletes raw rows past retention. Every rollup row is recomputed from its sources and replaced, and
+/// breaches, rolls the drift summaries of the same hours up (<see cref="IHourlyRollup"/>), and deletes raw rows past retention. Every rollup row is recomputed from its sources and replaced, and
 /// the watermark moves only after the rows it covers are written: a re-run, or a run after a crash mid-way, gives the
 /// same rows as one clean run, with nothing counted twice and no minute skipped.
 /// </summary>
 public sealed partial class MetricsAggregator(
     TableServiceClient tables,
     MetricsTables names,
-    DriftAggregator drift,
+    IHourlyRollup drift,
     IOptions<MonitoringOptions> options,
     TimeProvider clock,
     ILogger<MetricsAggregator> logger)
@@ -40,7 +39,7 @@ public sealed partial class MetricsAggregator(
         var until = lastClosed < watermark + MaxSpanPerRun ? lastClosed : watermark + MaxSpanPerRun;
         var rolledBefore = watermark;
 
-        await drift.BuildLiveBaselinesAsync(now - (2 * settings.FlushInterval), cancellationToken);
+        await drift.PrepareAsync(now - (2 * settings.FlushInterval), cancellationToken);
 
         // Read before the minutes: a marker is written after its raw row, so every row it announces is read below.
         var markers = await ReadLateMarkersAsync(raw, cancellationToken);

@@ -15,14 +15,7 @@ public interface IDriftBaselineBuilder
 }
 
 /// <summary>One tensor of a drift baseline: its side (<c>input</c> or <c>output</c>), how it is grouped, and how many groups.</summary>
-public sealed record DriftBaselineTensor(string Name, string Side, string Granularity, int Features)
-{
-    public static DriftBaselineTensor Of(Monitoring.Drift.TensorBaseline tensor)
-    {
-        ArgumentNullException.ThrowIfNull(tensor);
-        return new(tensor.Name, tensor.Side, System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(tensor.Granularity.ToString()), tensor.Features.Count);
-    }
-}
+public sealed record DriftBaselineTensor(string Name, string Side, string Granularity, int Features);
 
 /// <summary>What a version's drift baseline holds, kept on its registry row; the baseline itself is a blob beside the evaluation report.</summary>
 public sealed record DriftBaselineSummary

@@ -3,7 +3,6 @@ using Maas.Core.Capture;
 using Maas.Core.Errors;
 using Maas.Core.Inference;
 using Maas.Core.Monitoring;
-using Maas.Core.Monitoring.Drift;
 using Maas.Core.Registry;
 
 namespace Maas.Core.Serving;

@@ -1,5 +1,6 @@
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
+using Maas.Core.Capture;
 using Maas.Core.Health;
 using Maas.Core.Monitoring;
 using Maas.Core.Monitoring.Drift;

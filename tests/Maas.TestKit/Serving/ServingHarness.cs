@@ -119,7 +119,7 @@ public sealed class ServingHarness : IDisposable
     public MetricsRecorder Metrics { get; }
 
     /// <summary>Summarises the calls drift samples (not started: <see cref="RollUpAsync"/> flushes it).</summary>
-    public Maas.Core.Monitoring.Drift.DriftRecorder Drift { get; }
+    public DriftRecorder Drift { get; }
 
     public ModelCatalog Catalog { get; }
 

@@ -22,7 +22,11 @@ public sealed partial class DriftAggregator(
     DriftBaselineStore baselines,
     IOptions<DriftOptions> options,
     ILogger<DriftAggregator> logger)
+    : IHourlyRollup
 {
+    /// <summary>Builds the live baselines whose windows have closed (<see cref="BuildLiveBaselinesAsync"/>).</summary>
+    public Task PrepareAsync(DateTimeOffset closedBefore, CancellationToken cancellationToken) => BuildLiveBaselinesAsync(closedBefore, cancellationToken);
+
     private static readonly Gauge<double> Psi = MaasTelemetry.Meter.CreateGauge<double>("maas.drift.psi", description: "Highest population stability index of a tensor's features over an hour, against the version's baseline.");
     private static readonly Gauge<double> Jsd = MaasTelemetry.Meter.CreateGauge<double>("maas.drift.jsd", description: "Highest Jensen–Shannon distance (base 2) of a tensor's features over an hour, against the version's baseline.");
 
@@ -90,7 +94,7 @@ public sealed partial class DriftAggregator(
             {
                 EvaluationSetSha256 = string.Empty,
                 Rows = baseline?.Rows ?? 0,
-                Tensors = baseline is null ? [] : [.. baseline.Tensors.Select(DriftBaselineTensor.Of)],
+                Tensors = baseline is null ? [] : [.. baseline.Tensors.Select(t => t.Describe())],
                 BlobPath = baseline is null ? string.Empty : path,
                 Problem = baseline is null ? "no call was sampled in the live baseline window" : null,
             };

@@ -11,7 +11,11 @@ public sealed record FeatureBaseline(double[] Edges, long[] Histogram, long Coun
 
 /// <summary>The baseline of one input or output tensor: how its elements are grouped, and each group's baseline.</summary>
 /// <param name="Side"><c>input</c> or <c>output</c>.</param>
-public sealed record TensorBaseline(string Name, string Side, DriftGranularity Granularity, IReadOnlyList<FeatureBaseline> Features);
+public sealed record TensorBaseline(string Name, string Side, DriftGranularity Granularity, IReadOnlyList<FeatureBaseline> Features)
+{
+    /// <summary>What the version's registry row says of this tensor.</summary>
+    public DriftBaselineTensor Describe() => new(Name, Side, JsonNamingPolicy.CamelCase.ConvertName(Granularity.ToString()), Features.Count);
+}
 
 /// <summary>
 /// What drift is measured against: every numeric input and output of a version over its baseline data (the evaluation

@@ -1,7 +1,6 @@
-using Maas.Core.Capture;
 using Maas.Core.Registry;
 
-namespace Maas.Core.Monitoring.Drift;
+namespace Maas.Core.Capture;
 
 /// <summary>
 /// A sampled call as drift summarises it, off the request thread: when, which version, and copies of the numeric

@@ -1,15 +1,16 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
-using Maas.Core.Capture;
 using Maas.Core.Inference;
+using Maas.Core.Monitoring;
+using Maas.Core.Monitoring.Drift;
 using Maas.Core.Registry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace Maas.Core.Monitoring.Drift;
+namespace Maas.Core.Capture;
 
 /// <summary>
 /// The request-path half of drift: decides whether a finished call is sampled (config.json <c>drift.sampleRate</c>) and

@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
+using Maas.Core.Inference;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace Maas.Core.Monitoring.Drift;
+namespace Maas.Core.Capture;
 
 /// <summary>Reads a numeric tensor's little-endian element bytes as doubles (booleans as 0 and 1).</summary>
 public static class DriftValues
@@ -13,7 +14,7 @@ public static class DriftValues
     /// <summary>The elements of <paramref name="bytes"/> (of <paramref name="type"/>) as doubles.</summary>
     public static double[] Read(TensorElementType type, ReadOnlySpan<byte> bytes)
     {
-        var size = Inference.TensorElements.SizeOf(type);
+        var size = TensorElements.SizeOf(type);
         var values = new double[bytes.Length / size];
         for (var i = 0; i < values.Length; i++)
         {

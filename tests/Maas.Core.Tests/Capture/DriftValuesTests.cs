@@ -1,7 +1,7 @@
-using Maas.Core.Monitoring.Drift;
+using Maas.Core.Capture;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace Maas.Core.Tests.Monitoring.Drift;
+namespace Maas.Core.Tests.Capture;
 
 public sealed class DriftValuesTests
 {

@@ -1,12 +1,14 @@
 using System.Globalization;
 using Azure.Data.Tables;
 using Maas.Core.Health;
+using Maas.Core.Monitoring;
+using Maas.Core.Monitoring.Drift;
 using Maas.Core.Registry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Maas.Core.Monitoring.Drift;
+namespace Maas.Core.Capture;
 
 /// <summary>
 /// The background half of drift: summarises each sampled call into this instance's per-minute summaries (per model,
