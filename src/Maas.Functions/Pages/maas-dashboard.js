@@ -1,6 +1,7 @@
 // The dashboard: per model and version, the monitoring rollups of GET /models/{name}/metrics drawn with Chart.js
-// (served from the app, never a CDN). It reads only the JSON APIs, with the signed-in user's token when Entra ID is on.
-// window.maasDashboard exposes the charts and the points they were drawn from.
+// (served from the app, never a CDN), and a heatmap of GET /models/{name}/drift (features × hours, coloured by PSI
+// against the model's threshold). It reads only the JSON APIs, with the signed-in user's token when Entra ID is on.
+// window.maasDashboard exposes the charts, the heatmap's cells and the reports they were drawn from.
 (async () => {
   const config = JSON.parse(document.getElementById("maas-page-config").textContent);
   const token = config.auth ? await signIn(config.auth) : null;
@@ -8,7 +9,8 @@
   const modelSelect = document.getElementById("maas-model");
   const versionSelect = document.getElementById("maas-version");
   const rangeSelect = document.getElementById("maas-range");
-  const state = { charts: {}, report: null, ready: false };
+  const driftPanel = document.getElementById("maas-drift");
+  const state = { charts: {}, report: null, drift: null, driftCells: [], ready: false };
   window.maasDashboard = state;
 
   async function api(path) {
@@ -54,6 +56,68 @@
     callers.update();
   }
 
+  function note(text) {
+    const p = document.createElement("p");
+    p.textContent = text;
+    driftPanel.replaceChildren(p);
+  }
+
+  // One row per input/output feature (or channel, or tensor) and predicted-class distribution, one column per hour.
+  function drawDrift(report) {
+    state.driftCells = [];
+    if (!report.thresholds) {
+      return note(`Version ${report.version} has no drift configured (config.json "drift").`);
+    }
+    if (!report.baseline) {
+      return note(`Version ${report.version} has no drift baseline yet.`);
+    }
+    const hours = [...new Set(report.tensors.flatMap(t => t.hours.map(h => h.hour)))].sort();
+    if (hours.length === 0) {
+      return note(`No drift summaries for version ${report.version} in the last day.`);
+    }
+    const table = document.createElement("table");
+    const head = table.createTHead().insertRow();
+    head.appendChild(document.createElement("th")).textContent = `version ${report.version} (flagged: PSI over ${report.thresholds.psi} or JSD over ${report.thresholds.jsd})`;
+    hours.forEach(hour => { head.appendChild(document.createElement("th")).textContent = `${hour.slice(5, 10)} ${hour.slice(11, 16)}`; });
+    const body = table.createTBody();
+    for (const tensor of report.tensors) {
+      for (let f = 0; f < tensor.features; f++) {
+        const row = body.insertRow();
+        const label = row.appendChild(document.createElement("th"));
+        label.scope = "row";
+        label.textContent = tensor.granularity === "tensor" ? `${tensor.side} ${tensor.name}` : `${tensor.side} ${tensor.name}[${f}]`;
+        for (const hour of hours) {
+          const cell = row.insertCell();
+          const figures = tensor.hours.find(h => h.hour === hour)?.features[f];
+          if (!figures || figures.psi === null) {
+            continue;
+          }
+          const severity = Math.min(figures.psi / report.thresholds.psi, 2) / 2;
+          cell.textContent = figures.psi.toFixed(2);
+          cell.title = `PSI ${figures.psi.toFixed(4)}, JSD ${figures.jsd.toFixed(4)}, mean shift ${figures.meanShift === null ? "n/a" : figures.meanShift.toFixed(2)} sd, ${figures.count} values`;
+          cell.style.background = `hsl(${120 - 120 * severity}, 70%, ${88 - 30 * severity}%)`;
+          cell.classList.toggle("flagged", figures.flagged);
+          state.driftCells.push({ side: tensor.side, name: tensor.name, feature: f, hour, psi: figures.psi, flagged: figures.flagged });
+        }
+      }
+    }
+    driftPanel.replaceChildren(table);
+  }
+
+  async function refreshDrift(name) {
+    const query = new URLSearchParams({ from: new Date(Date.now() - 24 * 3600e3).toISOString() });
+    if (versionSelect.value !== "all") {
+      query.set("version", versionSelect.value);
+    }
+    try {
+      state.drift = await api(`/models/${encodeURIComponent(name)}/drift?${query}`);
+      drawDrift(state.drift);
+    } catch (error) {
+      state.drift = null;
+      note(error.message);
+    }
+  }
+
   async function refresh() {
     state.ready = false;
     const name = modelSelect.value;
@@ -70,6 +134,7 @@
     try {
       state.report = await api(`/models/${encodeURIComponent(name)}/metrics?${query}`);
       draw(state.report);
+      await refreshDrift(name);
       const total = state.report.points.reduce((sum, p) => sum + p.requests, 0);
       const periods = state.report.points.length;
       status.textContent = `${name}: ${total} requests in ${periods} ${grain}${periods === 1 ? "" : "s"} with traffic`;

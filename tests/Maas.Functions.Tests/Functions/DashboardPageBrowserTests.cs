@@ -74,6 +74,40 @@ public sealed class DashboardPageBrowserTests(AzuriteFixture azurite) : IDisposa
     }
 
     [Fact]
+    public async Task Dashboard_DriftedModel_DrawsTheDriftApisFiguresAsAHeatmap()
+    {
+        // An identity model whose evaluation set has features 1 … 10 and 10 … 100; the live calls shift the first only.
+        var name = await _serving.AddModelAsync(TestModels.Identity(Onnx.TensorProto.Types.DataType.Float), """{"drift": {"sampleRate": 1, "features": "feature"}}""");
+        await _serving.Registry.UploadAndRegisterAsync($"{name}/1/evaluation.jsonl", System.Text.Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Range(1, 10).Select(i => $"{{\"input\": [[{i}, {i * 10}]], \"expected\": {{\"y\": [[0, 0]]}}}}"))));
+        var rows = string.Join(", ", Enumerable.Range(1, 10).Select(i => $"[{i + 20}, {i * 10}]"));
+        for (var i = 0; i < 10; i++)
+        {
+            using var response = await _serving.PredictAsync(name, $"{{\"input\": [{rows}]}}");
+        }
+
+        await _serving.RollUpAsync(DateTimeOffset.UtcNow);
+        await using var app = await LoopbackApp.StartAsync(_serving);
+        using var http = new HttpClient { BaseAddress = app.BaseAddress };
+        var api = (await http.GetFromJsonAsync<JsonNode>($"/models/{name}/drift"))!;
+        using var browser = Chromium.Start();
+
+        await browser.Navigate().GoToUrlAsync(new Uri(app.BaseAddress, $"/dashboard?model={name}"));
+        new WebDriverWait(browser, RenderBound).Until(d => ((IJavaScriptExecutor)d).ExecuteScript("return !!(window.maasDashboard && window.maasDashboard.ready)") is true);
+        var cells = JsonNode.Parse((string?)((IJavaScriptExecutor)browser).ExecuteScript("return JSON.stringify(window.maasDashboard.driftCells)") ?? "null")!.AsArray();
+        var outlined = (long)((IJavaScriptExecutor)browser).ExecuteScript("return document.querySelectorAll('#maas-drift td.flagged').length")!;
+        var screenshot = RepoPaths.Combine("TestResults", "dashboard", "dashboard-drift.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        ((ITakesScreenshot)browser).GetScreenshot().SaveAsFile(screenshot);
+
+        var expected = api["tensors"]!.AsArray().SelectMany(t => t!["hours"]![0]!["features"]!.AsArray().Select(f => ($"{t["side"]} {t["name"]}[{f!["feature"]}]", (double)f["psi"]!, (bool)f["flagged"]!))).ToList();
+        Assert.Equal(4, expected.Count);
+        Assert.Equal(expected, cells.Select(c => ($"{c!["side"]} {c["name"]}[{c["feature"]}]", (double)c["psi"]!, (bool)c["flagged"]!)));
+        // The shifted first feature (of input and output alike) is flagged; the unshifted second is not.
+        Assert.Equal([true, false, true, false], expected.Select(e => e.Item3));
+        Assert.Equal(2, outlined);
+    }
+
+    [Fact]
     public async Task Dashboard_Page_IsServedWithChartJsFromTheApp()
     {
         await using var app = await LoopbackApp.StartAsync(_serving);
