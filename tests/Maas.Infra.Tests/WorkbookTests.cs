@@ -54,6 +54,8 @@ public sealed partial class WorkbookTests(CompiledInfra infra)
         Assert.Contains("maas.predictions", queried);
         Assert.Contains("maas.prediction.duration", queried);
         Assert.Contains("maas.sessions.cold_load_duration", queried);
+        Assert.Contains("maas.drift.psi", queried);
+        Assert.Contains("maas.drift.jsd", queried);
         Assert.Contains(Queries, query => query.Contains("percentile(duration, 95)", StringComparison.Ordinal));
     }
 
