@@ -122,6 +122,48 @@ internal static class LatencySuite
         return ratio;
     }
 
+    /// <summary>
+    /// What drift summaries cost a call: the same graph registered twice, once with <c>{"drift":{"sampleRate":1}}</c>
+    /// and a baseline from an evaluation set, calls interleaved; the recorder summarises the copies on its own thread
+    /// meanwhile. Returns the ratio of the medians (drift on / off).
+    /// </summary>
+    public static async Task<double> DriftAsync(ServingHarness serving, Report report, BenchModel model, TimeSpan budget)
+    {
+        var plain = await serving.AddModelAsync(model.Graph);
+        var drifted = await serving.AddModelAsync(model.Graph, """{"drift":{"sampleRate":1}}""");
+        var output = (await serving.Registry.RowAsync(drifted, 1))!.Outputs[0].Name;
+        var inputs = System.Text.Encoding.UTF8.GetString(model.Simple);
+        var line = inputs[..^1] + ",\"expected\":{\"" + output + "\":[[0,0]]}}";
+        await serving.Registry.UploadAndRegisterAsync($"{drifted}/1/evaluation.jsonl", System.Text.Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Repeat(line, DriftBaselineLines))));
+        var (header, binary) = model.V2Binary;
+        byte[] body = [.. header, .. binary];
+        var headerLength = header.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var droppedBefore = serving.Monitoring.DriftObserver.DroppedCount;
+        var sampled = 0;
+        await serving.Drift.StartAsync(CancellationToken.None);
+        var timings = await Measure.InterleavedAsync(
+            [
+                ("drift off", () => PathAsync(serving, plain, body, headerLength, serving.V2)),
+                ("drift on", async () =>
+                {
+                    await PathAsync(serving, drifted, body, headerLength, serving.V2);
+                    sampled++;
+                }),
+            ],
+            budget * 4,
+            rounds: CaptureRounds);
+        await serving.Drift.StopAsync(CancellationToken.None);
+        var dropped = serving.Monitoring.DriftObserver.DroppedCount - droppedBefore;
+        var ratio = timings[1].MedianMs / timings[0].MedianMs;
+        report.Table(
+            ["model", "drift off (ms, median)", "drift on, rate 1.0 (ms, median)", "ratio", "calls summarised", "calls dropped (queue full)"],
+            [[model.Label, Report.Ms(timings[0].MedianMs), Report.Ms(timings[1].MedianMs), Report.Ratio(ratio), Report.Number(sampled - dropped), Report.Number(dropped)]]);
+        return ratio;
+    }
+
+    /// <summary>Lines of the drift benchmark's evaluation set (the same input each time: only the cost is measured).</summary>
+    private const int DriftBaselineLines = 8;
+
     /// <summary>Short alternating rounds, so that the writer's flushes (every 2 s) fall on both columns alike.</summary>
     private const int CaptureRounds = 40;
 
