@@ -92,72 +92,69 @@ internal static class LatencySuite
     /// The V2 binary path of the same model without and with capture at rate 1.0 (every tensor kept), interleaved, while
     /// the capture writer runs as in the app: what capturing costs a prediction, and what the writer kept up with.
     /// </summary>
-    public static async Task<double> CaptureAsync(ServingHarness serving, Report report, BenchModel model, TimeSpan budget)
-    {
-        var plain = await serving.AddModelAsync(model.Graph);
-        var captured = await serving.AddModelAsync(model.Graph, """{"capture":{"sampleRate":1}}""");
-        var (header, binary) = model.V2Binary;
-        byte[] body = [.. header, .. binary];
-        var headerLength = header.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var droppedBefore = serving.CaptureBuffer.DroppedCount;
-        var capturedCalls = 0;
-        await serving.CaptureWriter.StartAsync(CancellationToken.None);
-        var timings = await Measure.InterleavedAsync(
-            [
-                ("capture off", () => PathAsync(serving, plain, body, headerLength, serving.V2)),
-                ("capture on", async () =>
-                {
-                    await PathAsync(serving, captured, body, headerLength, serving.V2);
-                    capturedCalls++;
-                }),
-            ],
-            budget * 4,
-            rounds: CaptureRounds);
-        await serving.CaptureWriter.StopAsync(CancellationToken.None);
-        var dropped = serving.CaptureBuffer.DroppedCount - droppedBefore;
-        var ratio = timings[1].MedianMs / timings[0].MedianMs;
-        report.Table(
-            ["model", "capture off (ms, median)", "capture on, rate 1.0 (ms, median)", "ratio", "records written", "records dropped (queue full)"],
-            [[model.Label, Report.Ms(timings[0].MedianMs), Report.Ms(timings[1].MedianMs), Report.Ratio(ratio), Report.Number(capturedCalls - dropped), Report.Number(dropped)]]);
-        return ratio;
-    }
+    public static Task<double> CaptureAsync(ServingHarness serving, Report report, BenchModel model, TimeSpan budget)
+        => OffOnAsync(
+            serving,
+            report,
+            model,
+            budget,
+            new BackgroundCost("capture", """{"capture":{"sampleRate":1}}""", serving.CaptureWriter, () => serving.CaptureBuffer.DroppedCount, "records written", "records dropped (queue full)"),
+            _ => Task.CompletedTask);
 
     /// <summary>
     /// What drift summaries cost a call: the same graph registered twice, once with <c>{"drift":{"sampleRate":1}}</c>
     /// and a baseline from an evaluation set, calls interleaved; the recorder summarises the copies on its own thread
     /// meanwhile. Returns the ratio of the medians (drift on / off).
     /// </summary>
-    public static async Task<double> DriftAsync(ServingHarness serving, Report report, BenchModel model, TimeSpan budget)
+    public static Task<double> DriftAsync(ServingHarness serving, Report report, BenchModel model, TimeSpan budget)
+        => OffOnAsync(
+            serving,
+            report,
+            model,
+            budget,
+            new BackgroundCost("drift", """{"drift":{"sampleRate":1}}""", serving.Drift, () => serving.Monitoring.DriftObserver.DroppedCount, "calls summarised", "calls dropped (queue full)"),
+            async name =>
+            {
+                var output = (await serving.Registry.RowAsync(name, 1))!.Outputs[0].Name;
+                var line = System.Text.Encoding.UTF8.GetString(model.Simple)[..^1] + ",\"expected\":{\"" + output + "\":[[0,0]]}}";
+                await serving.Registry.UploadAndRegisterAsync($"{name}/1/evaluation.jsonl", System.Text.Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Repeat(line, DriftBaselineLines))));
+            });
+
+    /// <summary>A feature that takes copies off the request path for a background service: its config, its service, its drop counter and its table's words.</summary>
+    private sealed record BackgroundCost(string Feature, string Config, Microsoft.Extensions.Hosting.IHostedService Service, Func<long> Dropped, string DoneColumn, string DroppedColumn);
+
+    /// <summary>
+    /// The same graph registered twice, without and with <paramref name="cost"/>'s config (then <paramref name="prepare"/>d),
+    /// V2 binary calls interleaved while the background service runs; returns the ratio of the medians (on / off).
+    /// </summary>
+    private static async Task<double> OffOnAsync(ServingHarness serving, Report report, BenchModel model, TimeSpan budget, BackgroundCost cost, Func<string, Task> prepare)
     {
         var plain = await serving.AddModelAsync(model.Graph);
-        var drifted = await serving.AddModelAsync(model.Graph, """{"drift":{"sampleRate":1}}""");
-        var output = (await serving.Registry.RowAsync(drifted, 1))!.Outputs[0].Name;
-        var inputs = System.Text.Encoding.UTF8.GetString(model.Simple);
-        var line = inputs[..^1] + ",\"expected\":{\"" + output + "\":[[0,0]]}}";
-        await serving.Registry.UploadAndRegisterAsync($"{drifted}/1/evaluation.jsonl", System.Text.Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Repeat(line, DriftBaselineLines))));
+        var costly = await serving.AddModelAsync(model.Graph, cost.Config);
+        await prepare(costly);
         var (header, binary) = model.V2Binary;
         byte[] body = [.. header, .. binary];
         var headerLength = header.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var droppedBefore = serving.Monitoring.DriftObserver.DroppedCount;
-        var sampled = 0;
-        await serving.Drift.StartAsync(CancellationToken.None);
+        var droppedBefore = cost.Dropped();
+        var calls = 0;
+        await cost.Service.StartAsync(CancellationToken.None);
         var timings = await Measure.InterleavedAsync(
             [
-                ("drift off", () => PathAsync(serving, plain, body, headerLength, serving.V2)),
-                ("drift on", async () =>
+                ($"{cost.Feature} off", () => PathAsync(serving, plain, body, headerLength, serving.V2)),
+                ($"{cost.Feature} on", async () =>
                 {
-                    await PathAsync(serving, drifted, body, headerLength, serving.V2);
-                    sampled++;
+                    await PathAsync(serving, costly, body, headerLength, serving.V2);
+                    calls++;
                 }),
             ],
             budget * 4,
             rounds: CaptureRounds);
-        await serving.Drift.StopAsync(CancellationToken.None);
-        var dropped = serving.Monitoring.DriftObserver.DroppedCount - droppedBefore;
+        await cost.Service.StopAsync(CancellationToken.None);
+        var dropped = cost.Dropped() - droppedBefore;
         var ratio = timings[1].MedianMs / timings[0].MedianMs;
         report.Table(
-            ["model", "drift off (ms, median)", "drift on, rate 1.0 (ms, median)", "ratio", "calls summarised", "calls dropped (queue full)"],
-            [[model.Label, Report.Ms(timings[0].MedianMs), Report.Ms(timings[1].MedianMs), Report.Ratio(ratio), Report.Number(sampled - dropped), Report.Number(dropped)]]);
+            ["model", $"{cost.Feature} off (ms, median)", $"{cost.Feature} on, rate 1.0 (ms, median)", "ratio", cost.DoneColumn, cost.DroppedColumn],
+            [[model.Label, Report.Ms(timings[0].MedianMs), Report.Ms(timings[1].MedianMs), Report.Ratio(ratio), Report.Number(calls - dropped), Report.Number(dropped)]]);
         return ratio;
     }
 

@@ -27,12 +27,7 @@ public static class DriftCommand
         {
             var model = ModelTarget.Parse(parsed.GetValue(target)!);
             var from = DateTimeOffset.UtcNow - MetricsCommand.Duration(parsed.GetValue(since)!);
-            var query = string.Create(CultureInfo.InvariantCulture, $"models/{model.Name}/drift?from={Uri.EscapeDataString(from.ToString("O", CultureInfo.InvariantCulture))}");
-            if (model.Version is { } version)
-            {
-                query += string.Create(CultureInfo.InvariantCulture, $"&version={version}");
-            }
-
+            var query = model.MonitoringQuery("drift", from);
             using var api = global.Connect(parsed, io).ApiClient();
             var report = await api.GetJsonAsync(query, cancellationToken);
             if (parsed.GetValue(json))

@@ -33,12 +33,7 @@ public static class MetricsCommand
         {
             var model = ModelTarget.Parse(parsed.GetValue(target)!);
             var from = DateTimeOffset.UtcNow - Duration(parsed.GetValue(since)!);
-            var query = string.Create(CultureInfo.InvariantCulture, $"models/{model.Name}/metrics?grain={parsed.GetValue(grain)}&from={Uri.EscapeDataString(from.ToString("O", CultureInfo.InvariantCulture))}");
-            if (model.Version is { } version)
-            {
-                query += string.Create(CultureInfo.InvariantCulture, $"&version={version}");
-            }
-
+            var query = model.MonitoringQuery("metrics", from, $"grain={parsed.GetValue(grain)}");
             using var api = global.Connect(parsed, io).ApiClient();
             var report = await api.GetJsonAsync(query, cancellationToken);
             if (parsed.GetValue(json))

@@ -25,5 +25,16 @@ public sealed record ModelTarget(string Name, long? Version)
         ? string.Create(CultureInfo.InvariantCulture, $"{prefix}/{Name}/versions/{v}")
         : $"{prefix}/{Name}";
 
+    /// <summary>
+    /// The path and query of a monitoring read (<c>metrics</c>, <c>drift</c>) of the model since <paramref name="from"/>,
+    /// of its version when one is named: <c>models/fraud/drift?from=…&amp;version=3</c>.
+    /// </summary>
+    /// <param name="arguments">Further query arguments, already escaped, e.g. <c>grain=hour</c>.</param>
+    public string MonitoringQuery(string report, DateTimeOffset from, string? arguments = null)
+    {
+        var query = string.Create(CultureInfo.InvariantCulture, $"models/{Name}/{report}?{(arguments is null ? string.Empty : arguments + "&")}from={Uri.EscapeDataString(from.ToString("O", CultureInfo.InvariantCulture))}");
+        return Version is { } version ? query + string.Create(CultureInfo.InvariantCulture, $"&version={version}") : query;
+    }
+
     public override string ToString() => Version is { } v ? string.Create(CultureInfo.InvariantCulture, $"{Name}/{v}") : Name;
 }

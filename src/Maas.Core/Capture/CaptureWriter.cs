@@ -104,21 +104,8 @@ public sealed partial class CaptureWriter(
         await FlushSafelyAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                await Task.Delay(options.Value.FlushInterval, clock, stoppingToken);
-                await FlushSafelyAsync(stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down: StopAsync writes what is left.
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+        => FlushLoop.RunAsync(options.Value.FlushInterval, clock, FlushSafelyAsync, stoppingToken);
 
     private async Task FlushSafelyAsync(CancellationToken cancellationToken)
     {

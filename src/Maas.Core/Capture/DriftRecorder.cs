@@ -87,7 +87,7 @@ public sealed partial class DriftRecorder(
     {
         try
         {
-            await Task.WhenAll(SummariseQueuedAsync(stoppingToken), FlushPeriodicallyAsync(stoppingToken));
+            await Task.WhenAll(SummariseQueuedAsync(stoppingToken), FlushLoop.RunAsync(options.Value.FlushInterval, clock, FlushSafelyAsync, stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -100,15 +100,6 @@ public sealed partial class DriftRecorder(
         await foreach (var observation in observer.Reader.ReadAllAsync(stoppingToken))
         {
             await SummariseAsync(observation, stoppingToken);
-        }
-    }
-
-    private async Task FlushPeriodicallyAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            await Task.Delay(options.Value.FlushInterval, clock, stoppingToken);
-            await FlushSafelyAsync(stoppingToken);
         }
     }
 
