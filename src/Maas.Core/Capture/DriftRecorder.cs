@@ -240,7 +240,11 @@ public sealed partial class DriftRecorder(
             }
             catch
             {
-                sample.Unwritten = true;
+                lock (_gate)
+                {
+                    sample.Unwritten = true;
+                }
+
                 throw;
             }
         }
