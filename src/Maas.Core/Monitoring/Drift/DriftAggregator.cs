@@ -70,7 +70,8 @@ public sealed partial class DriftAggregator(
     /// Builds the baseline of each Ready version whose config.json compares with a live window that has closed (ended
     /// before <paramref name="closedBefore"/>, so every instance has written its sample) and that has none yet: the
     /// instances' samples merged, stored beside the evaluation reports, and the row pointed at it (a row changed
-    /// meanwhile is left for the next run). A window no call was sampled in leaves the reason on the row instead.
+    /// meanwhile is left for the next run); then the samples are deleted. A window no call was sampled in leaves the
+    /// reason on the row instead.
     /// </summary>
     public async Task<int> BuildLiveBaselinesAsync(DateTimeOffset closedBefore, CancellationToken cancellationToken)
     {
@@ -101,6 +102,7 @@ public sealed partial class DriftAggregator(
             try
             {
                 await registry.WriteAsync(record with { DriftBaseline = summary }, etag, cancellationToken);
+                await baselines.DeleteLiveSamplesAsync(record, drift, cancellationToken);
                 LogLiveBaseline(logger, record.Name, record.Version, summary.Rows, summary.Problem ?? "built");
                 built++;
             }

@@ -70,6 +70,21 @@ public sealed class DriftBaselineStore(BlobServiceClient blobs, IOptions<Registr
         return merged;
     }
 
+    /// <summary>Deletes the instances' samples of the live window once its baseline is stored: raw values are kept no longer than needed.</summary>
+    public async Task DeleteLiveSamplesAsync(ModelVersionRecord version, DriftConfig drift, CancellationToken cancellationToken)
+    {
+        var container = Container;
+        if (!await container.ExistsAsync(cancellationToken))
+        {
+            return;
+        }
+
+        await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, LiveSamplePrefix(version, drift), cancellationToken))
+        {
+            await container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken);
+        }
+    }
+
     /// <summary>Writes a built baseline at <paramref name="blobPath"/>.</summary>
     public async Task StoreAsync(string blobPath, DriftBaseline baseline, CancellationToken cancellationToken)
     {

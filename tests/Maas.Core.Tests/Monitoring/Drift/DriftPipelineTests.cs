@@ -101,6 +101,31 @@ public sealed class DriftPipelineTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task Rollup_HourRolledUpAgainAfterALateWrite_IsRecomputedNotAddedTo()
+    {
+        var name = await AddModelAsync("""{"drift": {"sampleRate": 1, "features": "feature"}}""", TenRows());
+        var first = await PredictAndRollUpAsync(name, TenRowsRequest, calls: 3);
+        var minute = Azure.Data.Tables.TableClient.CreateQueryFilter($"Model eq {name}");
+        var raw = _serving.Monitoring.Raw;
+        DateTimeOffset written = default;
+        await foreach (var row in azurite.TableService.GetTableClient(_serving.Monitoring.Tables.DriftRaw).QueryAsync<Azure.Data.Tables.TableEntity>(minute))
+        {
+            written = Maas.Core.Monitoring.MetricsTables.ParseTimeKey(row.PartitionKey);
+        }
+
+        // An instance that wrote this minute late leaves a marker; the next run merges the minute's hour again.
+        await raw.UpsertEntityAsync(new Azure.Data.Tables.TableEntity(Maas.Core.Monitoring.MetricsTables.LatePartition, Maas.Core.Monitoring.MetricsTables.LateRowKey(written, name, "1", "serving")));
+        await _serving.Monitoring.Aggregator().RunAsync(CancellationToken.None);
+        var again = await _serving.DriftQuery.GetAsync(name, null, null, null, CancellationToken.None);
+
+        Assert.Contains(_serving.Monitoring.Logs.Entries, e => e.Message.Contains("1 minutes again after late writes", StringComparison.Ordinal));
+        Assert.Equal(60, first.Tensors[0].Hours[0].Values);
+        Assert.Equal(
+            first.Tensors.Select(t => (t.Name, t.Hours[0].Values, t.Hours[0].Features[0].Psi)),
+            again.Tensors.Select(t => (t.Name, t.Hours[0].Values, t.Hours[0].Features[0].Psi)));
+    }
+
+    [Fact]
     public async Task Rollup_ClassifierPredictsOneClass_FlagsThePredictionDistribution()
     {
         // Probabilities of two classes; the evaluation set predicts class 0 for three rows and class 1 for three.
@@ -138,6 +163,9 @@ public sealed class DriftPipelineTests(AzuriteFixture azurite) : IDisposable
 
         var row = (await _serving.Registry.RowAsync(name, 1))!;
         Assert.Equal((100L, null, string.Empty), (row.DriftBaseline!.Rows, row.DriftBaseline.Problem, row.DriftBaseline.EvaluationSetSha256));
+        // The sampled values are deleted once the baseline is stored; only the baseline's bins and moments remain.
+        var stored = await _serving.Registry.Evaluations.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"{name}/", CancellationToken.None).Select(b => b.Name).ToListAsync();
+        Assert.Equal([row.DriftBaseline.BlobPath], stored);
         Assert.Equal([new DriftBaselineTensor("x", "input", "feature", 2), new DriftBaselineTensor("y", "output", "feature", 2)], row.DriftBaseline.Tensors);
         var shifted = "{\"input\": [" + string.Join(", ", Enumerable.Repeat("[100, 1000]", 10)) + "]}";
         var report = await PredictAndRollUpAsync(name, shifted, calls: 10);
