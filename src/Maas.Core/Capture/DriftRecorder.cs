@@ -302,8 +302,7 @@ public sealed partial class DriftRecorder(
             _tableReady = true;
         }
 
-        // As for metrics: a minute normally reaches storage within a flush interval of its end; anything older is late.
-        var lateBefore = MetricsTables.MinuteOf(clock.GetUtcNow() - options.Value.FlushInterval).AddMinutes(-1);
+        var lateBefore = MetricsTables.LateBefore(clock.GetUtcNow(), options.Value.FlushInterval);
         foreach (var (key, summary) in changed)
         {
             var entity = new TableEntity(MetricsTables.TimeKey(key.Minute), MetricsTables.DriftRawRowKey(key.Model, key.Version, instance.Id, key.Side, key.Tensor))
@@ -318,10 +317,7 @@ public sealed partial class DriftRecorder(
             await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
             if (key.Minute < lateBefore)
             {
-                await tables.GetTableClient(names.Raw).UpsertEntityAsync(
-                    new TableEntity(MetricsTables.LatePartition, MetricsTables.LateRowKey(key.Minute, key.Model, key.Version, instance.Id)),
-                    TableUpdateMode.Replace,
-                    cancellationToken);
+                await tables.GetTableClient(names.Raw).UpsertEntityAsync(MetricsTables.LateMarker(key.Minute, key.Model, key.Version, instance.Id), TableUpdateMode.Replace, cancellationToken);
             }
         }
 
@@ -331,7 +327,7 @@ public sealed partial class DriftRecorder(
     /// <summary>Forgets written minutes no late call can still reach (as the metrics recorder does).</summary>
     private void Forget()
     {
-        var forgetBefore = MetricsTables.MinuteOf(clock.GetUtcNow() - (2 * options.Value.FlushInterval)).AddMinutes(-1);
+        var forgetBefore = MetricsTables.LastClosedMinute(clock.GetUtcNow(), options.Value.FlushInterval);
         lock (_gate)
         {
             foreach (var key in _minutes.Keys.Where(k => k.Minute < forgetBefore && !_unwritten.Contains(k)).ToList())

@@ -31,8 +31,7 @@ public sealed partial class MetricsAggregator(
         await rollup.CreateIfNotExistsAsync(cancellationToken);
 
         var now = clock.GetUtcNow();
-        // A minute is closed once every instance has flushed it: a flush interval after it ends, doubled for safety.
-        var lastClosed = MetricsTables.MinuteOf(now - (2 * settings.FlushInterval)).AddMinutes(-1);
+        var lastClosed = MetricsTables.LastClosedMinute(now, settings.FlushInterval);
         // The first run ever starts from what is both kept and coverable in one run.
         var firstSpan = settings.RawRetention < MaxSpanPerRun ? settings.RawRetention : MaxSpanPerRun;
         var watermark = await ReadWatermarkAsync(rollup, cancellationToken) ?? MetricsTables.MinuteOf(now - firstSpan).AddMinutes(-1);

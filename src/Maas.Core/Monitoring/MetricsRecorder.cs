@@ -65,7 +65,7 @@ public sealed partial class MetricsRecorder(
             }
 
             // A minute stays while a late record of it could still be queued (up to a flush interval after it ends).
-            var forgetBefore = MetricsTables.MinuteOf(clock.GetUtcNow() - (2 * options.Value.FlushInterval)).AddMinutes(-1);
+            var forgetBefore = MetricsTables.LastClosedMinute(clock.GetUtcNow(), options.Value.FlushInterval);
             foreach (var key in _minutes.Keys.Where(k => k.Minute < forgetBefore && !_unwritten.Contains(k)).ToList())
             {
                 _minutes.Remove(key);
@@ -106,8 +106,7 @@ public sealed partial class MetricsRecorder(
             _tableReady = true;
         }
 
-        // A minute normally reaches storage within a flush interval of its end; anything older is a late write.
-        var lateBefore = MetricsTables.MinuteOf(clock.GetUtcNow() - options.Value.FlushInterval).AddMinutes(-1);
+        var lateBefore = MetricsTables.LateBefore(clock.GetUtcNow(), options.Value.FlushInterval);
         foreach (var key in _unwritten.ToList())
         {
             var entity = new TableEntity(MetricsTables.TimeKey(key.Minute), MetricsTables.RawRowKey(key.Model, key.Version, instance.Id))
@@ -121,10 +120,7 @@ public sealed partial class MetricsRecorder(
             if (key.Minute < lateBefore)
             {
                 // The rollup may have closed this minute while storage was failing: ask it to roll the minute up again.
-                await table.UpsertEntityAsync(
-                    new TableEntity(MetricsTables.LatePartition, MetricsTables.LateRowKey(key.Minute, key.Model, key.Version, instance.Id)),
-                    TableUpdateMode.Replace,
-                    cancellationToken);
+                await table.UpsertEntityAsync(MetricsTables.LateMarker(key.Minute, key.Model, key.Version, instance.Id), TableUpdateMode.Replace, cancellationToken);
             }
 
             _unwritten.Remove(key);

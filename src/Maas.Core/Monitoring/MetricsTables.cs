@@ -1,4 +1,5 @@
 using System.Globalization;
+using Azure.Data.Tables;
 
 namespace Maas.Core.Monitoring;
 
@@ -27,6 +28,19 @@ public sealed record MetricsTables(string Raw, string Rollup, string DriftRaw, s
     public static DateTimeOffset MinuteOf(DateTimeOffset time) => new(time.Year, time.Month, time.Day, time.Hour, time.Minute, 0, TimeSpan.Zero);
 
     public static DateTimeOffset HourOf(DateTimeOffset time) => new(time.Year, time.Month, time.Day, time.Hour, 0, 0, TimeSpan.Zero);
+
+    /// <summary>
+    /// The last minute every instance has flushed by <paramref name="now"/>: a flush interval after it ends, doubled for
+    /// safety. The rollup closes minutes up to it; a recorder keeps a written minute until then, as a late call of it
+    /// could still be queued.
+    /// </summary>
+    public static DateTimeOffset LastClosedMinute(DateTimeOffset now, TimeSpan flushInterval) => MinuteOf(now - (2 * flushInterval)).AddMinutes(-1);
+
+    /// <summary>A minute normally reaches storage within a flush interval of its end: one before this, written now, is a late write.</summary>
+    public static DateTimeOffset LateBefore(DateTimeOffset now, TimeSpan flushInterval) => MinuteOf(now - flushInterval).AddMinutes(-1);
+
+    /// <summary>The marker (in the raw table) an instance leaves after a late write, asking the rollup to roll the minute up again.</summary>
+    public static TableEntity LateMarker(DateTimeOffset minute, string model, string version, string instance) => new(LatePartition, LateRowKey(minute, model, version, instance));
 
     public static string TimeKey(DateTimeOffset time) => time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
 
