@@ -204,15 +204,13 @@ public sealed partial class DriftRecorder(
                 _live[(model.Name, model.Version)] = sample = new LiveSample(model, drift, new BaselineCollector(drift.Features, Random.Shared.Next(), DriftBaselineStore.LiveKeptValues));
             }
 
-            sample.Collector.Rows += observation.Inputs is [{ Shape: [var rows, ..] }, ..] ? rows : 1;
+            sample.Collector.Rows += observation.Inputs is [var first, ..] ? RowsOf(first) : 1;
             foreach (var (side, tensor, values) in read)
             {
                 sample.Collector.Add(side, tensor.Name, tensor.Shape, values);
                 if (side == DriftSide.Output && prediction?.Output == tensor.Name)
                 {
-                    var classes = new List<double>();
-                    prediction.AddClasses(values, tensor.Shape.Length > 0 ? tensor.Shape[0] : 1, classes);
-                    sample.Collector.AddPredictions(prediction, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(classes));
+                    sample.Collector.AddPredictions(prediction, prediction.Classify(values, RowsOf(tensor)));
                 }
             }
 
@@ -279,14 +277,15 @@ public sealed partial class DriftRecorder(
                 return null;
             }
 
-            var classes = new List<double>();
-            prediction.AddClasses(values, source.Shape.Length > 0 ? source.Shape[0] : 1, classes);
-            return ([.. classes], DriftLayout.WholeTensor);
+            return (prediction.Classify(values, RowsOf(source)), DriftLayout.WholeTensor);
         }
 
         var layout = DriftLayout.For(source.Shape, tensor.Granularity);
         return layout.Features == tensor.Features.Count ? (values, layout) : null;
     }
+
+    /// <summary>The rows of a copied tensor: its first dimension (one for a scalar).</summary>
+    private static long RowsOf(CapturedTensor tensor) => tensor.Shape.Length > 0 ? tensor.Shape[0] : 1;
 
     private async Task WriteAsync(List<(MinuteKey Key, byte[] Summary)> changed, CancellationToken cancellationToken)
     {

@@ -64,9 +64,7 @@ public sealed class EvaluationSetBaseline(EvaluationPass evaluationPass) : IDrif
 
         if (prediction is not null && answer.TryGetValue(prediction.Output, out var predicted) && predicted.Numbers is { } scores)
         {
-            var classes = new List<double>();
-            prediction.AddClasses(scores, predicted.Rows, classes);
-            collector.AddPredictions(prediction, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(classes));
+            collector.AddPredictions(prediction, prediction.Classify(scores, predicted.Rows));
         }
     }
 

@@ -27,28 +27,28 @@ public sealed record PredictionClasses(string Output, ScoreKind Scores, int? Cla
             : null;
     }
 
-    /// <summary>Appends the class of each of the <paramref name="rows"/> rows of <paramref name="values"/> to <paramref name="classes"/>.</summary>
-    public void AddClasses(ReadOnlySpan<double> values, long rows, List<double> classes)
+    /// <summary>The class each of the <paramref name="rows"/> rows of <paramref name="values"/> predicts.</summary>
+    public double[] Classify(ReadOnlySpan<double> values, long rows)
     {
-        ArgumentNullException.ThrowIfNull(classes);
         if (Scores == ScoreKind.Labels || rows <= 0)
         {
-            foreach (var label in values)
-            {
-                classes.Add(label);
-            }
-
-            return;
+            return values.ToArray();
         }
 
         var width = (int)(values.Length / rows);
-        for (var row = 0; row < rows && width > 0; row++)
+        if (width == 0)
+        {
+            return [];
+        }
+
+        var classes = new double[rows];
+        for (var row = 0; row < rows; row++)
         {
             var scores = values.Slice(row * width, width);
             if (width == 1)
             {
                 // P(class 1) ≥ ½, which for a logit is a score ≥ 0.
-                classes.Add(scores[0] >= (Scores == ScoreKind.Logits ? 0 : 0.5) ? 1 : 0);
+                classes[row] = scores[0] >= (Scores == ScoreKind.Logits ? 0 : 0.5) ? 1 : 0;
                 continue;
             }
 
@@ -58,8 +58,10 @@ public sealed record PredictionClasses(string Output, ScoreKind Scores, int? Cla
                 best = scores[c] > scores[best] ? c : best;
             }
 
-            classes.Add(best);
+            classes[row] = best;
         }
+
+        return classes;
     }
 
     /// <summary>Edges between classes 0 … K − 1 (at k + ½), K being the labels' count or, without labels, one more than the highest class seen (at least 2).</summary>

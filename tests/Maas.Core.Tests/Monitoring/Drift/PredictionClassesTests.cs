@@ -5,27 +5,22 @@ namespace Maas.Core.Tests.Monitoring.Drift;
 
 public sealed class PredictionClassesTests
 {
-    private static List<double> Classes(PredictionClasses prediction, double[] values, long rows)
-    {
-        var classes = new List<double>();
-        prediction.AddClasses(values, rows, classes);
-        return classes;
-    }
+    private static double[] Classes(PredictionClasses prediction, double[] values, long rows) => prediction.Classify(values, rows);
 
     [Fact]
-    public void AddClasses_ScoresPerClass_TakesTheHighestScoreOfEachRow()
+    public void Classify_ScoresPerClass_TakesTheHighestScoreOfEachRow()
         => Assert.Equal([2.0, 0.0], Classes(new PredictionClasses("y", ScoreKind.Probabilities, null), [0.1, 0.2, 0.7, 0.5, 0.3, 0.2], rows: 2));
 
     [Fact]
-    public void AddClasses_OneProbabilityColumn_IsClassOneFromOneHalf()
+    public void Classify_OneProbabilityColumn_IsClassOneFromOneHalf()
         => Assert.Equal([1.0, 0.0, 1.0], Classes(new PredictionClasses("y", ScoreKind.Probabilities, null), [0.5, 0.49, 0.9], rows: 3));
 
     [Fact]
-    public void AddClasses_OneLogitColumn_IsClassOneFromZero()
+    public void Classify_OneLogitColumn_IsClassOneFromZero()
         => Assert.Equal([1.0, 0.0], Classes(new PredictionClasses("y", ScoreKind.Logits, null), [0.0, -0.1], rows: 2));
 
     [Fact]
-    public void AddClasses_Labels_AreTheClasses()
+    public void Classify_Labels_AreTheClasses()
         => Assert.Equal([3.0, 1.0], Classes(new PredictionClasses("y", ScoreKind.Labels, null), [3, 1], rows: 2));
 
     [Fact]
