@@ -36,26 +36,16 @@ public sealed class DriftBaselineStore(BlobServiceClient blobs, IOptions<Registr
 
     /// <summary>Replaces this instance's sample of <paramref name="version"/>'s live window.</summary>
     /// <param name="sample">The instance's <see cref="BaselineCollector.ToBytes"/>.</param>
-    public async Task SaveLiveSampleAsync(ModelVersionRecord version, DriftConfig drift, string instance, byte[] sample, CancellationToken cancellationToken)
-    {
-        var container = Container;
-        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        await container.GetBlobClient(LiveSamplePrefix(version, drift) + instance).UploadAsync(BinaryData.FromBytes(sample), overwrite: true, cancellationToken);
-    }
+    public Task SaveLiveSampleAsync(ModelVersionRecord version, DriftConfig drift, string instance, byte[] sample, CancellationToken cancellationToken)
+        => UploadAsync(LiveSamplePrefix(version, drift) + instance, BinaryData.FromBytes(sample), cancellationToken);
 
     /// <summary>Every instance's sample of the live window, merged; null when no instance sampled a call.</summary>
     public async Task<BaselineCollector?> ReadLiveSamplesAsync(ModelVersionRecord version, DriftConfig drift, CancellationToken cancellationToken)
     {
         BaselineCollector? merged = null;
-        var container = Container;
-        if (!await container.ExistsAsync(cancellationToken))
+        await foreach (var name in LiveSampleNamesAsync(version, drift, cancellationToken))
         {
-            return null;
-        }
-
-        await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, LiveSamplePrefix(version, drift), cancellationToken))
-        {
-            var content = await container.GetBlobClient(blob.Name).DownloadContentAsync(cancellationToken);
+            var content = await Container.GetBlobClient(name).DownloadContentAsync(cancellationToken);
             var sample = BaselineCollector.FromBytes(content.Value.Content.ToArray(), LiveKeptValues);
             if (merged is null)
             {
@@ -73,24 +63,36 @@ public sealed class DriftBaselineStore(BlobServiceClient blobs, IOptions<Registr
     /// <summary>Deletes the instances' samples of the live window once its baseline is stored: raw values are kept no longer than needed.</summary>
     public async Task DeleteLiveSamplesAsync(ModelVersionRecord version, DriftConfig drift, CancellationToken cancellationToken)
     {
-        var container = Container;
-        if (!await container.ExistsAsync(cancellationToken))
+        await foreach (var name in LiveSampleNamesAsync(version, drift, cancellationToken))
         {
-            return;
-        }
-
-        await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, LiveSamplePrefix(version, drift), cancellationToken))
-        {
-            await container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken);
+            await Container.DeleteBlobIfExistsAsync(name, cancellationToken: cancellationToken);
         }
     }
 
     /// <summary>Writes a built baseline at <paramref name="blobPath"/>.</summary>
-    public async Task StoreAsync(string blobPath, DriftBaseline baseline, CancellationToken cancellationToken)
+    public Task StoreAsync(string blobPath, DriftBaseline baseline, CancellationToken cancellationToken)
+        => UploadAsync(blobPath, BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(baseline, DriftBaseline.Json)), cancellationToken);
+
+    private async Task UploadAsync(string blobPath, BinaryData content, CancellationToken cancellationToken)
     {
         var container = Container;
         await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        await container.GetBlobClient(blobPath).UploadAsync(BinaryData.FromBytes(JsonSerializer.SerializeToUtf8Bytes(baseline, DriftBaseline.Json)), overwrite: true, cancellationToken);
+        await container.GetBlobClient(blobPath).UploadAsync(content, overwrite: true, cancellationToken);
+    }
+
+    /// <summary>The blobs holding the instances' samples of the live window (none before the container exists).</summary>
+    private async IAsyncEnumerable<string> LiveSampleNamesAsync(ModelVersionRecord version, DriftConfig drift, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var container = Container;
+        if (!await container.ExistsAsync(cancellationToken))
+        {
+            yield break;
+        }
+
+        await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, LiveSamplePrefix(version, drift), cancellationToken))
+        {
+            yield return blob.Name;
+        }
     }
 
     private static string LiveSamplePrefix(ModelVersionRecord version, DriftConfig drift)
