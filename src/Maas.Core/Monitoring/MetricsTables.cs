@@ -55,7 +55,10 @@ public sealed record MetricsTables(string Raw, string Rollup, string DriftRaw, s
 
     /// <summary>A drift rollup row's key: the version zero-padded so a version's hours sort together and in order.</summary>
     public static string DriftRollupRowKey(long version, DateTimeOffset hour, string side, string tensor)
-        => string.Create(CultureInfo.InvariantCulture, $"{version:D10}|{TimeKey(hour)}|{side}|{Uri.EscapeDataString(tensor)}");
+        => $"{DriftRollupTimeKey(version, hour)}|{side}|{Uri.EscapeDataString(tensor)}";
+
+    /// <summary>The start of a drift rollup row key: a version's rows of one period sort from it.</summary>
+    public static string DriftRollupTimeKey(long version, DateTimeOffset time) => string.Create(CultureInfo.InvariantCulture, $"{version:D10}|{TimeKey(time)}");
 
     public static string LateRowKey(DateTimeOffset minute, string model, string version, string instance) => $"{TimeKey(minute)}|{model}|{version}|{instance}";
 

@@ -41,8 +41,8 @@ public sealed class DriftQuery(TableServiceClient tables, MetricsTables names, M
     {
         var table = tables.GetTableClient(names.DriftRollup);
         await table.CreateIfNotExistsAsync(cancellationToken);
-        var first = MetricsTables.DriftRollupRowKey(record.Version, MetricsTables.HourOf(start), string.Empty, string.Empty)[..^2];
-        var last = MetricsTables.DriftRollupRowKey(record.Version, end, string.Empty, string.Empty)[..^2] + "~";
+        var first = MetricsTables.DriftRollupTimeKey(record.Version, MetricsTables.HourOf(start));
+        var last = MetricsTables.DriftRollupTimeKey(record.Version, end) + "~";
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {record.Name} and RowKey ge {first} and RowKey lt {last}");
         var tensors = new Dictionary<(string Side, string Name), (string Granularity, List<DriftHourReport> Hours)>();
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
