@@ -1,3 +1,4 @@
+using Maas.TestKit;
 using OpenQA.Selenium.Chrome;
 
 namespace Maas.Functions.Tests;
@@ -13,5 +14,14 @@ internal static class Chromium
         var options = new ChromeOptions { BinaryLocation = "/usr/bin/chromium" };
         options.AddArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1400,1400");
         return new ChromeDriver(service, options);
+    }
+
+    /// <summary>Saves what the browser shows as <c>TestResults/&lt;folder&gt;/&lt;file&gt;</c>, for the README and for looking at a failure.</summary>
+    public static void SaveScreenshot(this ChromeDriver browser, string folder, string file)
+    {
+        ArgumentNullException.ThrowIfNull(browser);
+        var path = RepoPaths.Combine("TestResults", folder, file);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        browser.GetScreenshot().SaveAsFile(path);
     }
 }

@@ -191,7 +191,7 @@ public sealed class ReadCommandsTests(AzuriteFixture azurite)
         await using var cli = await CliSession.StartAsync(azurite);
         cli.Serving.Monitoring.DriftOptions.MinimumValues = 100;
         await cli.Serving.AddVersionAsync(_name, TestModels.Identity(Onnx.TensorProto.Types.DataType.Float), """{"drift": {"sampleRate": 1, "features": "feature"}}""");
-        await cli.Serving.Registry.UploadAndRegisterAsync($"{_name}/1/evaluation.jsonl", System.Text.Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Range(1, 10).Select(i => $"{{\"input\": [[{i}, {i * 10}]], \"expected\": {{\"y\": [[0, 0]]}}}}"))));
+        await cli.Serving.Registry.UploadAndRegisterAsync($"{_name}/1/evaluation.jsonl", Maas.TestKit.Serving.EvaluationSets.TenRows());
         var rows = string.Join(", ", Enumerable.Range(1, 10).Select(i => $"[{i}, {i * 10 + 500}]"));
         for (var i = 0; i < 10; i++)
         {

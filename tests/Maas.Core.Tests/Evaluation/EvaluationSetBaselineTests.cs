@@ -4,6 +4,7 @@ using Maas.Core.Registry;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Onnx;
 using Maas.TestKit.Registry;
+using Maas.TestKit.Serving;
 using DataType = Onnx.TensorProto.Types.DataType;
 
 namespace Maas.Core.Tests.Evaluation;
@@ -17,10 +18,6 @@ public sealed class EvaluationSetBaselineTests(AzuriteFixture azurite)
 {
     private readonly RegistryHarness _registry = new(azurite);
     private readonly string _name = RegistryHarness.NewModelName();
-
-    /// <summary>Ten rows (1, 10), (2, 20), … (10, 100), two per line.</summary>
-    private static byte[] TenRows() => Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Range(0, 5).Select(i =>
-        $$$"""{"input": [[{{{(2 * i) + 1}}}, {{{((2 * i) + 1) * 10}}}], [{{{(2 * i) + 2}}}, {{{((2 * i) + 2) * 10}}}]], "expected": {"y": [[0, 0], [0, 0]]}}""")));
 
     private async Task<ModelVersionRecord> DropAsync(string config, byte[]? evaluationSet)
     {
@@ -37,7 +34,7 @@ public sealed class EvaluationSetBaselineTests(AzuriteFixture azurite)
     [Fact]
     public async Task Register_DriftOnTheEvaluationSet_StoresDecileBinsAndMomentsPerFeature()
     {
-        var row = await DropAsync("""{"drift": {"sampleRate": 0.5}}""", TenRows());
+        var row = await DropAsync("""{"drift": {"sampleRate": 0.5}}""", EvaluationSets.TenRows());
 
         var summary = row.DriftBaseline!;
         Assert.Null(summary.Problem);
@@ -68,7 +65,7 @@ public sealed class EvaluationSetBaselineTests(AzuriteFixture azurite)
     [Fact]
     public async Task Register_BaselineFromLiveTraffic_BuildsNoneFromTheEvaluationSet()
     {
-        var row = await DropAsync("""{"drift": {"sampleRate": 1, "baseline": {"from": "2026-11-01T00:00:00Z", "to": "2026-11-02T00:00:00Z"}}}""", TenRows());
+        var row = await DropAsync("""{"drift": {"sampleRate": 1, "baseline": {"from": "2026-11-01T00:00:00Z", "to": "2026-11-02T00:00:00Z"}}}""", EvaluationSets.TenRows());
 
         Assert.Null(row.DriftBaseline);
     }

@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Maas.Core.Errors;
 using Maas.Core.Serving;
-using Maas.TestKit;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Hosting;
 using Maas.TestKit.Onnx;
@@ -46,8 +45,7 @@ public sealed class DashboardPageBrowserTests(AzuriteFixture azurite) : IDisposa
         var api = (await http.GetFromJsonAsync<JsonNode>($"/models/{name}/metrics?grain=minute&from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(-1).ToString("O"))}"))!;
         using var browser = Chromium.Start();
 
-        await browser.Navigate().GoToUrlAsync(new Uri(app.BaseAddress, $"/dashboard?model={name}"));
-        new WebDriverWait(browser, RenderBound).Until(d => ((IJavaScriptExecutor)d).ExecuteScript("return !!(window.maasDashboard && window.maasDashboard.ready)") is true);
+        await OpenDashboardAsync(browser, app, name);
         var plotted = JsonNode.Parse((string?)((IJavaScriptExecutor)browser).ExecuteScript("""
             const c = window.maasDashboard.charts;
             const series = id => c[id].data.datasets.map(d => d.data);
@@ -56,9 +54,7 @@ public sealed class DashboardPageBrowserTests(AzuriteFixture azurite) : IDisposa
               cold: series("chart-cold"), callers: { labels: c["chart-callers"].data.labels, values: c["chart-callers"].data.datasets[0].data },
               status: document.getElementById("maas-status").textContent });
             """) ?? "null")!;
-        var screenshot = RepoPaths.Combine("TestResults", "dashboard", "dashboard.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
-        ((ITakesScreenshot)browser).GetScreenshot().SaveAsFile(screenshot);
+        browser.SaveScreenshot("dashboard", "dashboard.png");
 
         var points = api["points"]!.AsArray().Select(p => p!).ToList();
         Assert.Equal(7, points.Sum(p => (long)p["requests"]!));
@@ -79,7 +75,7 @@ public sealed class DashboardPageBrowserTests(AzuriteFixture azurite) : IDisposa
         // An identity model whose evaluation set has features 1 … 10 and 10 … 100; the live calls shift the first only.
         _serving.Monitoring.DriftOptions.MinimumValues = 100;
         var name = await _serving.AddModelAsync(TestModels.Identity(Onnx.TensorProto.Types.DataType.Float), """{"drift": {"sampleRate": 1, "features": "feature"}}""");
-        await _serving.Registry.UploadAndRegisterAsync($"{name}/1/evaluation.jsonl", System.Text.Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Range(1, 10).Select(i => $"{{\"input\": [[{i}, {i * 10}]], \"expected\": {{\"y\": [[0, 0]]}}}}"))));
+        await _serving.Registry.UploadAndRegisterAsync($"{name}/1/evaluation.jsonl", EvaluationSets.TenRows());
         var rows = string.Join(", ", Enumerable.Range(1, 10).Select(i => $"[{i + 20}, {i * 10}]"));
         for (var i = 0; i < 10; i++)
         {
@@ -92,13 +88,10 @@ public sealed class DashboardPageBrowserTests(AzuriteFixture azurite) : IDisposa
         var api = (await http.GetFromJsonAsync<JsonNode>($"/models/{name}/drift"))!;
         using var browser = Chromium.Start();
 
-        await browser.Navigate().GoToUrlAsync(new Uri(app.BaseAddress, $"/dashboard?model={name}"));
-        new WebDriverWait(browser, RenderBound).Until(d => ((IJavaScriptExecutor)d).ExecuteScript("return !!(window.maasDashboard && window.maasDashboard.ready)") is true);
+        await OpenDashboardAsync(browser, app, name);
         var cells = JsonNode.Parse((string?)((IJavaScriptExecutor)browser).ExecuteScript("return JSON.stringify(window.maasDashboard.driftCells)") ?? "null")!.AsArray();
         var outlined = (long)((IJavaScriptExecutor)browser).ExecuteScript("return document.querySelectorAll('#maas-drift td.flagged').length")!;
-        var screenshot = RepoPaths.Combine("TestResults", "dashboard", "dashboard-drift.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
-        ((ITakesScreenshot)browser).GetScreenshot().SaveAsFile(screenshot);
+        browser.SaveScreenshot("dashboard", "dashboard-drift.png");
 
         var expected = api["tensors"]!.AsArray().SelectMany(t => t!["hours"]![0]!["features"]!.AsArray().Select(f => ($"{t["side"]} {t["name"]}[{f!["feature"]}]", (double)f["psi"]!, (bool)f["flagged"]!))).ToList();
         Assert.Equal(4, expected.Count);
@@ -122,6 +115,13 @@ public sealed class DashboardPageBrowserTests(AzuriteFixture azurite) : IDisposa
         Assert.DoesNotContain("cdn", page, StringComparison.OrdinalIgnoreCase);
         Assert.Equal("text/javascript", chart.Content.Headers.ContentType?.MediaType);
         Assert.Contains("Chart.js v4", await chart.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Opens the dashboard on <paramref name="model"/> and waits until it has drawn the metrics and drift APIs' answers.</summary>
+    private static async Task OpenDashboardAsync(OpenQA.Selenium.Chrome.ChromeDriver browser, LoopbackApp app, string model)
+    {
+        await browser.Navigate().GoToUrlAsync(new Uri(app.BaseAddress, $"/dashboard?model={model}"));
+        new WebDriverWait(browser, RenderBound).Until(d => ((IJavaScriptExecutor)d).ExecuteScript("return !!(window.maasDashboard && window.maasDashboard.ready)") is true);
     }
 
     private static double[] Values(JsonNode series) => [.. series.AsArray().Select(v => (double)v!)];

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Maas.Core.Protocol.OpenApi;
-using Maas.TestKit;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Hosting;
 using Maas.TestKit.Onnx;
@@ -39,9 +38,7 @@ public sealed class DocsPageBrowserTests(AzuriteFixture azurite) : IDisposable
         var body = wait.Until(_ => operation.FindElements(By.CssSelector("table.live-responses-table tr.response td.response-col_description .highlight-code pre")).FirstOrDefault(e => e.Text.Length > 0)).Text;
 
         ((IJavaScriptExecutor)browser).ExecuteScript("arguments[0].scrollIntoView({block: 'center'})", status);
-        var screenshot = RepoPaths.Combine("TestResults", "docs", "docs-try-it-out.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
-        ((ITakesScreenshot)browser).GetScreenshot().SaveAsFile(screenshot);
+        browser.SaveScreenshot("docs", "docs-try-it-out.png");
         Assert.Equal("200", status.Text.Trim());
         using var json = JsonDocument.Parse(body);
         Assert.Equal(name, json.RootElement.GetProperty("model").GetString());

@@ -28,10 +28,6 @@ public sealed class DriftPipelineTests(AzuriteFixture azurite) : IDisposable
         return serving;
     }
 
-    /// <summary>Ten rows (1, 10) … (10, 100), two per line: each baseline decile of each feature holds one row.</summary>
-    private static byte[] TenRows() => Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Range(0, 5).Select(i =>
-        $$$"""{"input": [[{{{(2 * i) + 1}}}, {{{((2 * i) + 1) * 10}}}], [{{{(2 * i) + 2}}}, {{{((2 * i) + 2) * 10}}}]], "expected": {"y": [[0, 0], [0, 0]]}}""")));
-
     private const string TenRowsRequest = """{"input": [[1, 10], [2, 20], [3, 30], [4, 40], [5, 50], [6, 60], [7, 70], [8, 80], [9, 90], [10, 100]]}""";
 
     private async Task<string> AddModelAsync(string config, byte[] evaluationSet)
@@ -56,7 +52,7 @@ public sealed class DriftPipelineTests(AzuriteFixture azurite) : IDisposable
     [Fact]
     public async Task Rollup_TrafficLikeTheBaseline_ReportsZeroDriftUnflagged()
     {
-        var name = await AddModelAsync("""{"drift": {"sampleRate": 1, "features": "feature"}}""", TenRows());
+        var name = await AddModelAsync("""{"drift": {"sampleRate": 1, "features": "feature"}}""", EvaluationSets.TenRows());
 
         var report = await PredictAndRollUpAsync(name, TenRowsRequest, calls: 10);
 
@@ -74,7 +70,7 @@ public sealed class DriftPipelineTests(AzuriteFixture azurite) : IDisposable
     [Fact]
     public async Task Rollup_ShiftedInputs_FlagsTheHourWithHandComputedFiguresAndWarnsOnce()
     {
-        var name = await AddModelAsync("""{"drift": {"sampleRate": 1, "features": "feature"}}""", TenRows());
+        var name = await AddModelAsync("""{"drift": {"sampleRate": 1, "features": "feature"}}""", EvaluationSets.TenRows());
         var shifted = "{\"input\": [" + string.Join(", ", Enumerable.Repeat("[100, 1000]", 10)) + "]}";
 
         var report = await PredictAndRollUpAsync(name, shifted, calls: 10);
@@ -103,7 +99,7 @@ public sealed class DriftPipelineTests(AzuriteFixture azurite) : IDisposable
     [Fact]
     public async Task Rollup_HourRolledUpAgainAfterALateWrite_IsRecomputedNotAddedTo()
     {
-        var name = await AddModelAsync("""{"drift": {"sampleRate": 1, "features": "feature"}}""", TenRows());
+        var name = await AddModelAsync("""{"drift": {"sampleRate": 1, "features": "feature"}}""", EvaluationSets.TenRows());
         var first = await PredictAndRollUpAsync(name, TenRowsRequest, calls: 3);
         var minute = Azure.Data.Tables.TableClient.CreateQueryFilter($"Model eq {name}");
         var raw = _serving.Monitoring.Raw;
@@ -191,7 +187,7 @@ public sealed class DriftPipelineTests(AzuriteFixture azurite) : IDisposable
     [Fact]
     public async Task Get_BadVersionOrRange_Is400NamingTheArgument()
     {
-        var name = await AddModelAsync("""{"drift": {"sampleRate": 1}}""", TenRows());
+        var name = await AddModelAsync("""{"drift": {"sampleRate": 1}}""", EvaluationSets.TenRows());
 
         var version = await Assert.ThrowsAsync<Errors.MaasException>(() => _serving.DriftQuery.GetAsync(name, "one", null, null, CancellationToken.None));
         var range = await Assert.ThrowsAsync<Errors.MaasException>(() => _serving.DriftQuery.GetAsync(name, null, "2026-11-02T00:00:00Z", "2026-11-01T00:00:00Z", CancellationToken.None));
