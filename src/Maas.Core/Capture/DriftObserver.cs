@@ -8,7 +8,6 @@ using Maas.Core.Registry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Maas.Core.Capture;
 
@@ -95,7 +94,7 @@ public sealed partial class DriftObserver
 
     private static List<CapturedTensor> CopyInputs(InferenceRequest request, IReadOnlyList<DriftBaselineTensor>? covered)
         => [.. request.Inputs
-            .Where(input => IsNumeric(input.ElementType) && Covers(covered, DriftSide.Input, input.Name))
+            .Where(input => DriftValues.CanRead(input.ElementType) && Covers(covered, DriftSide.Input, input.Name))
             .Select(input => CapturedTensor.Copy(input.Name, input.ElementType, input.Shape, input.Data.Span))];
 
     private static List<CapturedTensor> CopyOutputs(InferenceResult result, IReadOnlyList<DriftBaselineTensor>? covered)
@@ -112,7 +111,7 @@ public sealed partial class DriftObserver
             }
 
             var info = value.GetTensorTypeAndShape();
-            if (IsNumeric(info.ElementDataType))
+            if (DriftValues.CanRead(info.ElementDataType))
             {
                 copies.Add(CapturedTensor.Copy(name, info.ElementDataType, info.Shape, value.GetTensorMutableRawData()));
             }
@@ -124,8 +123,6 @@ public sealed partial class DriftObserver
     /// <summary>Without a baseline yet (a live window collecting one) every numeric tensor is wanted.</summary>
     private static bool Covers(IReadOnlyList<DriftBaselineTensor>? covered, string side, string name)
         => covered is null || covered.Any(tensor => tensor.Side == side && tensor.Name == name);
-
-    private static bool IsNumeric(TensorElementType type) => DriftValues.CanRead(type);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sampling a call of {ModelName} version {ModelVersion} for drift failed ({ExceptionType}); the call is left out, the prediction unaffected")]
     private static partial void LogObserveFailed(ILogger logger, string modelName, long modelVersion, string exceptionType);
