@@ -13,6 +13,12 @@ public sealed class InferenceRequest(string? id, IReadOnlyList<InputTensor> inpu
 
     public IReadOnlyList<RequestedOutput> Outputs { get; } = outputs;
 
+    /// <summary>
+    /// The output the caller asked for as the single answer (the simple API's <c>{"input"}</c> → <c>{"output"}</c> form),
+    /// besides every output; null when it asked for none.
+    /// </summary>
+    public string? SingleOutput { get; init; }
+
     /// <summary>Bytes of the request body this was decoded from (0 when it was built in memory).</summary>
     public long BodyBytes { get; init; }
 

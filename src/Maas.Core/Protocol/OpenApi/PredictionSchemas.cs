@@ -8,12 +8,13 @@ namespace Maas.Core.Protocol.OpenApi;
 /// <summary>Request and response schemas, and example requests, of one model version on both APIs, typed from its signature.</summary>
 internal static class PredictionSchemas
 {
-    public static OpenApiSchema SimpleRequest(ModelVersionRecord model) => new()
+    /// <summary>
+    /// <c>{"inputs": {...}}</c>; a single-input model also takes the classic Flask form <c>{"input": ...}</c>. Either may
+    /// name the output to answer as <c>"output"</c>.
+    /// </summary>
+    public static OpenApiSchema SimpleRequest(ModelVersionRecord model)
     {
-        Type = JsonSchemaType.Object,
-        Required = new HashSet<string> { "inputs" },
-        AdditionalPropertiesAllowed = false,
-        Properties = new Dictionary<string, IOpenApiSchema>
+        var properties = new Dictionary<string, IOpenApiSchema>
         {
             ["inputs"] = new OpenApiSchema
             {
@@ -23,8 +24,27 @@ internal static class PredictionSchemas
                 AdditionalPropertiesAllowed = false,
                 Properties = model.Inputs.ToDictionary(i => i.Name, i => (IOpenApiSchema)TensorSchemas.Nested(i)),
             },
-        },
-    };
+            ["output"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Description = "The output to answer as \"output\" (the classic Flask contract); a single-input request to a model with several outputs must name it",
+                Enum = [.. model.Outputs.Select(o => (JsonNode)JsonValue.Create(o.Name))],
+            },
+        };
+        if (model.Inputs.Count != 1)
+        {
+            return new OpenApiSchema { Type = JsonSchemaType.Object, Required = new HashSet<string> { "inputs" }, AdditionalPropertiesAllowed = false, Properties = properties };
+        }
+
+        properties["input"] = TensorSchemas.Nested(model.Inputs[0]);
+        return new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            AdditionalPropertiesAllowed = false,
+            Properties = properties,
+            OneOf = [new OpenApiSchema { Required = new HashSet<string> { "inputs" } }, new OpenApiSchema { Required = new HashSet<string> { "input" } }],
+        };
+    }
 
     public static OpenApiSchema SimpleResponse(ModelVersionRecord model)
     {
@@ -39,6 +59,9 @@ internal static class PredictionSchemas
                 Properties = model.Outputs.ToDictionary(o => o.Name, o => (IOpenApiSchema)TensorSchemas.Nested(o)),
             },
         };
+        properties["output"] = model.Outputs.Count == 1
+            ? TensorSchemas.Nested(model.Outputs[0])
+            : new OpenApiSchema { Description = "The output the request named (\"output\")", AnyOf = [.. model.Outputs.Select(o => (IOpenApiSchema)TensorSchemas.Nested(o))] };
         var labelled = model.Outputs.Where(o => model.Config.Labels.ContainsKey(o.Name)).ToList();
         if (labelled.Count > 0)
         {

@@ -12,17 +12,22 @@ namespace Maas.Core.Protocol.Simple;
 /// <c>{"input": ...}</c> for a single-input model) in; <c>{"model", "version", "outputs": {"&lt;output&gt;": ...}}</c> out.
 /// The nesting of each array is its shape; datatypes come from the model. Every output is returned: tensors as nested
 /// arrays, sequences as arrays, maps as objects with string keys; config.json <c>labels</c> come back under <c>labels</c>.
+/// The classic Flask contract (<c>{"input": x}</c> → <c>{"output": y}</c>) works unchanged: a request in the single-input
+/// form also gets <c>"output"</c>, the model's only output or the one the request names with <c>"output": "&lt;name&gt;"</c>.
 /// </summary>
 public sealed class SimpleInferenceProtocol(IOptions<LimitsOptions> limits) : IInferenceProtocol
 {
     private const string Expected = "{\"inputs\": {\"<input name>\": <nested array>}} or, for a single-input model, {\"input\": <nested array>}";
+
+    /// <summary>The field a request names the output to answer as <c>"output"</c> with.</summary>
+    public const string OutputField = "output";
 
     public async Task<InferenceRequest> ReadRequestAsync(WireRequest request, ModelVersionRecord model, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         using var body = await RequestBody.ReadAsync(request, limits.Value.MaxRequestBytes, cancellationToken, MediaTypes.Json);
         var decoded = Decode(body.WrittenMemory, model, limits.Value);
-        return new InferenceRequest(decoded.Id, decoded.Inputs, decoded.Outputs) { BodyBytes = body.WrittenCount };
+        return new InferenceRequest(decoded.Id, decoded.Inputs, decoded.Outputs) { BodyBytes = body.WrittenCount, SingleOutput = decoded.SingleOutput };
     }
 
     public EncodedResponse WriteResponse(ModelVersionRecord model, InferenceRequest request, InferenceResult result)
@@ -43,6 +48,15 @@ public sealed class SimpleInferenceProtocol(IOptions<LimitsOptions> limits) : II
             }
 
             writer.WriteEndObject();
+            for (var i = 0; i < result.Outputs.Count; i++)
+            {
+                if (result.Outputs[i].Name == request?.SingleOutput)
+                {
+                    writer.WritePropertyName(OutputField);
+                    JsonTensorWriter.WriteNested(writer, result[i]);
+                }
+            }
+
             WriteLabels(writer, model, result.Outputs);
             writer.WriteEndObject();
         }
@@ -60,16 +74,17 @@ public sealed class SimpleInferenceProtocol(IOptions<LimitsOptions> limits) : II
         {
             var cursor = new JsonCursor(body);
             var reader = new Utf8JsonReader(body.Span, JsonBody.Options(limits.MaxJsonDepth));
+            string? singleOutput;
             try
             {
-                ReadBody(ref reader, model, inputs, cursor, limits);
+                singleOutput = ReadBody(ref reader, model, inputs, cursor, limits);
             }
             catch (JsonException error)
             {
                 throw JsonBody.Malformed(error, cursor.Rest, reader, limits.MaxJsonDepth);
             }
 
-            return new InferenceRequest(null, inputs, [.. model.Outputs.Select(o => new RequestedOutput(o.Name, Binary: false))]);
+            return new InferenceRequest(null, inputs, [.. model.Outputs.Select(o => new RequestedOutput(o.Name, Binary: false))]) { SingleOutput = singleOutput };
         }
         catch
         {
@@ -106,20 +121,34 @@ public sealed class SimpleInferenceProtocol(IOptions<LimitsOptions> limits) : II
         writer.WriteEndObject();
     }
 
-    private static void ReadBody(ref Utf8JsonReader reader, ModelVersionRecord model, List<InputTensor> inputs, JsonCursor cursor, LimitsOptions limits)
+    /// <summary>Reads the inputs into <paramref name="inputs"/>; returns the output to answer as <c>"output"</c>, if any.</summary>
+    private static string? ReadBody(ref Utf8JsonReader reader, ModelVersionRecord model, List<InputTensor> inputs, JsonCursor cursor, LimitsOptions limits)
     {
         JsonBody.Next(ref reader, JsonTokenType.StartObject, $"the body to be {Expected}");
-        var rootStart = ResumePoint.AtObjectStart(reader);
-        var seen = false;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        bool? singleInput = null;
+        string? namedOutput = null;
+        for (var root = ResumePoint.AtObjectStart(reader); reader.Read() && reader.TokenType == JsonTokenType.PropertyName; root = ResumePoint.AfterValueOf(reader))
         {
-            if (seen)
+            if (JsonBody.NameIs(ref reader, "output"u8))
+            {
+                JsonBody.Next(ref reader, JsonTokenType.String, $"'output' to be the name of an output ({OutputNames(model)})");
+                namedOutput = FindOutput(model, reader.GetString()!);
+                continue;
+            }
+
+            var isInputs = JsonBody.NameIs(ref reader, "inputs"u8);
+            if (!isInputs && !JsonBody.NameIs(ref reader, "input"u8))
+            {
+                throw JsonBody.Invalid($"Field '{JsonBody.Text(ref reader, "A field name")}' is unknown; expected {Expected}.");
+            }
+
+            if (singleInput is not null)
             {
                 throw JsonBody.Invalid($"The body must have exactly one of 'inputs' and 'input': {Expected}.");
             }
 
-            seen = true;
-            if (JsonBody.NameIs(ref reader, "inputs"u8))
+            singleInput = !isInputs;
+            if (isInputs)
             {
                 JsonBody.Next(ref reader, JsonTokenType.StartObject, $"'inputs' to be an object: {Expected}");
                 for (var resume = ResumePoint.AtObjectStart(reader); reader.Read() && reader.TokenType == JsonTokenType.PropertyName; resume = ResumePoint.AfterValueOf(reader))
@@ -128,7 +157,7 @@ public sealed class SimpleInferenceProtocol(IOptions<LimitsOptions> limits) : II
                     inputs.Add(JsonTensorReader.ReadProperty(ref reader, cursor, resume, signature.Name, signature.ElementType, shape: null, limits.MaxJsonDepth));
                 }
             }
-            else if (JsonBody.NameIs(ref reader, "input"u8))
+            else
             {
                 if (model.Inputs.Count != 1)
                 {
@@ -137,17 +166,27 @@ public sealed class SimpleInferenceProtocol(IOptions<LimitsOptions> limits) : II
                 }
 
                 var signature = InputValidator.FindInput(model, model.Inputs[0].Name);
-                inputs.Add(JsonTensorReader.ReadProperty(ref reader, cursor, rootStart, signature.Name, signature.ElementType, shape: null, limits.MaxJsonDepth));
-            }
-            else
-            {
-                throw JsonBody.Invalid($"Field '{JsonBody.Text(ref reader, "A field name")}' is unknown; expected {Expected}.");
+                inputs.Add(JsonTensorReader.ReadProperty(ref reader, cursor, root, signature.Name, signature.ElementType, shape: null, limits.MaxJsonDepth));
             }
         }
 
-        if (!seen)
+        if (singleInput is null)
         {
             throw JsonBody.Invalid($"The body has no inputs; expected {Expected}.");
         }
+
+        return namedOutput ?? (singleInput.Value ? OnlyOutput(model) : null);
     }
+
+    /// <summary>The output a single-input request answers as <c>"output"</c> when it names none: the model's only one (400 when it has several).</summary>
+    private static string OnlyOutput(ModelVersionRecord model) => model.Outputs.Count == 1
+        ? model.Outputs[0].Name
+        : throw JsonBody.Invalid(
+            $"Model '{model.Name}' has {model.Outputs.Count} outputs ({OutputNames(model)}); name the one to answer as 'output': {{\"input\": <nested array>, \"output\": \"<output name>\"}}, or send {{\"inputs\": {{...}}}} to get every output under 'outputs'.");
+
+    private static string FindOutput(ModelVersionRecord model, string name) => model.Outputs.Any(o => o.Name == name)
+        ? name
+        : throw JsonBody.Invalid($"Output '{name}' is unknown; model '{model.Name}' has outputs {OutputNames(model)}.");
+
+    private static string OutputNames(ModelVersionRecord model) => string.Join(", ", model.Outputs.Select(o => o.Name));
 }

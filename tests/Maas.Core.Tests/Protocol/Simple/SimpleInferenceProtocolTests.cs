@@ -98,7 +98,7 @@ public sealed class SimpleInferenceProtocolTests(AzuriteFixture azurite) : IDisp
     {
         var name = await _serving.AddModelAsync(TestModels.Classifier());
 
-        using var response = await _serving.PredictAsync(name, """{"input":[[0.2,0.3,0.5],[0.7,0.2,0.1]]}""");
+        using var response = await _serving.PredictAsync(name, """{"inputs":{"x":[[0.2,0.3,0.5],[0.7,0.2,0.1]]}}""");
 
         using var json = ResponseReader.Json(response);
         var probabilities = json.RootElement.GetProperty("outputs").GetProperty("probabilities").EnumerateArray().ToList();
@@ -107,8 +107,63 @@ public sealed class SimpleInferenceProtocolTests(AzuriteFixture azurite) : IDisp
         Assert.Equal([0.7f, 0.2f, 0.1f], probabilities[1].EnumerateObject().Select(p => p.Value.GetSingle()));
     }
 
+    /// <summary>The classic Flask service's contract: <c>{"input": x}</c> in, <c>response.json()["output"]</c> read.</summary>
+    [Fact]
+    public async Task Predict_FlaskSingleInputForm_AlsoAnswersTheOnlyOutputAsOutput()
+    {
+        var name = await _serving.AddModelAsync(TestModels.Linear());
+
+        using var response = await _serving.PredictAsync(name, """{"input":[[1,2,3,4],[0,0,0,1]]}""");
+
+        using var json = ResponseReader.Json(response);
+        var output = json.RootElement.GetProperty("output");
+        Assert.Equal(2, output.GetArrayLength());
+        Assert.Equal(TestModels.LinearExpected([1, 2, 3, 4, 0, 0, 0, 1]), ResponseReader.Floats(output), (a, b) => Math.Abs(a - b) < 1e-5f);
+        Assert.Equal(ResponseReader.Floats(json.RootElement.GetProperty("outputs").GetProperty("y")), ResponseReader.Floats(output));
+    }
+
+    [Theory]
+    [InlineData("""{"input":[[0.2,0.3,0.5],[0.7,0.2,0.1]],"output":"probabilities"}""")]
+    [InlineData("""{"output":"probabilities","input":[[0.2,0.3,0.5],[0.7,0.2,0.1]]}""")]
+    [InlineData("""{"inputs":{"x":[[0.2,0.3,0.5],[0.7,0.2,0.1]]},"output":"probabilities"}""")]
+    public async Task Predict_OutputNamedOnMultiOutputModel_AnswersThatOutput(string request)
+    {
+        var name = await _serving.AddModelAsync(TestModels.Classifier());
+
+        using var response = await _serving.PredictAsync(name, request);
+
+        using var json = ResponseReader.Json(response);
+        var rows = json.RootElement.GetProperty("output").EnumerateArray().ToList();
+        Assert.Equal(2, rows.Count);
+        Assert.Equal([0.7f, 0.2f, 0.1f], rows[1].EnumerateObject().Select(p => p.Value.GetSingle()));
+    }
+
+    [Fact]
+    public async Task Predict_SingleInputFormOnMultiOutputModelNamingNoOutput_IsBadRequestNamingTheOutputs()
+    {
+        var name = await _serving.AddModelAsync(TestModels.Classifier());
+
+        var error = await Assert.ThrowsAsync<MaasException>(() => _serving.PredictAsync(name, """{"input":[[0.2,0.3,0.5]]}"""));
+
+        Assert.Equal(ErrorKind.InvalidInput, error.Kind);
+        Assert.Contains("has 2 outputs (scores, probabilities); name the one to answer as 'output'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Predict_InputsFormNamingNoOutput_AnswersNoSingleOutput()
+    {
+        var name = await _serving.AddModelAsync(TestModels.Linear());
+
+        using var response = await _serving.PredictAsync(name, """{"inputs":{"x":[[1,2,3,4]]}}""");
+
+        using var json = ResponseReader.Json(response);
+        Assert.False(json.RootElement.TryGetProperty("output", out _));
+    }
+
     [Theory]
     [InlineData("""{"input":[[1,2,3,4],[1,2]]}""", "Input 'x' is not a rectangular nested array")]
+    [InlineData("""{"input":[[1,2,3,4]],"output":"z"}""", "Output 'z' is unknown; model")]
+    [InlineData("""{"input":[[1,2,3,4]],"output":3}""", "Expected 'output' to be the name of an output (y)")]
     [InlineData("""{"input":[[1,2,3,4],5]}""", "Input 'x' is not a rectangular nested array")]
     [InlineData("""{"inputs":{"z":[[1,2,3,4]]}}""", "Input 'z' is unknown")]
     [InlineData("""{"inputs":{}}""", "Input 'x' is missing")]
