@@ -41,7 +41,11 @@ public abstract class EvaluationScorer
                 ? model.Outputs[0].Name
                 : throw new EvaluationSetException($"config.json evaluation.output must name the output measured; the model has outputs {string.Join(", ", model.Outputs.Select(o => o.Name))}.");
         return evaluation.Task == EvaluationTask.Classification
-            ? new ClassificationScorer(output, evaluation.Scores, config.Labels.TryGetValue(output, out var labels) ? labels : null)
+            ? new ClassificationScorer(
+                output,
+                evaluation.Scores,
+                config.Labels.TryGetValue(output, out var labels) ? labels : null,
+                namedClasses: model.Outputs.First(o => o.Name == output).ElementType == Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.String)
             : new RegressionScorer(output);
     }
 
@@ -68,13 +72,21 @@ public abstract class EvaluationScorer
     }
 }
 
-/// <summary>Labels (or class scores) against expected labels: <see cref="ClassificationMetrics"/>.</summary>
-internal sealed class ClassificationScorer(string output, ScoreKind scores, IReadOnlyList<string>? labels) : EvaluationScorer
+/// <summary>
+/// Labels (or class scores) against expected labels: <see cref="ClassificationMetrics"/>. A label output that is a string
+/// tensor (ML.NET's and scikit-learn's classifiers trained on class names) is compared by name when config.json gives no
+/// <c>labels</c>: the classes are then the names expected or predicted, in ordinal order.
+/// </summary>
+/// <param name="namedClasses">Whether the output is a string tensor of class names.</param>
+internal sealed class ClassificationScorer(string output, ScoreKind scores, IReadOnlyList<string>? labels, bool namedClasses = false) : EvaluationScorer
 {
     private static readonly int[] TopK = [2, 5];
 
     private readonly List<int> _expected = [];
     private readonly List<int> _predicted = [];
+
+    /// <summary>Names expected and predicted, when the classes are the output's own names (no config.json labels).</summary>
+    private readonly (List<string> Expected, List<string> Predicted)? _names = namedClasses && labels is null && scores == ScoreKind.Labels ? ([], []) : null;
     private readonly List<double[]> _probabilities = [];
 
     /// <summary>Class index by name, from config.json labels (the first of repeated names).</summary>
@@ -85,6 +97,16 @@ internal sealed class ClassificationScorer(string output, ScoreKind scores, IRea
 
     public override void Add(EvaluationExample line, IReadOnlyDictionary<string, OutputSlice> answer)
     {
+        if (_names is var (expectedNames, predictedNames))
+        {
+            var named = ExpectedOf(line, output).Values.Select(label => NameOf(line, label)).ToList();
+            var answered = answer[output].Strings!;
+            CheckCount(line, output, named.Count, answered.Length, "labels");
+            expectedNames.AddRange(named);
+            predictedNames.AddRange(answered);
+            return;
+        }
+
         var expected = ExpectedOf(line, output).Values.Select(label => ClassOf(line, label, "expected label")).ToList();
         var slice = answer[output];
         if (scores == ScoreKind.Labels)
@@ -114,21 +136,22 @@ internal sealed class ClassificationScorer(string output, ScoreKind scores, IRea
 
     public override Measured Finish()
     {
+        IReadOnlyList<string>? classNames = _names is var (expectedNames, predictedNames) ? NameClasses(expectedNames, predictedNames) : labels;
         if (_expected.Count == 0)
         {
             throw new EvaluationSetException("evaluation.jsonl has no examples.");
         }
 
         var scored = _columns is { } columns ? Math.Max(columns, 2) : (int?)null;
-        if (labels is not null && scored is { } width && labels.Count != width)
+        if (classNames is not null && scored is { } width && classNames.Count != width)
         {
-            throw new EvaluationSetException(string.Create(CultureInfo.InvariantCulture, $"config.json labels for output '{output}' name {labels.Count} classes, and the output scores {width}."));
+            throw new EvaluationSetException(string.Create(CultureInfo.InvariantCulture, $"config.json labels for output '{output}' name {classNames.Count} classes, and the output scores {width}."));
         }
 
-        var classes = labels?.Count ?? scored ?? _expected.Concat(_predicted).Max() + 1;
+        var classes = classNames?.Count ?? scored ?? _expected.Concat(_predicted).Max() + 1;
         if (_expected.Concat(_predicted).Max() >= classes)
         {
-            throw new EvaluationSetException(string.Create(CultureInfo.InvariantCulture, $"evaluation.jsonl has class {_expected.Concat(_predicted).Max()}, but output '{output}' has {classes} classes ({(labels is null ? "its scores per row" : "config.json labels")})."));
+            throw new EvaluationSetException(string.Create(CultureInfo.InvariantCulture, $"evaluation.jsonl has class {_expected.Concat(_predicted).Max()}, but output '{output}' has {classes} classes ({(classNames is null ? "its scores per row" : "config.json labels")})."));
         }
 
         var metrics = ClassificationMetrics.Compute(_expected, _predicted, classes, scores == ScoreKind.Labels ? null : _probabilities);
@@ -156,7 +179,7 @@ internal sealed class ClassificationScorer(string output, ScoreKind scores, IRea
             }
         }
 
-        var names = Enumerable.Range(0, classes).Select(c => labels?[c] ?? c.ToString(CultureInfo.InvariantCulture)).ToList();
+        var names = Enumerable.Range(0, classes).Select(c => classNames?[c] ?? c.ToString(CultureInfo.InvariantCulture)).ToList();
         return new Measured(figures, new
         {
             classes = names,
@@ -164,6 +187,21 @@ internal sealed class ClassificationScorer(string output, ScoreKind scores, IRea
             confusionMatrix = metrics.ConfusionMatrix,
         });
     }
+
+    /// <summary>The classes as the sorted union of the names; the names become class indices into it.</summary>
+    private List<string> NameClasses(List<string> expected, List<string> predicted)
+    {
+        var classes = expected.Concat(predicted).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var index = classes.Select((name, i) => (name, i)).ToDictionary(pair => pair.name, pair => pair.i, StringComparer.Ordinal);
+        _expected.AddRange(expected.Select(name => index[name]));
+        _predicted.AddRange(predicted.Select(name => index[name]));
+        return classes;
+    }
+
+    /// <summary>An expected label of an output of class names: a string.</summary>
+    private string NameOf(EvaluationExample line, JsonScalar label) => label is { Kind: JsonValueKind.String, Text: { } text }
+        ? text
+        : throw new EvaluationSetException(EvaluationSet.AtLine(line.Line, $"has expected label {label}; output '{output}' answers class names, so expected labels are class names (strings)"));
 
     private double[] Probabilities(ReadOnlySpan<double> row)
     {

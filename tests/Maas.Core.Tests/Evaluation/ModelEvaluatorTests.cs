@@ -55,6 +55,47 @@ public sealed class ModelEvaluatorTests(AzuriteFixture azurite) : IDisposable
         return (await Registry.RowAsync(_name, version))!;
     }
 
+    /// <summary>
+    /// A classifier whose label output is a string tensor is scored by name without config.json labels: expected
+    /// [setosa, setosa, versicolor, virginica], predicted [setosa, versicolor, versicolor, virginica]. Classes are the
+    /// sorted names: accuracy 3/4; per class precision (1, 1/2, 1) and recall (1/2, 1, 1), so macro F1 = (2/3 + 2/3 + 1)/3.
+    /// </summary>
+    [Fact]
+    public async Task Evaluate_StringLabelOutputWithoutLabels_ComparesClassNames()
+    {
+        await Registry.UploadAsync($"{_name}/config.json", Utf8("""{"evaluation":{"task":"classification","gates":{"accuracy":{"min":0.7}}}}"""));
+        await Registry.UploadAndRegisterAsync($"{_name}/1/model.onnx", TestModels.NamedClassClassifier("virginica", "versicolor", "setosa"));
+        await Registry.UploadAndRegisterAsync($"{_name}/1/evaluation.jsonl", Utf8(string.Join('\n',
+            $$$"""{"input": [[0, 0, 1], [0, 1, 0]], "expected": {"label": ["setosa", "setosa"]}}""",
+            $$$"""{"input": [[0, 1, 0]], "expected": {"label": ["versicolor"]}}""",
+            $$$"""{"input": [[1, 0, 0]], "expected": {"label": "virginica"}}""")));
+
+        var row = (await Registry.RowAsync(_name, 1))!;
+
+        Assert.True(row.Status == ModelStatus.Ready, row.Reason);
+        Assert.Equal(0.75, row.Evaluation!.Metrics["accuracy"], 1e-12);
+        Assert.Equal(((2.0 / 3) + (2.0 / 3) + 1) / 3, row.Evaluation.Metrics["macroF1"], 1e-12);
+        Assert.True(row.Evaluation.Passed);
+        using var report = await ReportAsync(row);
+        var details = report.RootElement.GetProperty("details");
+        Assert.Equal(["setosa", "versicolor", "virginica"], details.GetProperty("classes").EnumerateArray().Select(c => c.GetString()));
+        var matrix = details.GetProperty("confusionMatrix").EnumerateArray().Select(r => r.EnumerateArray().Select(c => c.GetInt32()).ToArray()).ToArray();
+        Assert.Equal([[1, 1, 0], [0, 1, 0], [0, 0, 1]], matrix);
+    }
+
+    [Fact]
+    public async Task Evaluate_StringLabelOutputExpectingAnIndex_FailsNamingTheLine()
+    {
+        await Registry.UploadAsync($"{_name}/config.json", Utf8("""{"evaluation":{"task":"classification"}}"""));
+        await Registry.UploadAndRegisterAsync($"{_name}/1/model.onnx", TestModels.NamedClassClassifier("a", "b"));
+        await Registry.UploadAndRegisterAsync($"{_name}/1/evaluation.jsonl", Utf8("""{"input": [[0, 1]], "expected": {"label": [1]}}"""));
+
+        var row = (await Registry.RowAsync(_name, 1))!;
+
+        Assert.Equal(ModelStatus.Ready, row.Status);
+        Assert.StartsWith("evaluation.jsonl line 1 has expected label 1; output 'label' answers class names", row.Evaluation!.Problem, StringComparison.Ordinal);
+    }
+
     private async Task<JsonDocument> ReportAsync(ModelVersionRecord row)
         => JsonDocument.Parse((await Registry.Evaluations.GetBlobClient(row.Evaluation!.ReportBlobPath).DownloadContentAsync()).Value.Content.ToArray());
 
@@ -260,7 +301,7 @@ public sealed class ModelEvaluatorTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(PromotionPolicy.Default, byVersion[3].Promotion!.State);
         Assert.Equal(1.0, byVersion[3].Evaluation!.Metrics["accuracy"]);
         // A rejected version still serves when named.
-        using var named = await _serving.PredictAsync(_name, $$$"""{"input": [{{{Two}}}]}""", version: "2");
+        using var named = await _serving.PredictAsync(_name, $$$"""{"input": [{{{Two}}}], "output": "label"}""", version: "2");
         Assert.Contains("\"version\":2,", Encoding.UTF8.GetString(named.Body.Span), StringComparison.Ordinal);
         Assert.Contains(Registry.Logs.Entries, e => e.Message.Contains($"Promotion of model {_name} version 2: rejected (accuracy 0 < min 0.6); the default version is 1", StringComparison.Ordinal));
     }

@@ -58,6 +58,33 @@ public static class TestModels
         .Output("label", DataType.Int64, BatchDim)
         .ToBytes();
 
+    /// <summary>
+    /// A classifier trained on class names, as ML.NET and scikit-learn export one: <c>x</c> FP32[batch, classes] →
+    /// <c>label</c> STRING[batch], the name of the largest input's class (ArgMax, then a LabelEncoder from index to
+    /// <paramref name="names"/>).
+    /// </summary>
+    public static byte[] NamedClassClassifier(params string[] names) => new OnnxModelBuilder("named_class_classifier")
+        .Opset("ai.onnx.ml", 2)
+        .Input("x", DataType.Float, BatchDim, names.Length)
+        .Node("ArgMax", ["x"], ["index"], node =>
+        {
+            node.Attribute.Add(new AttributeProto { Name = "axis", I = 1, Type = AttributeProto.Types.AttributeType.Int });
+            node.Attribute.Add(new AttributeProto { Name = "keepdims", I = 0, Type = AttributeProto.Types.AttributeType.Int });
+        })
+        .Node("LabelEncoder", ["index"], ["label"], node =>
+        {
+            node.Domain = "ai.onnx.ml";
+            var keys = new AttributeProto { Name = "keys_int64s", Type = AttributeProto.Types.AttributeType.Ints };
+            keys.Ints.AddRange(Enumerable.Range(0, names.Length).Select(i => (long)i));
+            var values = new AttributeProto { Name = "values_strings", Type = AttributeProto.Types.AttributeType.Strings };
+            values.Strings.AddRange(names.Select(Google.Protobuf.ByteString.CopyFromUtf8));
+            node.Attribute.Add(keys);
+            node.Attribute.Add(values);
+            node.Attribute.Add(new AttributeProto { Name = "default_string", S = Google.Protobuf.ByteString.CopyFromUtf8("_Unused"), Type = AttributeProto.Types.AttributeType.String });
+        })
+        .Output("label", DataType.String, BatchDim)
+        .ToBytes();
+
     /// <summary>ONNX strings in and out: <c>text</c> STRING[batch] → <c>echo</c> STRING[batch] (Identity).</summary>
     public static byte[] StringIdentity() => Identity(DataType.String, "text", "echo");
 
