@@ -8,14 +8,15 @@ namespace Maas.Functions.Hosting;
 internal static class HttpServerServiceCollectionExtensions
 {
     /// <summary>
-    /// The worker's Kestrel server (ASP.NET Core integration) accepts bodies up to <c>Limits:MaxRequestBytes</c>, not its
-    /// own 30 MB default: the protocols then answer 413 above the limit. (The Functions host in front has its own
-    /// limit, <c>FUNCTIONS_REQUEST_BODY_SIZE_LIMIT</c>, 100 MB by default.)
+    /// The worker's Kestrel server (ASP.NET Core integration) accepts bodies up to the larger of <c>Limits:MaxRequestBytes</c>
+    /// and the Functions host's limit (<c>Limits:HostMaxRequestBytes</c>), not its own 30 MB default. The protocols answer
+    /// 413 above <c>Limits:MaxRequestBytes</c>; the rest of such a body is still read (by Kestrel, after the response) so
+    /// the connection the host forwards it on stays whole and the 413 reaches the caller.
     /// </summary>
     public static IServiceCollection AddRequestBodyLimit(this IServiceCollection services)
     {
         services.AddOptions<KestrelServerOptions>()
-            .Configure<IOptions<LimitsOptions>>((kestrel, limits) => kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBytes);
+            .Configure<IOptions<LimitsOptions>>((kestrel, limits) => kestrel.Limits.MaxRequestBodySize = Math.Max(limits.Value.MaxRequestBytes, limits.Value.HostMaxRequestBytes));
         return services;
     }
 }

@@ -30,22 +30,29 @@ public sealed class HttpServerServiceCollectionExtensionsTests
         Assert.Equal(BodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), await response.Content.ReadAsStringAsync());
     }
 
-    [Fact]
-    public async Task AddRequestBodyLimit_KestrelLimit_FollowsLimitsMaxRequestBytes()
+    /// <summary>Kestrel takes what the Functions host forwards (100 MB by default) so a body over Limits:MaxRequestBytes is read to its end and answered 413.</summary>
+    [Theory]
+    [InlineData(67_108_864, 104_857_600, 104_857_600)]
+    [InlineData(209_715_200, 104_857_600, 209_715_200)]
+    public async Task AddRequestBodyLimit_KestrelLimit_IsTheLargerOfOursAndTheHosts(int maxRequestBytes, long hostMaxRequestBytes, long expected)
     {
-        await using var app = await StartAsync();
+        await using var app = await StartAsync(new LimitsOptions { MaxRequestBytes = maxRequestBytes, HostMaxRequestBytes = hostMaxRequestBytes });
 
         var kestrel = app.Services.GetRequiredService<IOptions<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>>().Value;
 
-        Assert.Equal(new LimitsOptions().MaxRequestBytes, kestrel.Limits.MaxRequestBodySize);
+        Assert.Equal(expected, kestrel.Limits.MaxRequestBodySize);
     }
 
+    [Fact]
+    public void LimitsOptions_HostMaxRequestBytes_DefaultsToTheFunctionsHostsLimit()
+        => Assert.Equal(100L * 1024 * 1024, new LimitsOptions().HostMaxRequestBytes);
+
     /// <summary>A loopback app whose one endpoint reads the body the way the protocols do.</summary>
-    private static async Task<WebApplication> StartAsync()
+    private static async Task<WebApplication> StartAsync(LimitsOptions? limits = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        builder.Services.AddOptions<LimitsOptions>();
+        builder.Services.AddSingleton(Options.Create(limits ?? new LimitsOptions()));
         builder.Services.AddRequestBodyLimit();
         var app = builder.Build();
         app.MapPost("/read", async (HttpRequest request, IOptions<LimitsOptions> limits) =>

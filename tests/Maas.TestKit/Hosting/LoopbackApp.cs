@@ -2,6 +2,7 @@ using Maas.Core.Errors;
 using Maas.Core.Protocol.OpenApi;
 using Maas.Functions.Auth;
 using Maas.Functions.Functions;
+using Maas.Functions.Hosting;
 using Maas.Functions.Http;
 using Maas.TestKit.Serving;
 using Microsoft.AspNetCore.Builder;
@@ -36,6 +37,8 @@ public sealed class LoopbackApp(WebApplication app) : IAsyncDisposable
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddMvcCore();
+        builder.Services.AddSingleton(Options.Create(serving.Limits));
+        builder.Services.AddRequestBodyLimit();
         var app = builder.Build();
 
         var security = new ApiSecurity(Options.Create(new AuthOptions { Mode = AuthMode.Disabled }), new ConfigurationBuilder().Build());
