@@ -10,20 +10,21 @@ using Microsoft.Azure.Functions.Worker;
 namespace Maas.Functions.Functions;
 
 /// <summary>
-/// The typed contract of the app (<c>GET /openapi.json</c>, <c>GET /models/{name}/openapi.json</c>) and the interactive
-/// docs page over it (<c>GET /docs</c>, Swagger UI served from the app's own files).
+/// The contract of the app (<c>GET /openapi.json</c>: the service and its list of models; <c>GET /models/{name}/openapi.json</c>:
+/// a model's typed predictions), its servers the base URL the caller reached, and the interactive docs page over them
+/// (<c>GET /docs</c>, Swagger UI served from the app's own files, with a model picker).
 /// </summary>
 public sealed class ApiContract(OpenApiDocuments documents, ApiSecurity security)
 {
     [Function(nameof(GetContract))]
     [RequiresPermission(Permissions.Read)]
     public async Task<IActionResult> GetContract([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest request)
-        => Json(await documents.GetJsonAsync(model: null, security.OpenApi, request.HttpContext.RequestAborted));
+        => Json(await documents.GetJsonAsync(model: null, security.OpenApi, request.HttpContext.RequestAborted, PublicBaseUrl.Of(request)));
 
     [Function(nameof(GetModelContract))]
     [RequiresPermission(Permissions.Read)]
     public async Task<IActionResult> GetModelContract([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "models/{name}/openapi.json")] HttpRequest request, string name)
-        => Json(await documents.GetJsonAsync(name, security.OpenApi, request.HttpContext.RequestAborted));
+        => Json(await documents.GetJsonAsync(name, security.OpenApi, request.HttpContext.RequestAborted, PublicBaseUrl.Of(request)));
 
     /// <summary>The page itself needs no token: with Entra ID on, it signs the user in before it loads the document.</summary>
     [Function(nameof(Docs))]

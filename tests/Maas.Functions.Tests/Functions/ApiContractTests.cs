@@ -24,20 +24,42 @@ public sealed class ApiContractTests(AzuriteFixture azurite) : IDisposable
     [Fact]
     public async Task GetContract_EntraIdOn_DeclaresTheTenantsOAuth2AndWritesTheDocumentForTheLinter()
     {
-        await _serving.AddModelAsync(TestModels.Linear(), """{"labels":{"y":["a","b","c"]}}""");
+        var linear = await _serving.AddModelAsync(TestModels.Linear(), """{"labels":{"y":["a","b","c"]}}""");
         await _serving.AddModelAsync(TestModels.MultiInputOutput());
-        await _serving.AddModelAsync(TestModels.Classifier());
+        var classifier = await _serving.AddModelAsync(TestModels.Classifier());
+        var contract = Contract(AuthMode.EntraId);
 
-        var json = Content(await Contract(AuthMode.EntraId).GetContract(new DefaultHttpContext().Request));
+        var json = Content(await contract.GetContract(new DefaultHttpContext().Request));
 
         var flow = JsonNode.Parse(json)!["components"]!["securitySchemes"]![OpenApiContract.SecuritySchemeName]!["flows"]!["authorizationCode"]!;
         Assert.Equal($"https://login.microsoftonline.com/{TestTokenIssuer.TenantId}/oauth2/v2.0/authorize", flow["authorizationUrl"]!.GetValue<string>());
         Assert.NotNull(flow["scopes"]![$"api://{TestTokenIssuer.ClientId}/Models.Predict"]);
 
-        // scripts/test.sh lints this file with an independent tool (@redocly/cli).
-        var output = RepoPaths.Combine("TestResults", "openapi", "openapi.json");
-        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-        await File.WriteAllTextAsync(output, json);
+        // scripts/test.sh lints these files with an independent tool (@redocly/cli): the service document and two models' documents.
+        var folder = RepoPaths.Combine("TestResults", "openapi");
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, "openapi.json"), json);
+        await File.WriteAllTextAsync(Path.Combine(folder, "model-linear.json"), Content(await contract.GetModelContract(new DefaultHttpContext().Request, linear)));
+        await File.WriteAllTextAsync(Path.Combine(folder, "model-classifier.json"), Content(await contract.GetModelContract(new DefaultHttpContext().Request, classifier)));
+    }
+
+    /// <summary>Generated clients need an absolute server: the one the caller reached, as the front end and the Functions host forward it.</summary>
+    [Theory]
+    [InlineData(null, null, "http://worker.internal:7071/")]
+    [InlineData("https", "maas.azurewebsites.net", "https://maas.azurewebsites.net/")]
+    [InlineData("https,http", "maas.example.net, 10.0.0.4:7071", "https://maas.example.net/")]
+    public async Task GetContract_Servers_IsTheBaseUrlTheCallerReached(string? forwardedProto, string? forwardedHost, string expected)
+    {
+        var http = new DefaultHttpContext();
+        (http.Request.Scheme, http.Request.Host) = ("http", new HostString("worker.internal:7071"));
+        if (forwardedProto is not null)
+        {
+            (http.Request.Headers["X-Forwarded-Proto"], http.Request.Headers["X-Forwarded-Host"]) = (forwardedProto, forwardedHost);
+        }
+
+        var json = Content(await Contract(AuthMode.Disabled).GetContract(http.Request));
+
+        Assert.Equal(expected, JsonNode.Parse(json)!["servers"]![0]!["url"]!.GetValue<string>());
     }
 
     [Fact]

@@ -1,9 +1,12 @@
 using System.Text.Json;
 using Maas.Core.Protocol.OpenApi;
+using Maas.Core.Registry;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Hosting;
 using Maas.TestKit.Onnx;
+using Maas.TestKit.Registry;
 using Maas.TestKit.Serving;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Support.UI;
 
@@ -30,6 +33,9 @@ public sealed class DocsPageBrowserTests(AzuriteFixture azurite) : IDisposable
         var wait = new WebDriverWait(browser, RenderBound);
 
         await browser.Navigate().GoToUrlAsync(new Uri(app.BaseAddress, "/docs"));
+        var picker = wait.Until(d => d.FindElements(By.Id("maas-model")).FirstOrDefault());
+        wait.Until(d => d.FindElement(By.Id("maas-picker-status")).Text.StartsWith("Service endpoints", StringComparison.Ordinal));
+        picker.SendKeys(name + Keys.Enter);
         var operation = wait.Until(d => d.FindElements(By.Id($"operations-{name}-{OpenApiContract.OperationId("predict", name, null)}")).FirstOrDefault());
         operation.FindElement(By.CssSelector(".opblock-summary-control")).Click();
         wait.Until(_ => operation.FindElements(By.CssSelector(".try-out__btn")).FirstOrDefault())!.Click();
@@ -44,6 +50,34 @@ public sealed class DocsPageBrowserTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(name, json.RootElement.GetProperty("model").GetString());
         Assert.Equal(TestModels.LinearExpected([0, 0, 0, 0]), ResponseReader.Floats(json.RootElement.GetProperty("outputs").GetProperty("y")), (a, b) => Math.Abs(a - b) < 1e-5f);
         Assert.Equal(["low", "mid", "high"], json.RootElement.GetProperty("labels").GetProperty("y").EnumerateArray().Select(l => l.GetString()));
+    }
+
+    /// <summary>
+    /// With 1,000 models the page loads the short service document, and picking one model shows that model's operations
+    /// from its own document (rows written straight into the registry: the page reads only the registry).
+    /// </summary>
+    [Fact]
+    public async Task Docs_AThousandModels_PickingOneShowsItsOperations()
+    {
+        var rows = Enumerable.Range(0, 1000).Select(i => ModelRecords.Ready(
+            [TensorSignature.Tensor("x", TensorElementType.Float, -1, 4)], [TensorSignature.Tensor("y", TensorElementType.Float, -1, 3)], $"{RegistryHarness.NewModelName()}-{i:D4}"));
+        await Task.WhenAll(rows.Select(row => _serving.Registry.Store.WriteAsync(row, expected: null, CancellationToken.None)));
+        var picked = (await _serving.Catalog.ListVersionsAsync(CancellationToken.None)).Select(r => r.Name).Where(n => n.EndsWith("-0777", StringComparison.Ordinal)).Single();
+        await using var app = await LoopbackApp.StartAsync(_serving);
+        using var browser = Chromium.Start();
+        var wait = new WebDriverWait(browser, RenderBound);
+
+        await browser.Navigate().GoToUrlAsync(new Uri(app.BaseAddress, "/docs"));
+        var status = wait.Until(d => d.FindElements(By.Id("maas-picker-status")).FirstOrDefault(e => e.Text.StartsWith("Service endpoints", StringComparison.Ordinal)));
+        wait.Until(d => d.FindElements(By.Id("operations-server-getModelMetadata")).FirstOrDefault());
+        browser.FindElement(By.Id("maas-model")).SendKeys(picked + Keys.Enter);
+        var operation = wait.Until(d => d.FindElements(By.Id($"operations-{picked}-{OpenApiContract.OperationId("infer", picked, 1)}")).FirstOrDefault());
+
+        Assert.StartsWith($"{picked}, default version 1", status.Text, StringComparison.Ordinal);
+        Assert.Contains("(1000 models)", status.Text, StringComparison.Ordinal);
+        Assert.Empty(browser.FindElements(By.Id("operations-server-getModelMetadata")));
+        Assert.EndsWith($"?model={picked}", browser.Url, StringComparison.Ordinal);
+        Assert.NotNull(operation);
     }
 
     public void Dispose() => _serving.Dispose();

@@ -8,14 +8,22 @@ using Microsoft.OpenApi;
 namespace Maas.Core.Protocol.OpenApi;
 
 /// <summary>
-/// The OpenAPI 3.1 document of the app, built from the registry: every endpoint with its responses and error bodies
-/// (<c>{"error"}</c> on V2 paths, problem+json on the others), and for every model with a Ready version typed
-/// prediction operations on both APIs (default version and each Ready version) with a working example. A pure
-/// function of the registry rows and the security settings.
+/// The OpenAPI 3.1 documents of the app, built from the registry. The service document has every endpoint of the
+/// service with its responses and error bodies (<c>{"error"}</c> on V2 paths, problem+json on the others), prediction
+/// operations for any model by name, and the list of models with links to their own documents (<c>x-maas-models</c>),
+/// so its size grows by one short entry per model. A model's document has that model's typed prediction operations on
+/// both APIs (default version and each Ready version) with a working example. A pure function of the registry rows,
+/// the security settings and the server's base URL.
 /// </summary>
 public static class OpenApiContract
 {
     public const string SecuritySchemeName = "entraId";
+
+    /// <summary>The service document's list of models: name, description, default version and the link to its document.</summary>
+    public const string ModelsExtension = "x-maas-models";
+
+    /// <summary>Marks the field a generated client should surface as the error's message (Kiota, AutoRest).</summary>
+    public const string PrimaryErrorMessageExtension = "x-ms-primary-error-message";
     private const string ProblemSchema = "Problem";
     private const string V2ErrorSchema = "V2Error";
     private const string ServingTag = "server";
@@ -24,8 +32,9 @@ public static class OpenApiContract
 
     /// <param name="versions">Registry rows (any models, any status).</param>
     /// <param name="security">Entra ID's OAuth2 endpoints and the API's scopes; null when <c>Auth:Mode</c> is Disabled.</param>
-    /// <param name="onlyModel">Describe this model's predictions only (<c>GET /models/{name}/openapi.json</c>).</param>
-    public static OpenApiDocument Build(IReadOnlyList<ModelVersionRecord> versions, OpenApiSecurity? security, string? onlyModel = null)
+    /// <param name="onlyModel">The document of this model's typed predictions (<c>GET /models/{name}/openapi.json</c>); null for the service document.</param>
+    /// <param name="server">The app's absolute base URL as the caller reaches it (generated clients need one); null writes the relative <c>/</c>.</param>
+    public static OpenApiDocument Build(IReadOnlyList<ModelVersionRecord> versions, OpenApiSecurity? security, string? onlyModel = null, Uri? server = null)
     {
         ArgumentNullException.ThrowIfNull(versions);
         var document = new OpenApiDocument
@@ -34,9 +43,11 @@ public static class OpenApiContract
             {
                 Title = onlyModel is null ? "Maas.Functions" : $"Maas.Functions: {onlyModel}",
                 Version = ServerMetadata.Current.Version,
-                Description = "Serverless model hosting: Open Inference Protocol V2 and a simple JSON API, typed from each model's ONNX signature.",
+                Description = onlyModel is null
+                    ? "Serverless model hosting: Open Inference Protocol V2 and a simple JSON API. Each model's typed operations are in its own document, linked from x-maas-models (/models/{name}/openapi.json)."
+                    : "Serverless model hosting: Open Inference Protocol V2 and a simple JSON API, typed from the model's ONNX signature.",
             },
-            Servers = [new OpenApiServer { Url = "/", Description = "this app" }],
+            Servers = [new OpenApiServer { Url = server?.ToString() ?? "/", Description = "this app" }],
             Paths = [],
             Components = new OpenApiComponents { Schemas = new Dictionary<string, IOpenApiSchema>(StringComparer.Ordinal) },
         };
@@ -49,7 +60,7 @@ public static class OpenApiContract
                 ["type"] = new OpenApiSchema { Type = JsonSchemaType.String },
                 ["title"] = new OpenApiSchema { Type = JsonSchemaType.String },
                 ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer },
-                ["detail"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                ["detail"] = PrimaryErrorMessage(),
                 ["instance"] = new OpenApiSchema { Type = JsonSchemaType.String },
             },
         };
@@ -57,7 +68,7 @@ public static class OpenApiContract
         {
             Type = JsonSchemaType.Object,
             Required = new HashSet<string> { "error" },
-            Properties = new Dictionary<string, IOpenApiSchema> { ["error"] = new OpenApiSchema { Type = JsonSchemaType.String } },
+            Properties = new Dictionary<string, IOpenApiSchema> { ["error"] = PrimaryErrorMessage() },
         };
         var context = new Context(document, security);
         if (security is not null)
@@ -88,14 +99,70 @@ public static class OpenApiContract
         if (onlyModel is null)
         {
             AddServerEndpoints(context);
+            AddAnyModelPredictions(context);
+            document.Extensions = new Dictionary<string, IOpenApiExtension>(StringComparer.Ordinal) { [ModelsExtension] = new JsonNodeExtension(ModelList(versions)) };
+            return document;
         }
 
-        foreach (var model in versions.Where(v => onlyModel is null || v.Name == onlyModel).GroupBy(v => v.Name).OrderBy(g => g.Key, StringComparer.Ordinal))
-        {
-            AddModel(context, model.Key, [.. model]);
-        }
-
+        AddModel(context, onlyModel, [.. versions.Where(v => v.Name == onlyModel)]);
         return document;
+    }
+
+    /// <summary>The path of a model's own document.</summary>
+    public static string ModelDocumentPath(string model) => $"/models/{model}/openapi.json";
+
+    private static OpenApiSchema PrimaryErrorMessage() => new()
+    {
+        Type = JsonSchemaType.String,
+        Description = "What was wrong and what was expected",
+        Extensions = new Dictionary<string, IOpenApiExtension>(StringComparer.Ordinal) { [PrimaryErrorMessageExtension] = new JsonNodeExtension(JsonValue.Create(true)) },
+    };
+
+    /// <summary>Every model with a Ready version: its name, description, default version and the link to its document.</summary>
+    private static JsonArray ModelList(IReadOnlyList<ModelVersionRecord> versions)
+    {
+        var list = new JsonArray();
+        foreach (var model in versions.GroupBy(v => v.Name).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var rows = model.ToList();
+            if (ServedVersion(rows) is not { } served)
+            {
+                continue;
+            }
+
+            var entry = new JsonObject { ["name"] = model.Key, ["defaultVersion"] = served.Version, ["document"] = ModelDocumentPath(model.Key) };
+            if (served.Config.Description is { } description)
+            {
+                entry["description"] = description;
+            }
+
+            list.Add(entry);
+        }
+
+        return list;
+    }
+
+    /// <summary>Prediction operations for any model by name, untyped: each model's own document types them.</summary>
+    private static void AddAnyModelPredictions(Context context)
+    {
+        var body = new OpenApiSchema { Type = JsonSchemaType.Object, Description = "Typed in the model's own document (/models/{name}/openapi.json)" };
+        context.AddPrediction("/models/{name}/predict", "predict", ServingTag, "Predict with any model (simple JSON API)", "The default version of the model.", body, body, example: null, v2: false, "name");
+        context.AddPrediction("/models/{name}/versions/{version}/predict", "predictVersion", ServingTag, "Predict with a version of any model (simple JSON API)", "The version named.", body, body, example: null, v2: false, "name", "version");
+        context.AddPrediction("/v2/models/{name}/infer", "infer", ServingTag, "Infer with any model (Open Inference Protocol V2)", "The default version of the model.", body, body, example: null, v2: true, "name");
+        context.AddPrediction("/v2/models/{name}/versions/{version}/infer", "inferVersion", ServingTag, "Infer with a version of any model (Open Inference Protocol V2)", "The version named.", body, body, example: null, v2: true, "name", "version");
+    }
+
+    /// <summary>The version a URL without one serves, when it is Ready and describable; else the highest describable Ready version.</summary>
+    private static ModelVersionRecord? ServedVersion(IReadOnlyList<ModelVersionRecord> versions)
+    {
+        var ready = versions.Where(v => v.Status == ModelStatus.Ready && v.Inputs.All(i => i.IsTensor)).OrderBy(v => v.Version).ToList();
+        if (ready.Count == 0)
+        {
+            return null;
+        }
+
+        var chosen = ModelRepository.DefaultOf(versions);
+        return chosen is { Status: ModelStatus.Ready } && ready.Contains(chosen) ? chosen : ready[^1];
     }
 
     /// <summary>An identifier code generators turn into a readable method name: <c>predict_fraud_v2</c>.</summary>
@@ -134,16 +201,13 @@ public static class OpenApiContract
     /// <summary>Typed prediction operations of a model: its default version and each Ready version, on both APIs.</summary>
     private static void AddModel(Context context, string name, IReadOnlyList<ModelVersionRecord> versions)
     {
-        var ready = versions.Where(v => v.Status == ModelStatus.Ready && v.Inputs.All(i => i.IsTensor)).OrderBy(v => v.Version).ToList();
-        if (ready.Count == 0)
+        if (ServedVersion(versions) is not { } byDefault)
         {
             return;
         }
 
-        var chosen = ModelRepository.DefaultOf(versions);
-        var byDefault = chosen is { Status: ModelStatus.Ready } && ready.Contains(chosen) ? chosen : ready[^1];
         AddPredictions(context, byDefault, version: null);
-        foreach (var version in ready)
+        foreach (var version in versions.Where(v => v.Status == ModelStatus.Ready && v.Inputs.All(i => i.IsTensor)).OrderBy(v => v.Version))
         {
             AddPredictions(context, version, version.Version);
         }
@@ -194,20 +258,23 @@ public static class OpenApiContract
             operation.Responses!["200"] = bodyless
                 ? new OpenApiResponse { Description = "OK" }
                 : new OpenApiResponse { Description = "OK", Content = new Dictionary<string, IOpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.Object } } } };
-            operation.Parameters = [.. parameters.Select(p => (IOpenApiParameter)new OpenApiParameter
-            {
-                Name = p,
-                In = ParameterLocation.Path,
-                Required = true,
-                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
-            })];
+            operation.Parameters = [.. parameters.Select(PathParameter)];
             AddOperation(path, method, operation);
         }
 
-        public void AddPrediction(string path, string operationId, string tag, string summary, string description, IOpenApiSchema request, IOpenApiSchema response, JsonNode example, bool v2)
+        private static IOpenApiParameter PathParameter(string name) => new OpenApiParameter
+        {
+            Name = name,
+            In = ParameterLocation.Path,
+            Required = true,
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+        };
+
+        public void AddPrediction(string path, string operationId, string tag, string summary, string description, IOpenApiSchema request, IOpenApiSchema response, JsonNode? example, bool v2, params string[] parameters)
         {
             var operation = Operation(tag, operationId, summary, Permission.Predict, v2);
             operation.Description = description;
+            operation.Parameters = [.. parameters.Select(PathParameter)];
             var requestTypes = new Dictionary<string, IOpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = request, Example = example } };
             operation.RequestBody = new OpenApiRequestBody { Required = true, Content = requestTypes };
             operation.Responses!["200"] = new OpenApiResponse

@@ -2,39 +2,53 @@ using System.Security.Cryptography;
 using System.Text;
 using Maas.Core.Catalog;
 using Maas.Core.Registry;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.OpenApi;
 
 namespace Maas.Core.Protocol.OpenApi;
 
 /// <summary>
-/// The OpenAPI documents as served: built from the registry and cached per registry state, so a version that
-/// registers, fails or is removed changes the document at the next request, without a restart.
+/// The OpenAPI documents as served: built from the registry and cached per document and registry state, so a version
+/// that registers, fails or is removed changes the documents it appears in at the next request, without a restart, and
+/// a model's document is built once until that model's rows change.
 /// </summary>
-public sealed class OpenApiDocuments(ModelCatalog catalog)
+public sealed class OpenApiDocuments(ModelCatalog catalog) : IDisposable
 {
-    private Cached? _cached;
+    /// <summary>
+    /// What the cached documents may hold together, in characters. The service document stays small (one entry per
+    /// model); a model's document grows with its examples and versions, so the least used ones make room.
+    /// </summary>
+    private const long CacheCharacters = 64L * 1024 * 1024;
 
-    /// <summary>The document (OpenAPI 3.1 JSON) of every model, or of <paramref name="model"/> only (404 when it has no versions).</summary>
-    public async Task<string> GetJsonAsync(string? model, OpenApiSecurity? security, CancellationToken cancellationToken)
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = CacheCharacters });
+
+    /// <summary>
+    /// The service document (OpenAPI 3.1 JSON) when <paramref name="model"/> is null, else that model's document (404 when it
+    /// has no versions). <paramref name="server"/> is the base URL the caller reached the app at.
+    /// </summary>
+    public async Task<string> GetJsonAsync(string? model, OpenApiSecurity? security, CancellationToken cancellationToken, Uri? server = null)
     {
         IReadOnlyList<ModelVersionRecord> versions = model is null
             ? await catalog.ListVersionsAsync(cancellationToken)
             : await catalog.GetVersionsAsync(model, cancellationToken);
-        var state = StateOf(versions, model, security);
-        if (Volatile.Read(ref _cached) is { } cached && cached.State == state)
+        var key = (model, security, server);
+        var state = StateOf(versions);
+        if (_cache.TryGetValue(key, out Cached? cached) && cached!.State == state)
         {
             return cached.Json;
         }
 
-        var json = await OpenApiContract.Build(versions, security, model).SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1, cancellationToken);
-        Volatile.Write(ref _cached, new Cached(state, json));
+        var json = await OpenApiContract.Build(versions, security, model, server).SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1, cancellationToken);
+        _cache.Set(key, new Cached(state, json), new MemoryCacheEntryOptions { Size = json.Length });
         return json;
     }
 
-    /// <summary>What the document depends on: each row's status, graph, signature and config, the model asked for and the security.</summary>
-    private static string StateOf(IReadOnlyList<ModelVersionRecord> versions, string? model, OpenApiSecurity? security)
+    public void Dispose() => _cache.Dispose();
+
+    /// <summary>What a document depends on besides its key: each row's status, graph, signature and config.</summary>
+    private static string StateOf(IReadOnlyList<ModelVersionRecord> versions)
     {
-        var text = new StringBuilder(model).Append('|').Append(security);
+        var text = new StringBuilder();
         foreach (var row in versions.OrderBy(v => v.Name, StringComparer.Ordinal).ThenBy(v => v.Version))
         {
             text.Append('|').Append(row.Name).Append('/').Append(row.Version).Append(':').Append(row.Status).Append(':').Append(row.Sha256)

@@ -30,33 +30,86 @@ public sealed class OpenApiContractTests
     [Fact]
     public async Task Build_ReadBackByTheOpenApiReader_HasNoErrors()
     {
-        var json = await OpenApiContract.Build(Rows, Security).SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1);
+        var service = OpenApiDocument.Parse(await OpenApiContract.Build(Rows, Security).SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1), "json");
+        var model = OpenApiDocument.Parse(await OpenApiContract.Build(Rows, Security, "vision").SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1), "json");
 
-        var read = OpenApiDocument.Parse(json, "json");
-
-        Assert.Empty(read.Diagnostic!.Errors);
-        Assert.NotNull(read.Document!.Paths["/models/vision/predict"]);
+        Assert.Empty(service.Diagnostic!.Errors);
+        Assert.NotNull(service.Document!.Paths["/models/{name}/predict"]);
+        Assert.Empty(model.Diagnostic!.Errors);
+        Assert.NotNull(model.Document!.Paths["/models/vision/predict"]);
     }
 
     [Fact]
-    public async Task Build_ReadyModels_GetPredictAndInferPerDefaultAndEachVersion_FailedOnesNone()
+    public async Task Build_ReadyModel_GetsPredictAndInferPerDefaultAndEachVersion_FailedOnesNone()
     {
-        var paths = (await Document(Rows, Security))["paths"]!.AsObject().Select(p => p.Key).ToList();
+        var paths = (await Document(Rows, Security, "linear.v2"))["paths"]!.AsObject().Select(p => p.Key).ToList();
+        var broken = (await Document(Rows, Security, "broken"))["paths"]!.AsObject();
 
         Assert.Contains("/models/linear.v2/predict", paths);
         Assert.Contains("/models/linear.v2/versions/1/predict", paths);
         Assert.Contains("/models/linear.v2/versions/2/predict", paths);
         Assert.Contains("/v2/models/linear.v2/versions/2/infer", paths);
-        Assert.DoesNotContain(paths, p => p.Contains("/broken/", StringComparison.Ordinal));
+        Assert.Empty(broken);
+    }
+
+    [Fact]
+    public async Task Build_ServiceDocument_HasTheServicesPathsAndListsModelsWithLinksToTheirDocuments()
+    {
+        var document = await Document(Rows, Security);
+
+        var paths = document["paths"]!.AsObject().Select(p => p.Key).ToList();
         Assert.Contains("/models/{name}/metrics", paths);
         Assert.Contains("/models/{name}/drift", paths);
         Assert.Contains("/v2/health/ready", paths);
+        Assert.Contains("/models/{name}/predict", paths);
+        Assert.Contains("/v2/models/{name}/versions/{version}/infer", paths);
+        Assert.DoesNotContain(paths, p => p.Contains("vision", StringComparison.Ordinal) || p.Contains("linear", StringComparison.Ordinal));
+        var models = document[OpenApiContract.ModelsExtension]!.AsArray();
+        Assert.Equal(["linear.v2", "vision"], models.Select(m => m!["name"]!.GetValue<string>()));
+        Assert.Equal("/models/linear.v2/openapi.json", models[0]!["document"]!.GetValue<string>());
+        Assert.Equal(2, models[0]!["defaultVersion"]!.GetValue<long>());
+        Assert.Equal("Reads pictures", models[1]!["description"]!.GetValue<string>());
+    }
+
+    /// <summary>With 1,000 models the service document stays under 1 MB: one short entry per model, no model's operations.</summary>
+    [Fact]
+    public async Task Build_ServiceDocumentWithAThousandModels_StaysUnderOneMegabyte()
+    {
+        var rows = Enumerable.Range(0, 1000).Select(i => ModelRecords.Ready(
+            [TensorSignature.Tensor("pixels", TensorElementType.Float, -1, 3, 224, 224)],
+            [TensorSignature.Tensor("scores", TensorElementType.Float, -1, 1000)],
+            $"model-{i:D4}")).ToList();
+
+        var json = await OpenApiContract.Build(rows, Security).SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1);
+
+        Assert.True(json.Length <= 1024 * 1024, $"{json.Length} characters");
+        Assert.Equal(1000, JsonNode.Parse(json)![OpenApiContract.ModelsExtension]!.AsArray().Count);
+    }
+
+    [Theory]
+    [InlineData(null, "/")]
+    [InlineData("https://maas.example.net/", "https://maas.example.net/")]
+    public async Task Build_Server_IsTheBaseUrlGiven(string? server, string expected)
+    {
+        var document = await Document(Rows, Security, server: server is null ? null : new Uri(server));
+
+        Assert.Equal(expected, document["servers"]![0]!["url"]!.GetValue<string>());
+    }
+
+    /// <summary>Generated clients (Kiota) surface the field marked as the primary error message as the exception's message.</summary>
+    [Fact]
+    public async Task Build_ErrorSchemas_MarkTheirMessageAsThePrimaryErrorMessage()
+    {
+        var schemas = (await Document(Rows, Security))["components"]!["schemas"]!;
+
+        Assert.True(schemas["Problem"]!["properties"]!["detail"]![OpenApiContract.PrimaryErrorMessageExtension]!.GetValue<bool>());
+        Assert.True(schemas["V2Error"]!["properties"]!["error"]![OpenApiContract.PrimaryErrorMessageExtension]!.GetValue<bool>());
     }
 
     [Fact]
     public async Task Build_OperationIds_AreCodeIdentifiersPerModelAndVersion()
     {
-        var document = await Document(Rows, Security);
+        var document = await Document(Rows, Security, "linear.v2");
 
         Assert.Equal("predict_linear_v2", Operation(document, "/models/linear.v2/predict")["operationId"]!.GetValue<string>());
         Assert.Equal("infer_linear_v2_v1", Operation(document, "/v2/models/linear.v2/versions/1/infer")["operationId"]!.GetValue<string>());
@@ -65,7 +118,7 @@ public sealed class OpenApiContractTests
     [Fact]
     public async Task Build_SimpleRequest_IsTypedFromTheSignature()
     {
-        var inputs = RequestSchema(await Document(Rows, Security), "/models/vision/predict")["properties"]!["inputs"]!;
+        var inputs = RequestSchema(await Document(Rows, Security, "vision"), "/models/vision/predict")["properties"]!["inputs"]!;
 
         Assert.Equal(["flag", "ids", "pixels"], inputs["required"]!.AsArray().Select(n => n!.GetValue<string>()).Order(StringComparer.Ordinal));
         var pixels = inputs["properties"]!["pixels"]!;
@@ -81,7 +134,7 @@ public sealed class OpenApiContractTests
     [Fact]
     public async Task Build_SimpleResponse_NamesTheLabelsAndTheDescription()
     {
-        var document = await Document(Rows, Security);
+        var document = await Document(Rows, Security, "vision");
         var response = Operation(document, "/models/vision/predict")["responses"]!["200"]!["content"]!["application/json"]!["schema"]!;
 
         Assert.Equal(["cat", "dog"], response["properties"]!["labels"]!["properties"]!["class"]!["items"]!["enum"]!.AsArray().Select(n => n!.GetValue<string>()));
@@ -91,7 +144,7 @@ public sealed class OpenApiContractTests
     [Fact]
     public async Task Build_V2Example_SelectsOnlyTensorOutputsWhenTheModelHasOthers()
     {
-        var example = Operation(await Document(Rows, Security), "/v2/models/vision/infer")["requestBody"]!["content"]!["application/json"]!["example"]!;
+        var example = Operation(await Document(Rows, Security, "vision"), "/v2/models/vision/infer")["requestBody"]!["content"]!["application/json"]!["example"]!;
 
         Assert.Equal(["class"], example["outputs"]!.AsArray().Select(o => o!["name"]!.GetValue<string>()));
         var pixels = example["inputs"]!.AsArray().Single(i => i!["name"]!.GetValue<string>() == "pixels")!;
@@ -104,10 +157,11 @@ public sealed class OpenApiContractTests
     public async Task Build_WithEntraId_DeclaresOAuth2AndEachOperationsScope()
     {
         var document = await Document(Rows, Security);
+        var model = await Document(Rows, Security, "vision");
 
         var flow = document["components"]!["securitySchemes"]![OpenApiContract.SecuritySchemeName]!["flows"]!["authorizationCode"]!;
         Assert.Equal(Security.TokenUrl.ToString(), flow["tokenUrl"]!.GetValue<string>());
-        Assert.Equal(Security.PredictScope, Operation(document, "/models/vision/predict")["security"]![0]![OpenApiContract.SecuritySchemeName]![0]!.GetValue<string>());
+        Assert.Equal(Security.PredictScope, Operation(model, "/models/vision/predict")["security"]![0]![OpenApiContract.SecuritySchemeName]![0]!.GetValue<string>());
         Assert.Equal(Security.ReadScope, Operation(document, "/models", "get")["security"]![0]![OpenApiContract.SecuritySchemeName]![0]!.GetValue<string>());
         Assert.Empty(Operation(document, "/v2/health/live", "get")["security"]![0]!.AsObject());
     }
@@ -115,7 +169,7 @@ public sealed class OpenApiContractTests
     [Fact]
     public async Task Build_AuthDisabled_DeclaresNoSecurity()
     {
-        var document = await Document(Rows, security: null);
+        var document = await Document(Rows, security: null, "vision");
 
         Assert.Null(document["components"]!["securitySchemes"]);
         Assert.Null(Operation(document, "/models/vision/predict")["security"]);
@@ -130,8 +184,8 @@ public sealed class OpenApiContractTests
         Assert.Equal(6, paths.Count);
     }
 
-    private static async Task<JsonNode> Document(IReadOnlyList<ModelVersionRecord> rows, OpenApiSecurity? security, string? model = null)
-        => JsonNode.Parse(await OpenApiContract.Build(rows, security, model).SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1))!;
+    private static async Task<JsonNode> Document(IReadOnlyList<ModelVersionRecord> rows, OpenApiSecurity? security, string? model = null, Uri? server = null)
+        => JsonNode.Parse(await OpenApiContract.Build(rows, security, model, server).SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1))!;
 
     private static JsonNode Operation(JsonNode document, string path, string method = "post") => document["paths"]![path]![method]!;
 

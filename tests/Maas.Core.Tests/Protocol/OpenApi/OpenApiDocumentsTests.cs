@@ -91,13 +91,35 @@ public sealed class OpenApiDocumentsTests(AzuriteFixture azurite) : IDisposable
 
         Assert.Null(before["paths"]![$"/models/{name}/versions/2/predict"]);
         Assert.NotNull(after["paths"]![$"/models/{name}/versions/2/predict"]);
-        Assert.NotNull((await DocumentAsync(null))["paths"]![$"/v2/models/{name}/versions/2/infer"]);
+        var listed = (await DocumentAsync(null))[OpenApiContract.ModelsExtension]!.AsArray().Single(m => m!["name"]!.GetValue<string>() == name)!;
+        Assert.Equal(2, listed["defaultVersion"]!.GetValue<long>());
+    }
+
+    /// <summary>A model's document is built once and served from the cache until its registry rows change.</summary>
+    [Fact]
+    public async Task GetJsonAsync_ModelDocument_IsCachedUntilTheModelsRowsChange()
+    {
+        var name = await _serving.AddModelAsync(TestModels.Linear());
+        var other = await _serving.AddModelAsync(TestModels.Linear());
+        using var documents = new OpenApiDocuments(_serving.Catalog);
+
+        var first = await documents.GetJsonAsync(name, null, CancellationToken.None);
+        await _serving.AddVersionAsync(other, TestModels.Linear(), version: 2);
+        var unchanged = await documents.GetJsonAsync(name, null, CancellationToken.None);
+        await _serving.AddVersionAsync(name, TestModels.Linear(), version: 2);
+        var changed = await documents.GetJsonAsync(name, null, CancellationToken.None);
+
+        Assert.Same(first, unchanged);
+        Assert.NotSame(first, changed);
+        Assert.Contains($"/models/{name}/versions/2/predict", changed, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task GetJsonAsync_UnknownModel_IsNotFound()
     {
-        var error = await Assert.ThrowsAsync<MaasException>(() => new OpenApiDocuments(_serving.Catalog).GetJsonAsync("no-such-model", null, CancellationToken.None));
+        using var documents = new OpenApiDocuments(_serving.Catalog);
+
+        var error = await Assert.ThrowsAsync<MaasException>(() => documents.GetJsonAsync("no-such-model", null, CancellationToken.None));
 
         Assert.Equal(ErrorKind.NotFound, error.Kind);
     }
@@ -124,7 +146,10 @@ public sealed class OpenApiDocumentsTests(AzuriteFixture azurite) : IDisposable
     }
 
     private async Task<JsonNode> DocumentAsync(string? name)
-        => JsonNode.Parse(await new OpenApiDocuments(_serving.Catalog).GetJsonAsync(name, null, CancellationToken.None))!;
+    {
+        using var documents = new OpenApiDocuments(_serving.Catalog);
+        return JsonNode.Parse(await documents.GetJsonAsync(name, null, CancellationToken.None))!;
+    }
 
     private Task<Maas.Core.Protocol.EncodedResponse> RunAsync(string path, string name, string body)
     {
