@@ -36,7 +36,20 @@ public static class ModelRunner
     public static InferenceResult Run(LoadedModel loaded, InferenceRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(loaded);
-        var session = loaded.Session;
+        try
+        {
+            return Run(loaded.Session, request, cancellationToken);
+        }
+        catch (OnnxRuntimeException error) when (IsRejectedInput(error))
+        {
+            throw RejectedInput(loaded, error);
+        }
+    }
+
+    /// <summary>One run of <paramref name="request"/> on <paramref name="session"/>; a failed run throws ONNX Runtime's exception.</summary>
+    public static InferenceResult Run(InferenceSession session, InferenceRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(request);
         var inputs = request.Inputs;
         var names = new string[inputs.Count];
@@ -50,14 +63,7 @@ public static class ModelRunner
                 values[i] = CreateValue(inputs[i], out pins[i]);
             }
 
-            try
-            {
-                return new InferenceResult(request.Outputs, RunSession(session, names, values, [.. request.Outputs.Select(o => o.Name)], cancellationToken));
-            }
-            catch (OnnxRuntimeException error) when (IsRejectedInput(error))
-            {
-                throw RejectedInput(loaded, error);
-            }
+            return new InferenceResult(request.Outputs, RunSession(session, names, values, [.. request.Outputs.Select(o => o.Name)], cancellationToken));
         }
         finally
         {
@@ -151,6 +157,32 @@ public static class ModelRunner
         return new MaasException(
             ErrorKind.InvalidInput,
             string.Create(CultureInfo.InvariantCulture, $"Model '{loaded.Model.Name}' version {loaded.Model.Version} {what}: {message}"));
+    }
+
+    /// <summary>
+    /// Runs the example the OpenAPI document generates for a graph without config.json <c>example</c> (<see cref="ZeroRequest"/>:
+    /// zeros, variable dimensions as 1) once; returns why the graph refused it (ONNX Runtime's message, cut short), or
+    /// null when it runs. Graphs with non-tensor inputs get no generated example (null).
+    /// </summary>
+    public static string? ZeroExampleProblem(InferenceSession session, IReadOnlyList<TensorSignature> inputs, IReadOnlyList<TensorSignature> outputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(outputs);
+        if (!inputs.All(input => input.IsTensor))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var request = ZeroRequest(inputs, [.. outputs.Where(output => output.IsTensor)]);
+            using var result = Run(session, request, CancellationToken.None);
+            return null;
+        }
+        catch (OnnxRuntimeException error)
+        {
+            return Shorten(error.Message);
+        }
     }
 
     /// <summary>Zero-filled inputs with every variable dimension set to 1: the shapes a warm-up run uses.</summary>

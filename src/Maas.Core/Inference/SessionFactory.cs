@@ -71,12 +71,16 @@ public sealed class SessionFactory(IOptions<InferenceOptions> options) : IModelI
         {
             using var session = Create(graphPath);
             using var header = File.OpenRead(graphPath);
+            var (inputs, outputs) = (Signature(session.InputMetadata), Signature(session.OutputMetadata));
             inspection = new ModelInspection(
-                Signature(session.InputMetadata),
-                Signature(session.OutputMetadata),
+                inputs,
+                outputs,
                 OnnxModelHeader.ReadOpset(header),
                 session.ModelMetadata.ProducerName,
-                session.ModelMetadata.CustomMetadataMap.ToDictionary(StringComparer.Ordinal));
+                session.ModelMetadata.CustomMetadataMap.ToDictionary(StringComparer.Ordinal))
+            {
+                ExampleProblem = ModelRunner.ZeroExampleProblem(session, inputs, outputs),
+            };
         }
         catch (Exception error) when (error is OnnxRuntimeException or InvalidDataException)
         {

@@ -259,8 +259,30 @@ public sealed partial class ModelRegistrar(
             OptimizedBlobPath = loaded.OptimizedBlobPath ?? string.Empty,
             OptimizedFor = loaded.OptimizedBlobPath is null ? string.Empty : inspector.OptimizedCopyKey,
         };
+        ready = CheckGeneratedExample(ready, folder, inspection);
         ready = await EvaluateAsync(container, ready, folder, inspection, cancellationToken);
         return await BuildDriftBaselineAsync(container, ready, folder, inspection, cancellationToken);
+    }
+
+    /// <summary>
+    /// Records whether the example the OpenAPI document generates (zeros, variable dimensions as 1) ran on the inspection
+    /// session, for a version without config.json <c>example</c>; a graph that refuses it gets a warning naming the fix.
+    /// </summary>
+    private ModelVersionRecord CheckGeneratedExample(ModelVersionRecord ready, ModelFolder folder, ModelInspection inspection)
+    {
+        if (ready.Config.Example is not null || !inspection.Inputs.All(input => input.IsTensor))
+        {
+            return ready;
+        }
+
+        if (inspection.ExampleProblem is not { } problem)
+        {
+            return ready with { ExampleRuns = true };
+        }
+
+        var reason = folder.Redact(problem);
+        LogGeneratedExampleRefused(logger, ready.Name, ready.Version, reason);
+        return ready with { ExampleRuns = false, ExampleProblem = reason };
     }
 
     /// <summary>
@@ -461,6 +483,9 @@ public sealed partial class ModelRegistrar(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelName} version {ModelVersion} evaluated on {Rows} examples in {DurationMs} ms: {Outcome}")]
     private static partial void LogEvaluated(ILogger logger, string modelName, long modelVersion, long rows, double durationMs, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelName} version {ModelVersion}: the graph refuses the generated example (zeros, variable dimensions as 1), so the docs page cannot try it; set config.json 'example' to a request that runs. ONNX Runtime said: {Reason}")]
+    private static partial void LogGeneratedExampleRefused(ILogger logger, string modelName, long modelVersion, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelName} version {ModelVersion} has no drift baseline: {Problem}")]
     private static partial void LogNoDriftBaseline(ILogger logger, string modelName, long modelVersion, string problem);

@@ -43,6 +43,16 @@ public sealed record ModelVersionRecord
     public string OptimizedFor { get; init; } = string.Empty;
 
     /// <summary>
+    /// Whether the example the OpenAPI document generates (zeros, variable dimensions as 1) ran on the graph at
+    /// registration: null when it was not tried (config.json gives an <c>example</c>, the inputs are not all tensors, or
+    /// the row is older than the check).
+    /// </summary>
+    public bool? ExampleRuns { get; init; }
+
+    /// <summary>Why the graph refused the generated example (ONNX Runtime's message); empty unless <see cref="ExampleRuns"/> is false.</summary>
+    public string ExampleProblem { get; init; } = string.Empty;
+
+    /// <summary>
     /// What evaluating the version's evaluation.jsonl found; null when config.json asks for no evaluation or the version
     /// has no evaluation.jsonl yet (it then awaits evaluation and is not promoted).
     /// </summary>

@@ -40,6 +40,39 @@ public sealed class ModelRegistrarTests(AzuriteFixture azurite)
         Assert.Equal(TensorElementType.Float, row.Outputs[0].ElementType);
     }
 
+    /// <summary>Silero VAD refuses the generated example (zeros, variable dimensions as 1): the row says so and a warning names config.json example.</summary>
+    [Fact]
+    public async Task Register_GraphRefusesTheGeneratedExample_RecordsWhyAndWarnsNamingConfigExample()
+    {
+        await _registry.UploadAndRegisterAsync($"{_name}/1/model.onnx", RealModels.SileroVad());
+
+        var row = (await _registry.RowAsync(_name, 1))!;
+
+        Assert.Equal(ModelStatus.Ready, row.Status);
+        Assert.False(row.ExampleRuns);
+        Assert.StartsWith("[ErrorCode:", row.ExampleProblem, StringComparison.Ordinal);
+        Assert.Contains(_registry.Logs.Entries, e => e.Level == LogLevel.Warning
+            && e.Message.Contains($"Model {_name} version 1: the graph refuses the generated example", StringComparison.Ordinal)
+            && e.Message.Contains("set config.json 'example'", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("""{"example":{"input":[[1,2,3,4]]}}""", null)]
+    public async Task Register_GeneratedExample_RunsOnAGraphThatTakesItAndIsNotTriedWhenConfigGivesOne(string? config, bool? expected)
+    {
+        if (config is not null)
+        {
+            await _registry.UploadAsync($"{_name}/config.json", Encoding.UTF8.GetBytes(config));
+        }
+
+        await _registry.UploadAndRegisterAsync($"{_name}/1/model.onnx", TestModels.Linear());
+
+        var row = (await _registry.RowAsync(_name, 1))!;
+        Assert.Equal(expected, row.ExampleRuns);
+        Assert.Empty(row.ExampleProblem);
+    }
+
     [Fact]
     public async Task Register_ShapeOnlyOptimisationResolves_RecordsWhatTheServingSessionReports()
     {

@@ -22,6 +22,9 @@ public static class OpenApiContract
     /// <summary>The service document's list of models: name, description, default version and the link to its document.</summary>
     public const string ModelsExtension = "x-maas-models";
 
+    /// <summary>On a prediction operation: whether its generated example ran on the graph at registration (absent when not known).</summary>
+    public const string ExampleRunsExtension = "x-maas-example-runs";
+
     /// <summary>Marks the field a generated client should surface as the error's message (Kiota, AutoRest).</summary>
     public const string PrimaryErrorMessageExtension = "x-ms-primary-error-message";
     private const string ProblemSchema = "Problem";
@@ -218,6 +221,11 @@ public static class OpenApiContract
         var versionPath = version is { } v ? string.Create(CultureInfo.InvariantCulture, $"/versions/{v}") : string.Empty;
         var which = version is null ? $"the default version (now {model.Version})" : $"version {model.Version}";
         var description = $"{model.Config.Description ?? model.Name}: {which}. Inputs: {string.Join(", ", model.Inputs.Select(i => $"{i.Name} {i.Describe()}"))}.";
+        if (model.ExampleRuns == false)
+        {
+            description += $" The example below (zeros, variable dimensions as 1) does not run on this graph: {model.ExampleProblem} Set config.json \"example\" to a request that runs.";
+        }
+
         context.AddPrediction(
             $"/models/{model.Name}{versionPath}/predict",
             OperationId("predict", model.Name, version),
@@ -227,7 +235,8 @@ public static class OpenApiContract
             PredictionSchemas.SimpleRequest(model),
             PredictionSchemas.SimpleResponse(model),
             PredictionSchemas.SimpleExample(model),
-            v2: false);
+            v2: false,
+            model.ExampleRuns);
         context.AddPrediction(
             $"/v2/models/{model.Name}{versionPath}/infer",
             OperationId("infer", model.Name, version),
@@ -237,7 +246,8 @@ public static class OpenApiContract
             PredictionSchemas.V2Request(model),
             PredictionSchemas.V2Response(model),
             PredictionSchemas.V2Example(model),
-            v2: true);
+            v2: true,
+            model.ExampleRuns);
     }
 
     private enum Permission
@@ -271,10 +281,19 @@ public static class OpenApiContract
         };
 
         public void AddPrediction(string path, string operationId, string tag, string summary, string description, IOpenApiSchema request, IOpenApiSchema response, JsonNode? example, bool v2, params string[] parameters)
+            => AddPrediction(path, operationId, tag, summary, description, request, response, example, v2, exampleRuns: null, parameters);
+
+        /// <param name="exampleRuns">Whether registration ran the generated example on the graph (<c>x-maas-example-runs</c>); null when not known.</param>
+        public void AddPrediction(string path, string operationId, string tag, string summary, string description, IOpenApiSchema request, IOpenApiSchema response, JsonNode? example, bool v2, bool? exampleRuns, params string[] parameters)
         {
             var operation = Operation(tag, operationId, summary, Permission.Predict, v2);
             operation.Description = description;
             operation.Parameters = [.. parameters.Select(PathParameter)];
+            if (exampleRuns is { } runs)
+            {
+                operation.Extensions = new Dictionary<string, IOpenApiExtension>(StringComparer.Ordinal) { [ExampleRunsExtension] = new JsonNodeExtension(JsonValue.Create(runs)) };
+            }
+
             var requestTypes = new Dictionary<string, IOpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = request, Example = example } };
             operation.RequestBody = new OpenApiRequestBody { Required = true, Content = requestTypes };
             operation.Responses!["200"] = new OpenApiResponse

@@ -153,6 +153,23 @@ public sealed class OpenApiContractTests
         Assert.Equal("UINT8", pixels["datatype"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, true)]
+    public async Task Build_ExampleRegistrationTried_OperationsSayWhetherItRuns(bool runs, bool expected)
+    {
+        var row = Rows[1] with { ExampleRuns = runs, ExampleProblem = runs ? string.Empty : "[ErrorCode:InvalidArgument] Got invalid dimensions for input: x" };
+
+        var operation = Operation(await Document([row], Security, "linear.v2"), "/models/linear.v2/predict");
+
+        Assert.Equal(expected, operation[OpenApiContract.ExampleRunsExtension]!.GetValue<bool>());
+        Assert.Equal(!runs, operation["description"]!.GetValue<string>().Contains("does not run on this graph: [ErrorCode:InvalidArgument] Got invalid dimensions for input: x Set config.json \"example\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Build_ExampleNotTried_SaysNothingOfIt()
+        => Assert.Null(Operation(await Document(Rows, Security, "linear.v2"), "/models/linear.v2/predict")[OpenApiContract.ExampleRunsExtension]);
+
     [Fact]
     public async Task Build_WithEntraId_DeclaresOAuth2AndEachOperationsScope()
     {
