@@ -42,8 +42,9 @@ public sealed partial class DriftObserver
 
     /// <summary>
     /// Queues copies of a successful call's tensors when <paramref name="model"/>'s drift config samples it and there is
-    /// something to compare them with (a baseline, or the live baseline window now). Never throws: drift must not fail a
-    /// prediction.
+    /// something to compare them with: a baseline, the live baseline window now, or a live window that has closed and
+    /// whose baseline the rollup has not built yet (the recorder keeps those calls until it lands). Never throws: drift
+    /// must not fail a prediction.
     /// </summary>
     public void Observe(ModelVersionRecord model, InferenceRequest request, InferenceResult result)
     {
@@ -57,7 +58,7 @@ public sealed partial class DriftObserver
 
         var now = _clock.GetUtcNow();
         var covered = model.DriftBaseline is { BlobPath.Length: > 0 } baseline ? baseline.Tensors : null;
-        if (covered is null && !(!drift.BaselineIsEvaluationSet && now >= drift.BaselineFrom && now < drift.BaselineTo))
+        if (covered is null && !(!drift.BaselineIsEvaluationSet && now >= drift.BaselineFrom && (now < drift.BaselineTo || model.DriftBaseline is null)))
         {
             return;
         }

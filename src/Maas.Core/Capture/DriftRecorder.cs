@@ -15,7 +15,11 @@ namespace Maas.Core.Capture;
 /// version and tensor, one <see cref="DriftSummary"/> per feature over the baseline's bins), and every
 /// <c>Monitoring:FlushInterval</c> (and at shutdown) replaces this instance's rows of the minutes that changed in
 /// <c>DriftRaw</c>, so a retried flush never double counts. A minute written after the rollup may have closed it leaves
-/// the same late marker a metrics row does, and the rollup merges its hour again.
+/// the same late marker a metrics row does, and the rollup merges its hour again. Calls made after a live baseline window
+/// closed and before the rollup built its baseline wait here (at most <c>Drift:QueueCapacity</c>, the oldest dropped and
+/// counted) and are summarised into their own minutes once a call arrives with the baseline. While flushes fail it keeps
+/// at most <c>Monitoring:MaxBufferedMinutes</c> unwritten summaries (minute × version × tensor): the oldest are dropped and
+/// counted (<c>maas.drift.dropped_minutes</c>).
 /// </summary>
 public sealed partial class DriftRecorder(
     DriftObserver observer,
@@ -33,8 +37,28 @@ public sealed partial class DriftRecorder(
     private readonly Dictionary<MinuteKey, DriftSummary[]> _minutes = [];
     private readonly HashSet<MinuteKey> _unwritten = [];
     private readonly Dictionary<(string Model, long Version), LiveSample> _live = [];
+    private readonly LinkedList<DriftObservation> _waiting = [];
     private readonly SemaphoreSlim _flushing = new(1, 1);
     private bool _tableReady;
+    private long _droppedMinutes;
+
+    private static readonly System.Diagnostics.Metrics.Counter<long> DroppedMinutesCounter = MaasTelemetry.Meter.CreateCounter<long>(
+        "maas.drift.dropped_minutes", description: "Per-minute drift summaries dropped unwritten because flushes kept failing (Monitoring:MaxBufferedMinutes).");
+
+    /// <summary>Per-minute summaries dropped unwritten since start, because flushes kept failing past <c>Monitoring:MaxBufferedMinutes</c>.</summary>
+    public long DroppedMinutes => Interlocked.Read(ref _droppedMinutes);
+
+    /// <summary>Sampled calls waiting for their version's live baseline.</summary>
+    public int Waiting
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _waiting.Count;
+            }
+        }
+    }
 
     /// <summary>Summarises every queued call, then writes the minutes that changed. Throws the storage fault when a write fails (the minutes stay unwritten).</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
@@ -50,6 +74,7 @@ public sealed partial class DriftRecorder(
             List<(MinuteKey Key, byte[] Summary)> changed;
             lock (_gate)
             {
+                DropOldestBeyondLimit();
                 changed = [.. _unwritten.Select(key => (key, DriftSummaryCodec.Encode(_minutes[key])))];
                 _unwritten.Clear();
             }
@@ -116,16 +141,30 @@ public sealed partial class DriftRecorder(
         }
     }
 
-    /// <summary>Adds one sampled call to its minute's summaries; a call that cannot be summarised is counted and dropped, never thrown.</summary>
+    /// <summary>
+    /// Adds one sampled call to its minute's summaries (first those of its version that waited for the baseline); a call
+    /// that cannot be summarised is counted and dropped, never thrown.
+    /// </summary>
     private async Task SummariseAsync(DriftObservation observation, CancellationToken cancellationToken)
     {
         var model = observation.Model;
+        var kept = false;
         try
         {
             var prediction = PredictionClasses.For(model.Config, model.Outputs);
             if (model.DriftBaseline is not { BlobPath.Length: > 0 } stored)
             {
-                if (!Collect(observation, prediction))
+                if (Collect(observation, prediction))
+                {
+                    return;
+                }
+
+                kept = AwaitsLiveBaseline(observation);
+                if (kept)
+                {
+                    Wait(observation);
+                }
+                else
                 {
                     observer.CountDropped(model, "no_baseline");
                 }
@@ -139,32 +178,19 @@ public sealed partial class DriftRecorder(
                 return;
             }
 
-            var minute = MetricsTables.MinuteOf(observation.Time);
-            var version = model.Version.ToString(CultureInfo.InvariantCulture);
-            foreach (var tensor in baseline.Tensors)
+            foreach (var waited in TakeWaiting(model))
             {
-                if (ValuesOf(observation, tensor, prediction) is not { } values)
+                try
                 {
-                    continue;
+                    Summarise(waited with { Model = model }, baseline, prediction);
                 }
-
-                lock (_gate)
+                finally
                 {
-                    var key = new MinuteKey(minute, model.Name, version, tensor.Side, tensor.Name);
-                    if (!_minutes.TryGetValue(key, out var features))
-                    {
-                        _minutes[key] = features = [.. tensor.Features.Select(f => new DriftSummary(f.Edges.Length + 1))];
-                    }
-
-                    for (var i = 0; i < values.Values.Length; i++)
-                    {
-                        var feature = values.Layout.FeatureOf(i);
-                        features[feature].Add(values.Values[i], tensor.Features[feature].Edges);
-                    }
-
-                    _unwritten.Add(key);
+                    waited.Release();
                 }
             }
+
+            Summarise(observation, baseline, prediction);
         }
         catch (Exception error) when (error is not (OutOfMemoryException or OperationCanceledException) && !StorageFaults.IsTransient(error) && error is not Azure.RequestFailedException)
         {
@@ -178,8 +204,99 @@ public sealed partial class DriftRecorder(
         }
         finally
         {
-            observation.Release();
+            if (!kept)
+            {
+                observation.Release();
+            }
         }
+    }
+
+    /// <summary>Adds a call's values to the summaries of its minute, one per feature of each tensor <paramref name="baseline"/> covers.</summary>
+    private void Summarise(DriftObservation observation, DriftBaseline baseline, PredictionClasses? prediction)
+    {
+        var minute = MetricsTables.MinuteOf(observation.Time);
+        var version = observation.Model.Version.ToString(CultureInfo.InvariantCulture);
+        foreach (var tensor in baseline.Tensors)
+        {
+            if (ValuesOf(observation, tensor, prediction) is not { } values)
+            {
+                continue;
+            }
+
+            lock (_gate)
+            {
+                var key = new MinuteKey(minute, observation.Model.Name, version, tensor.Side, tensor.Name);
+                if (!_minutes.TryGetValue(key, out var features))
+                {
+                    _minutes[key] = features = [.. tensor.Features.Select(f => new DriftSummary(f.Edges.Length + 1))];
+                }
+
+                for (var i = 0; i < values.Values.Length; i++)
+                {
+                    var feature = values.Layout.FeatureOf(i);
+                    features[feature].Add(values.Values[i], tensor.Features[feature].Edges);
+                }
+
+                _unwritten.Add(key);
+            }
+        }
+    }
+
+    /// <summary>Whether the call came after its version's live window closed, before any baseline was built from it.</summary>
+    private static bool AwaitsLiveBaseline(DriftObservation observation)
+        => observation.Model.Config.Drift is { BaselineIsEvaluationSet: false } drift && observation.Time >= drift.BaselineTo && observation.Model.DriftBaseline is null;
+
+    /// <summary>Keeps a call until its version's baseline lands; beyond <c>Drift:QueueCapacity</c> waiting calls the oldest is dropped and counted.</summary>
+    private void Wait(DriftObservation observation)
+    {
+        DriftObservation? dropped = null;
+        lock (_gate)
+        {
+            if (_waiting.Count >= observer.Capacity)
+            {
+                dropped = _waiting.First!.Value;
+                _waiting.RemoveFirst();
+            }
+
+            _waiting.AddLast(observation);
+        }
+
+        if (dropped is not null)
+        {
+            dropped.Release();
+            observer.CountDropped(dropped.Model, "waiting_full");
+        }
+    }
+
+    /// <summary>The calls of <paramref name="model"/>'s version that waited for its baseline, oldest first, no longer held here.</summary>
+    private List<DriftObservation> TakeWaiting(ModelVersionRecord model)
+    {
+        lock (_gate)
+        {
+            var taken = _waiting.Where(waiting => waiting.Model.Name == model.Name && waiting.Model.Version == model.Version).ToList();
+            taken.ForEach(waiting => _waiting.Remove(waiting));
+            return taken;
+        }
+    }
+
+    /// <summary>Keeps at most <c>Monitoring:MaxBufferedMinutes</c> unwritten summaries: the oldest go first, counted. Called under the lock.</summary>
+    private void DropOldestBeyondLimit()
+    {
+        var excess = _unwritten.Count - options.Value.MaxBufferedMinutes;
+        if (excess <= 0)
+        {
+            return;
+        }
+
+        foreach (var key in _unwritten.OrderBy(k => k.Minute).Take(excess).ToList())
+        {
+            _unwritten.Remove(key);
+            _minutes.Remove(key);
+        }
+
+        Interlocked.Add(ref _droppedMinutes, excess);
+        DroppedMinutesCounter.Add(excess);
+        LogDroppedMinutes(logger, instance.Id, excess, options.Value.MaxBufferedMinutes);
     }
 
     /// <summary>
@@ -338,6 +455,16 @@ public sealed partial class DriftRecorder(
 
     public override void Dispose()
     {
+        lock (_gate)
+        {
+            foreach (var waiting in _waiting)
+            {
+                waiting.Release();
+            }
+
+            _waiting.Clear();
+        }
+
         _flushing.Dispose();
         base.Dispose();
     }
@@ -349,6 +476,9 @@ public sealed partial class DriftRecorder(
     }
 
     private readonly record struct MinuteKey(DateTimeOffset Minute, string Model, string Version, string Side, string Tensor);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Instance {InstanceId} dropped {DroppedMinutes} unwritten drift summaries: flushes kept failing and Monitoring:MaxBufferedMinutes is {MaxBufferedMinutes}")]
+    private static partial void LogDroppedMinutes(ILogger logger, string instanceId, int droppedMinutes, int maxBufferedMinutes);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Drift flush failed; the summaries are kept for the next flush: {ExceptionType}: {ExceptionMessage}")]
     private static partial void LogFlushFailed(ILogger logger, string exceptionType, string exceptionMessage);

@@ -66,10 +66,24 @@ public sealed class DriftObserverTests
         var pastWindow = new DriftConfig { SampleRate = 1, BaselineIsEvaluationSet = false, BaselineFrom = Clock.GetUtcNow().AddDays(-2), BaselineTo = Clock.GetUtcNow().AddDays(-1) };
 
         observer.Observe(Model(new DriftConfig { SampleRate = 1 }, baseline: null), Request(), NoOutputs());
-        observer.Observe(Model(pastWindow, baseline: null), Request(), NoOutputs());
+        observer.Observe(Model(pastWindow, new DriftBaselineSummary { EvaluationSetSha256 = string.Empty, Problem = "no call was sampled in the live baseline window" }), Request(), NoOutputs());
         observer.Observe(Model(new DriftConfig { SampleRate = 0 }, CoversX), Request(), NoOutputs());
 
         Assert.Equal((0, 0L), (observer.Reader.Count, observer.DroppedCount));
+    }
+
+    /// <summary>A call after the live window closed and before the rollup built its baseline is queued: the recorder keeps it until the baseline lands.</summary>
+    [Fact]
+    public void Observe_LiveWindowClosedBaselineNotBuiltYet_QueuesTheCall()
+    {
+        var observer = Observer(capacity: 4);
+        var pastWindow = new DriftConfig { SampleRate = 1, BaselineIsEvaluationSet = false, BaselineFrom = Clock.GetUtcNow().AddHours(-2), BaselineTo = Clock.GetUtcNow().AddMinutes(-1) };
+
+        observer.Observe(Model(pastWindow, baseline: null), Request(), NoOutputs());
+
+        Assert.True(observer.Reader.TryRead(out var observation));
+        Assert.Equal(["x", "id"], observation.Inputs.Select(t => t.Name));
+        observation.Release();
     }
 
     [Fact]

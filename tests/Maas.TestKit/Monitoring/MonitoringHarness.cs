@@ -20,9 +20,11 @@ public sealed class MonitoringHarness
     private readonly AzuriteFixture _azurite;
 
     /// <param name="registry">The registry drift reads versions' configs and baselines from (an empty one of its own unless given).</param>
-    public MonitoringHarness(AzuriteFixture azurite, MonitoringOptions? options = null, DateTimeOffset? start = null, ModelRegistryStore? registry = null, RegistryOptions? registryOptions = null)
+    /// <param name="observerClock">The clock sampled calls are stamped with (the system's unless given).</param>
+    public MonitoringHarness(AzuriteFixture azurite, MonitoringOptions? options = null, DateTimeOffset? start = null, ModelRegistryStore? registry = null, RegistryOptions? registryOptions = null, TimeProvider? observerClock = null)
     {
         _azurite = azurite ?? throw new ArgumentNullException(nameof(azurite));
+        _observerClock = observerClock ?? TimeProvider.System;
         Options = options ?? new MonitoringOptions();
         Registry = registry ?? new ModelRegistryStore(azurite.TableService.GetTableClient(AzuriteFixture.UniqueName("models")));
         Baselines = new DriftBaselineStore(azurite.BlobService, Microsoft.Extensions.Options.Options.Create(registryOptions ?? new RegistryOptions()));
@@ -39,7 +41,9 @@ public sealed class MonitoringHarness
     public DriftBaselineStore Baselines { get; }
 
     /// <summary>Where sampled calls wait for <see cref="DriftRecorder"/>.</summary>
-    public DriftObserver DriftObserver => _driftObserver ??= new DriftObserver(Microsoft.Extensions.Options.Options.Create(DriftOptions), TimeProvider.System, Logs.CreateLogger<DriftObserver>());
+    public DriftObserver DriftObserver => _driftObserver ??= new DriftObserver(Microsoft.Extensions.Options.Options.Create(DriftOptions), _observerClock, Logs.CreateLogger<DriftObserver>());
+
+    private readonly TimeProvider _observerClock;
 
     private DriftObserver? _driftObserver;
 
@@ -69,8 +73,8 @@ public sealed class MonitoringHarness
         => new(client ?? Client(null), Tables, Registry, Baselines, Microsoft.Extensions.Options.Options.Create(DriftOptions), Logs.CreateLogger<DriftAggregator>());
 
     /// <summary>A drift recorder summarising <see cref="DriftObserver"/>'s calls as instance <paramref name="instanceId"/> (not started: call its FlushAsync).</summary>
-    public DriftRecorder DriftRecorder(string instanceId, TimeProvider? clock = null)
-        => new(DriftObserver, Baselines, Client(null), Tables, new MetricsInstance(instanceId), new DependencyHealth(clock ?? Clock), Microsoft.Extensions.Options.Options.Create(Options), clock ?? Clock, Logs.CreateLogger<DriftRecorder>());
+    public DriftRecorder DriftRecorder(string instanceId, TimeProvider? clock = null, HttpPipelinePolicy? faults = null)
+        => new(DriftObserver, Baselines, Client(faults), Tables, new MetricsInstance(instanceId), new DependencyHealth(clock ?? Clock), Microsoft.Extensions.Options.Options.Create(Options), clock ?? Clock, Logs.CreateLogger<DriftRecorder>());
 
     private TableServiceClient Client(HttpPipelinePolicy? faults)
     {

@@ -27,6 +27,7 @@ public sealed class ServingHarness : IDisposable
     /// <param name="registry">Further registry settings (lookup budget, stale-serve limit).</param>
     /// <param name="capture">Capture settings (a container of its own unless given; no hash key unless given).</param>
     /// <param name="captureBlobFaults">Faults injected into the capture writer's blob client.</param>
+    /// <param name="driftClock">The clock drift stamps sampled calls with (the system's unless given).</param>
     public ServingHarness(
         AzuriteFixture azurite,
         InferenceOptions? inference = null,
@@ -35,7 +36,8 @@ public sealed class ServingHarness : IDisposable
         Azure.Core.Pipeline.HttpPipelinePolicy? tableFaults = null,
         Action<RegistryOptions>? registry = null,
         CaptureOptions? capture = null,
-        Azure.Core.Pipeline.HttpPipelinePolicy? captureBlobFaults = null)
+        Azure.Core.Pipeline.HttpPipelinePolicy? captureBlobFaults = null,
+        TimeProvider? driftClock = null)
     {
         ArgumentNullException.ThrowIfNull(azurite);
         _azurite = azurite;
@@ -53,7 +55,7 @@ public sealed class ServingHarness : IDisposable
         Limits = limits ?? new LimitsOptions();
         var inferenceOptions = Options.Create(InferenceOptions);
         (Loader, Sessions) = CreateSessions(InferenceOptions);
-        Monitoring = new MonitoringHarness(azurite, registry: Registry.Store, registryOptions: Registry.Options);
+        Monitoring = new MonitoringHarness(azurite, registry: Registry.Store, registryOptions: Registry.Options, observerClock: driftClock);
         Metrics = Monitoring.Recorder("serving", TimeProvider.System);
         Drift = Monitoring.DriftRecorder("serving", TimeProvider.System);
         Batcher = new DynamicBatcher(Sessions);

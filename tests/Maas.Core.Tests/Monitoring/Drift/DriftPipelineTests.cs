@@ -173,6 +173,76 @@ public sealed class DriftPipelineTests(AzuriteFixture azurite) : IDisposable
         Assert.True(first.Flagged);
     }
 
+    /// <summary>
+    /// Calls made after the live window closed and before the rollup built its baseline wait on the instance, and are
+    /// summarised into their own minutes once a call arrives with the baseline: none is invisible to drift.
+    /// </summary>
+    [Fact]
+    public async Task Rollup_CallsBetweenTheWindowClosingAndTheBaseline_AreSummarisedOnceItLands()
+    {
+        // The window's calls are stamped an hour ago; the calls after it now, when the metrics the rollup follows are recorded.
+        var now = DateTimeOffset.UtcNow;
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now.AddHours(-1));
+        using var serving = new ServingHarness(azurite, driftClock: clock);
+        serving.Monitoring.DriftOptions.MinimumValues = 100;
+        var window = $$"""{"from": "{{now.AddHours(-2):O}}", "to": "{{now.AddMinutes(-30):O}}"}""";
+        var name = await serving.AddModelAsync(TestModels.Identity(DataType.Float), """{"drift": {"sampleRate": 1, "features": "feature", "baseline": """ + window + "}}");
+        for (var i = 0; i < 10; i++)
+        {
+            await serving.PredictAsync(name, TenRowsRequest);
+        }
+
+        await serving.Drift.FlushAsync(CancellationToken.None);
+        clock.SetUtcNow(now);
+        var shifted = "{\"input\": [" + string.Join(", ", Enumerable.Repeat("[100, 1000]", 10)) + "]}";
+        for (var i = 0; i < 10; i++)
+        {
+            await serving.PredictAsync(name, shifted);
+        }
+
+        await serving.Drift.FlushAsync(CancellationToken.None);
+        Assert.Equal(10, serving.Drift.Waiting);
+        await serving.Monitoring.DriftAggregator().BuildLiveBaselinesAsync(now, CancellationToken.None);
+        await serving.PredictAsync(name, shifted);
+        await serving.RollUpAsync(now);
+        var report = await serving.DriftQuery.GetAsync(name, version: null, from: null, to: null, CancellationToken.None);
+
+        Assert.Equal(0, serving.Drift.Waiting);
+        var input = Assert.Single(report.Tensors.Single(t => t.Side == DriftSide.Input).Hours).Features[0];
+        Assert.Equal(110, input.Count);
+        Assert.True(input.Flagged);
+        Assert.Equal(0, serving.Monitoring.DriftObserver.DroppedCount);
+    }
+
+    /// <summary>While flushes fail the recorder keeps at most Monitoring:MaxBufferedMinutes summaries, dropping and counting the oldest.</summary>
+    [Fact]
+    public async Task FlushAsync_FailingPastMaxBufferedMinutes_DropsTheOldestSummariesAndCountsThem()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var serving = new ServingHarness(azurite, driftClock: clock);
+        serving.Monitoring.Options.MaxBufferedMinutes = 2;
+        var name = await serving.AddModelAsync(TestModels.Identity(DataType.Float), """{"drift": {"sampleRate": 1}}""");
+        await serving.Registry.UploadAndRegisterAsync($"{name}/1/evaluation.jsonl", EvaluationSets.TenRows());
+        var outage = new Maas.TestKit.Storage.StorageFaultPolicy();
+        var recorder = serving.Monitoring.DriftRecorder("outage", TimeProvider.System, outage);
+        for (var minute = 0; minute < 4; minute++)
+        {
+            await serving.PredictAsync(name, TenRowsRequest);
+            clock.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        await Assert.ThrowsAsync<Azure.RequestFailedException>(() => recorder.FlushAsync(CancellationToken.None));
+        outage.Mode = Maas.TestKit.Storage.StorageFault.None;
+        await recorder.FlushAsync(CancellationToken.None);
+
+        // Four minutes of two tensors (x in, y out) are eight summaries; two are kept, the newest minute's.
+        Assert.Equal(6, recorder.DroppedMinutes);
+        var written = await azurite.TableService.GetTableClient(serving.Monitoring.Tables.DriftRaw).QueryAsync<Azure.Data.Tables.TableEntity>().Select(e => (e.PartitionKey, e.GetString("Tensor"))).ToListAsync();
+        Assert.Equal(2, written.Count);
+        Assert.Single(written.Select(w => w.PartitionKey).Distinct());
+        Assert.Contains(serving.Monitoring.Logs.Entries, e => e.Message.Contains("dropped 6 unwritten drift summaries", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task BuildLiveBaselines_NoCallInTheWindow_LeavesTheReasonOnTheRow()
     {
