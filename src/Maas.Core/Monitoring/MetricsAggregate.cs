@@ -21,7 +21,11 @@ public sealed class MetricsAggregate
 
     public long TotalMicroseconds { get; private set; }
 
+    /// <summary>Rows of the calls that ran (outcome ok): divided by their count, the mean batch size.</summary>
     public long BatchSizeSum { get; private set; }
+
+    /// <summary>The mean rows per run of the calls that ran (0 when none did): refused and failed calls do not count.</summary>
+    public double MeanBatchSize => CountOf(OutcomeClass.Ok) == 0 ? 0 : (double)BatchSizeSum / CountOf(OutcomeClass.Ok);
 
     public long BytesIn { get; private set; }
 
@@ -53,7 +57,7 @@ public sealed class MetricsAggregate
         QueueMicroseconds += (long)record.QueueTime.TotalMicroseconds;
         InferenceMicroseconds += (long)record.InferenceTime.TotalMicroseconds;
         TotalMicroseconds += (long)record.TotalTime.TotalMicroseconds;
-        BatchSizeSum += record.BatchSize;
+        BatchSizeSum += record.Outcome == OutcomeClass.Ok ? record.BatchSize : 0;
         BytesIn += record.BytesIn;
         BytesOut += record.BytesOut;
         if (record.ColdLoadTime is { } coldLoad)

@@ -1,16 +1,18 @@
 // The dashboard: per model and version, the monitoring rollups of GET /models/{name}/metrics drawn with Chart.js
 // (served from the app, never a CDN), and a heatmap of GET /models/{name}/drift (features × hours, coloured by PSI
 // against the model's threshold). It reads only the JSON APIs, with the signed-in user's token when Entra ID is on.
+// The charts' x axis is time (minutes without traffic leave a gap); the model list has a filter for hundreds of models.
 // window.maasDashboard exposes the charts, the heatmap's cells and the reports they were drawn from.
 (async () => {
   const config = JSON.parse(document.getElementById("maas-page-config").textContent);
   const token = config.auth ? await signIn(config.auth) : null;
   const status = document.getElementById("maas-status");
   const modelSelect = document.getElementById("maas-model");
+  const modelFilter = document.getElementById("maas-model-filter");
   const versionSelect = document.getElementById("maas-version");
   const rangeSelect = document.getElementById("maas-range");
   const driftPanel = document.getElementById("maas-drift");
-  const state = { charts: {}, report: null, drift: null, driftCells: [], ready: false };
+  const state = { charts: {}, report: null, drift: null, driftCells: [], driftVersion: null, driftNote: "", model: null, ready: false };
   window.maasDashboard = state;
 
   async function api(path) {
@@ -22,27 +24,36 @@
     return response.json();
   }
 
-  function chart(id, type, datasets, options = {}) {
+  // Times on a linear axis in milliseconds, labelled HH:MM (UTC): a period without traffic is a gap, not a neighbour.
+  const timeAxis = { type: "linear", ticks: { callback: value => new Date(value).toISOString().slice(11, 16), maxTicksLimit: 8 } };
+  const axisOf = () => ({ ...timeAxis, ticks: { ...timeAxis.ticks } });
+
+  function chart(id, type, datasets, options = {}, x = axisOf()) {
     state.charts[id] = new Chart(document.getElementById(id), {
       type,
-      data: { labels: [], datasets: datasets.map(label => ({ label, data: [], borderWidth: 2, pointRadius: 2 })) },
-      options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true } }, ...options },
+      data: { labels: [], datasets: datasets.map(label => ({ label, data: [], borderWidth: 2, pointRadius: 2, spanGaps: false })) },
+      options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { x, y: { beginAtZero: true } }, ...options },
     });
     return state.charts[id];
   }
 
   const requests = chart("chart-requests", "bar", ["requests", "errors"]);
   const latency = chart("chart-latency", "line", ["p50", "p95", "p99"]);
-  const batch = chart("chart-batch", "line", ["mean batch size"]);
+  const batch = chart("chart-batch", "line", ["mean batch size (calls that ran)"]);
   const cold = chart("chart-cold", "bar", ["cold loads"]);
-  const callers = chart("chart-callers", "bar", ["requests"], { indexAxis: "y" });
+  const callers = chart("chart-callers", "bar", ["requests"], { indexAxis: "y" }, { beginAtZero: true });
 
   function draw(report) {
     const points = report.points;
-    const labels = points.map(p => new Date(p.time).toISOString().slice(11, 16));
+    const times = points.map(p => Date.parse(p.time));
+    const period = report.grain === "hour" ? 3600e3 : 60e3;
+    // The axis spans the range asked for, in whole periods, so the ticks fall on minutes (or hours).
+    const [from, to] = [Math.floor(Date.parse(report.from) / period) * period, Math.ceil(Date.parse(report.to) / period) * period];
+    const step = Math.max(1, Math.ceil((to - from) / period / 6)) * period;
     const set = (target, series) => {
-      target.data.labels = labels;
-      series.forEach((values, i) => { target.data.datasets[i].data = values; });
+      Object.assign(target.options.scales.x, { min: from - period / 2, max: to + period / 2 });
+      Object.assign(target.options.scales.x.ticks, { stepSize: step });
+      series.forEach((values, i) => { target.data.datasets[i].data = values.map((y, j) => ({ x: times[j], y })); });
       target.update();
     };
     set(requests, [points.map(p => p.requests), points.map(p => p.requests - (p.outcomes.ok || 0))]);
@@ -66,18 +77,19 @@
   function drawDrift(report) {
     state.driftCells = [];
     if (!report.thresholds) {
-      return note(`Version ${report.version} has no drift configured (config.json "drift").`);
+      return note(`${state.driftNote}Version ${report.version} has no drift configured (config.json "drift").`);
     }
     if (!report.baseline) {
-      return note(`Version ${report.version} has no drift baseline yet.`);
+      return note(`${state.driftNote}Version ${report.version} has no drift baseline yet.`);
     }
+    const minimum = report.thresholds.minimumValues;
     const hours = [...new Set(report.tensors.flatMap(t => t.hours.map(h => h.hour)))].sort();
     if (hours.length === 0) {
-      return note(`No drift summaries for version ${report.version} in the last day.`);
+      return note(`${state.driftNote}No drift summaries for version ${report.version} in the last day.`);
     }
     const table = document.createElement("table");
     const head = table.createTHead().insertRow();
-    head.appendChild(document.createElement("th")).textContent = `version ${report.version} (flagged: PSI over ${report.thresholds.psi} or JSD over ${report.thresholds.jsd})`;
+    head.appendChild(document.createElement("th")).textContent = `${state.driftNote}version ${report.version} (flagged: PSI over ${report.thresholds.psi} or JSD over ${report.thresholds.jsd}; grey: fewer than ${minimum} values, too few to flag)`;
     hours.forEach(hour => { head.appendChild(document.createElement("th")).textContent = `${hour.slice(5, 10)} ${hour.slice(11, 16)}`; });
     const body = table.createTBody();
     for (const tensor of report.tensors) {
@@ -92,22 +104,44 @@
           if (!figures || figures.psi === null) {
             continue;
           }
+          const tooFew = figures.count < minimum;
           const severity = Math.min(figures.psi / report.thresholds.psi, 2) / 2;
           cell.textContent = figures.psi.toFixed(2);
-          cell.title = `PSI ${figures.psi.toFixed(4)}, JSD ${figures.jsd.toFixed(4)}, mean shift ${figures.meanShift === null ? "n/a" : figures.meanShift.toFixed(2)} sd, ${figures.count} values`;
-          cell.style.background = `hsl(${120 - 120 * severity}, 70%, ${88 - 30 * severity}%)`;
+          cell.title = `PSI ${figures.psi.toFixed(4)}, JSD ${figures.jsd.toFixed(4)}, mean shift ${figures.meanShift === null ? "n/a" : figures.meanShift.toFixed(2)} sd, ${figures.count} values${tooFew ? ` (too few values: under ${minimum}, never flagged)` : ""}`;
+          cell.style.background = tooFew ? "#eaeef2" : `hsl(${120 - 120 * severity}, 70%, ${88 - 30 * severity}%)`;
+          cell.classList.toggle("too-few", tooFew);
           cell.classList.toggle("flagged", figures.flagged);
-          state.driftCells.push({ side: tensor.side, name: tensor.name, feature: f, hour, psi: figures.psi, flagged: figures.flagged });
+          state.driftCells.push({ side: tensor.side, name: tensor.name, feature: f, hour, psi: figures.psi, flagged: figures.flagged, tooFew });
         }
       }
     }
     driftPanel.replaceChildren(table);
   }
 
+  // The version drift is shown for: the one picked, else the default; a model with no default version (every version
+  // rejected by its gate) shows its highest Ready version and says so.
+  function driftVersion() {
+    state.driftNote = "";
+    if (versionSelect.value !== "all") {
+      return versionSelect.value;
+    }
+    const model = state.model;
+    if (model && model.defaultVersion == null) {
+      const ready = model.versions.filter(v => v.status === "Ready").map(v => v.version).sort((a, b) => b - a);
+      if (ready.length > 0) {
+        state.driftNote = `No default version (no version passes its evaluation gates): showing version ${ready[0]}, the highest Ready. `;
+        return String(ready[0]);
+      }
+    }
+    return null;
+  }
+
   async function refreshDrift(name) {
     const query = new URLSearchParams({ from: new Date(Date.now() - 24 * 3600e3).toISOString() });
-    if (versionSelect.value !== "all") {
-      query.set("version", versionSelect.value);
+    const version = driftVersion();
+    state.driftVersion = version;
+    if (version !== null) {
+      query.set("version", version);
     }
     try {
       state.drift = await api(`/models/${encodeURIComponent(name)}/drift?${query}`);
@@ -145,13 +179,29 @@
   }
 
   async function loadVersions() {
+    state.ready = false;
     const model = await api(`/models/${encodeURIComponent(modelSelect.value)}`);
+    state.model = model;
     versionSelect.replaceChildren(new Option("all versions", "all"), ...model.versions.map(v => new Option(`${v.version} (${v.status}${v.version === model.defaultVersion ? ", default" : ""})`, v.version)));
+  }
+
+  let names = [];
+  // Lists the models whose name contains the filter's text; keeps the selection when it is still listed.
+  function listModels() {
+    const text = modelFilter.value.trim().toLowerCase();
+    const selected = modelSelect.value;
+    const shown = names.filter(name => name.toLowerCase().includes(text));
+    modelSelect.replaceChildren(...shown.map(name => new Option(name, name)));
+    if (shown.includes(selected)) {
+      modelSelect.value = selected;
+    }
+    return modelSelect.value !== selected;
   }
 
   try {
     const models = await api("/models");
-    modelSelect.replaceChildren(...models.map(m => new Option(m.name, m.name)));
+    names = models.map(m => m.name);
+    listModels();
     const preselected = new URLSearchParams(location.search).get("model");
     if (preselected && models.some(m => m.name === preselected)) {
       modelSelect.value = preselected;
@@ -165,6 +215,12 @@
   }
 
   modelSelect.addEventListener("change", async () => { await loadVersions(); await refresh(); });
+  modelFilter.addEventListener("input", async () => {
+    if (listModels() && modelSelect.value) {
+      await loadVersions();
+      await refresh();
+    }
+  });
   versionSelect.addEventListener("change", refresh);
   rangeSelect.addEventListener("change", refresh);
   await refresh();

@@ -181,6 +181,19 @@ public sealed class MetricsAggregatorTests(AzuriteFixture azurite)
         Assert.Equal([MetricsTables.TimeKey(Start.AddMinutes(2)), MetricsTables.TimeKey(Start.AddMinutes(3))], written.Order(StringComparer.Ordinal));
     }
 
+    /// <summary>Two calls, one refused: the mean batch size is the one that ran (4 rows), not (4 + 0) / 2.</summary>
+    [Fact]
+    public void MeanBatchSize_ACallRefused_AveragesOnlyTheCallsThatRan()
+    {
+        var aggregate = new MetricsAggregate();
+        aggregate.Add(Record(Start, "m", "1", OutcomeClass.Ok, 5, "app-a", batch: 4));
+        aggregate.Add(Record(Start, "m", "1", OutcomeClass.ClientError, 5, "app-a", batch: 0));
+        aggregate.Add(Record(Start, "m", "1", OutcomeClass.ClientError, 5, "app-a", batch: 1));
+
+        Assert.Equal(4.0, aggregate.MeanBatchSize);
+        Assert.Equal(0.0, new MetricsAggregate().MeanBatchSize);
+    }
+
     [Theory]
     [InlineData(0, 1)]
     [InlineData(1, 2)]
@@ -250,7 +263,7 @@ public sealed class MetricsAggregatorTests(AzuriteFixture azurite)
         Assert.NotNull(rollup);
         Assert.Equal(records.Count, rollup.Requests);
         Assert.All(Enum.GetValues<OutcomeClass>(), outcome => Assert.Equal(records.Count(r => r.Outcome == outcome), rollup.CountOf(outcome)));
-        Assert.Equal(records.Sum(r => (long)r.BatchSize), rollup.BatchSizeSum);
+        Assert.Equal(records.Where(r => r.Outcome == OutcomeClass.Ok).Sum(r => (long)r.BatchSize), rollup.BatchSizeSum);
         Assert.Equal(records.Sum(r => r.BytesIn), rollup.BytesIn);
         Assert.Equal(records.Sum(r => r.BytesOut), rollup.BytesOut);
         Assert.Equal(records.Count(r => r.ColdLoadTime is not null), rollup.ColdLoads);

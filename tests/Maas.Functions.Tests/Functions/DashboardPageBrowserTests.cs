@@ -48,8 +48,9 @@ public sealed class DashboardPageBrowserTests(AzuriteFixture azurite) : IDisposa
         await OpenDashboardAsync(browser, app, name);
         var plotted = JsonNode.Parse((string?)((IJavaScriptExecutor)browser).ExecuteScript("""
             const c = window.maasDashboard.charts;
-            const series = id => c[id].data.datasets.map(d => d.data);
+            const series = id => c[id].data.datasets.map(d => d.data.map(p => p.y));
             return JSON.stringify({
+              times: c["chart-requests"].data.datasets[0].data.map(p => p.x), axis: c["chart-latency"].options.scales.x.type,
               requests: series("chart-requests"), latency: series("chart-latency"), batch: series("chart-batch"),
               cold: series("chart-cold"), callers: { labels: c["chart-callers"].data.labels, values: c["chart-callers"].data.datasets[0].data },
               status: document.getElementById("maas-status").textContent });
@@ -63,6 +64,11 @@ public sealed class DashboardPageBrowserTests(AzuriteFixture azurite) : IDisposa
         Assert.Equal(2, Values(plotted["requests"]![1]!).Sum());
         Assert.Equal(points.Select(p => (double)p["latencyMs"]!["p95"]!), Values(plotted["latency"]![1]!));
         Assert.Equal(points.Select(p => (double)p["meanBatchSize"]!), Values(plotted["batch"]![0]!));
+        // Every call that ran had one row; the two refused calls do not pull the mean down (5/7 before).
+        Assert.All(Values(plotted["batch"]![0]!), mean => Assert.Equal(1.0, mean));
+        // Each point sits at its own time (ms since the epoch) on a linear axis: minutes without traffic leave gaps.
+        Assert.Equal("linear", (string?)plotted["axis"]);
+        Assert.Equal(points.Select(p => (double)DateTimeOffset.Parse((string)p["time"]!, System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds()), Values(plotted["times"]!));
         Assert.Equal(points.Select(p => (double)p["coldLoads"]!), Values(plotted["cold"]![0]!));
         var callers = plotted["callers"]!["labels"]!.AsArray().Select(l => (string)l!).Zip(Values(plotted["callers"]!["values"]!)).ToDictionary(p => p.First, p => p.Second);
         Assert.Equal(new Dictionary<string, double> { ["alice-app"] = 3, ["bob-app"] = 4 }, callers);
@@ -99,6 +105,60 @@ public sealed class DashboardPageBrowserTests(AzuriteFixture azurite) : IDisposa
         // The shifted first feature (of input and output alike) is flagged; the unshifted second is not.
         Assert.Equal([true, false, true, false], expected.Select(e => e.Item3));
         Assert.Equal(2, outlined);
+    }
+
+    /// <summary>Hours with fewer values than Drift:MinimumValues are grey and marked "too few values", never painted like a flag.</summary>
+    [Fact]
+    public async Task Dashboard_DriftUnderTheMinimumValues_MarksTheCellsTooFew()
+    {
+        _serving.Monitoring.DriftOptions.MinimumValues = 1000;
+        var name = await _serving.AddModelAsync(TestModels.Identity(Onnx.TensorProto.Types.DataType.Float), """{"drift": {"sampleRate": 1, "features": "feature"}}""");
+        await _serving.Registry.UploadAndRegisterAsync($"{name}/1/evaluation.jsonl", EvaluationSets.TenRows());
+        using (await _serving.PredictAsync(name, """{"input": [[100, 1000]]}""")) { }
+
+        await _serving.RollUpAsync(DateTimeOffset.UtcNow);
+        await using var app = await LoopbackApp.StartAsync(_serving);
+        using var browser = Chromium.Start();
+
+        await OpenDashboardAsync(browser, app, name);
+        var cells = JsonNode.Parse((string?)((IJavaScriptExecutor)browser).ExecuteScript("return JSON.stringify(window.maasDashboard.driftCells)") ?? "null")!.AsArray();
+        var grey = (long)((IJavaScriptExecutor)browser).ExecuteScript("return [...document.querySelectorAll('#maas-drift td.too-few')].filter(c => getComputedStyle(c).backgroundColor === 'rgb(234, 238, 242)').length")!;
+
+        Assert.Equal(4, cells.Count);
+        Assert.All(cells, cell => Assert.Equal((true, false), ((bool)cell!["tooFew"]!, (bool)cell["flagged"]!)));
+        Assert.Equal(4, grey);
+    }
+
+    /// <summary>
+    /// A model whose every version its gate rejects has no default version: the drift panel shows the highest Ready
+    /// version and says so instead of the API's 409. The model filter narrows hundreds of models to the one typed.
+    /// </summary>
+    [Fact]
+    public async Task Dashboard_NoDefaultVersionAndAFilter_ShowsTheHighestReadyVersionAndNarrowsTheList()
+    {
+        await _serving.AddModelAsync(TestModels.Linear());
+        var name = await _serving.AddModelAsync(TestModels.ArgMaxClassifier(), """{"evaluation": {"task": "classification", "output": "label", "gates": {"accuracy": {"min": 0.9}}}}""");
+        await _serving.Registry.UploadAndRegisterAsync($"{name}/1/evaluation.jsonl", System.Text.Encoding.UTF8.GetBytes("""{"input": [[0.7, 0.2, 0.1]], "expected": {"label": [2]}}"""));
+        await _serving.AddVersionAsync(name, TestModels.ArgMaxClassifier(), version: 2);
+        await _serving.Registry.UploadAndRegisterAsync($"{name}/2/evaluation.jsonl", System.Text.Encoding.UTF8.GetBytes("""{"input": [[0.7, 0.2, 0.1]], "expected": {"label": [1]}}"""));
+        await _serving.RollUpAsync(DateTimeOffset.UtcNow);
+        await using var app = await LoopbackApp.StartAsync(_serving);
+        using var browser = Chromium.Start();
+
+        await browser.Navigate().GoToUrlAsync(new Uri(app.BaseAddress, "/dashboard"));
+        var wait = new WebDriverWait(browser, RenderBound);
+        wait.Until(d => ((IJavaScriptExecutor)d).ExecuteScript("return !!(window.maasDashboard && window.maasDashboard.ready)") is true);
+        var before = (long)((IJavaScriptExecutor)browser).ExecuteScript("return document.getElementById('maas-model').options.length")!;
+        browser.FindElement(By.Id("maas-model-filter")).SendKeys(name);
+        wait.Until(d => ((IJavaScriptExecutor)d).ExecuteScript($"return window.maasDashboard.ready && window.maasDashboard.model && window.maasDashboard.model.name === '{name}'") is true);
+        var options = (long)((IJavaScriptExecutor)browser).ExecuteScript("return document.getElementById('maas-model').options.length")!;
+        var drift = browser.FindElement(By.Id("maas-drift")).Text;
+
+        Assert.True(before >= 2, $"{before} models listed");
+        Assert.Equal(1, options);
+        Assert.Equal("2", (string?)((IJavaScriptExecutor)browser).ExecuteScript("return window.maasDashboard.driftVersion"));
+        Assert.StartsWith("No default version (no version passes its evaluation gates): showing version 2, the highest Ready.", drift, StringComparison.Ordinal);
+        Assert.DoesNotContain("409", drift, StringComparison.Ordinal);
     }
 
     [Fact]

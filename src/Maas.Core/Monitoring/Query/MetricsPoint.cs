@@ -47,7 +47,7 @@ public sealed record MetricsPoint(
             },
             aggregate.QueueMicroseconds / 1000.0 / requests,
             aggregate.InferenceMicroseconds / 1000.0 / requests,
-            (double)aggregate.BatchSizeSum / requests,
+            aggregate.MeanBatchSize,
             aggregate.BytesIn,
             aggregate.BytesOut,
             aggregate.ColdLoads,
