@@ -8,6 +8,8 @@
 #   bash bench/run.sh --drift    # only the drift summaries' cost, printed
 #   bash bench/run.sh --registry # only reconciliation at scale (1,000 models × 5 versions; --quick: 100), printed
 #   bash bench/run.sh --upload   # only maas push's upload of 100 MB against a plain upload, printed
+#   bash bench/run.sh --host     # only the host-shaped path (a YARP forwarder in front) against a bare function, printed
+#   bash bench/run.sh --openapi  # only the OpenAPI documents with 1,000 models (--quick: 100), printed
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -12,10 +12,12 @@ await azurite.InitializeAsync();
 try
 {
     using var serving = new ServingHarness(azurite, lookupCacheTtl: TimeSpan.FromSeconds(5));
-    if (args.Contains("--codec") || args.Contains("--capture") || args.Contains("--drift") || args.Contains("--registry") || args.Contains("--upload"))
+    if (args.Contains("--codec") || args.Contains("--capture") || args.Contains("--drift") || args.Contains("--registry") || args.Contains("--upload") || args.Contains("--host") || args.Contains("--openapi"))
     {
         // One section alone, printed rather than written to docs/benchmarks.md: for working on it.
         _ = args.Contains("--upload") ? await UploadSuite.RunAsync(azurite, report, quick ? 2 : 5)
+            : args.Contains("--host") ? await HostPathSuite.RunAsync(serving, report, BenchmarkReport.HostCases, budget)
+            : args.Contains("--openapi") ? await OpenApiSuite.RunAsync(serving, report, quick ? 100 : 1000, budget)
             : args.Contains("--codec") ? await CodecSuite.RunAsync(serving, report, Models.Classifier(), Models.Detector(), budget) as object
             : args.Contains("--capture") ? await LatencySuite.CaptureAsync(serving, report, Models.Classifier(), budget)
             : args.Contains("--drift") ? await LatencySuite.DriftAsync(serving, report, Models.Classifier(), budget)

@@ -30,7 +30,8 @@ public sealed class LoopbackApp(WebApplication app) : IAsyncDisposable
 {
     public Uri BaseAddress { get; } = new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
-    public static async Task<LoopbackApp> StartAsync(ServingHarness serving)
+    /// <param name="routes">Further routes beside the app's (a benchmark's bare function, say).</param>
+    public static async Task<LoopbackApp> StartAsync(ServingHarness serving, Action<WebApplication>? routes = null)
     {
         ArgumentNullException.ThrowIfNull(serving);
         var builder = WebApplication.CreateSlimBuilder();
@@ -68,6 +69,7 @@ public sealed class LoopbackApp(WebApplication app) : IAsyncDisposable
         app.MapGet("/models/{name}/versions/{version}/evaluation", Handle(http => management.GetModelVersionEvaluation(http.Request, Route(http, "name"), Route(http, "version"))));
         app.MapGet("/models/{name}/metrics", Handle(http => metrics.Run(http.Request, Route(http, "name"))));
         app.MapGet("/models/{name}/drift", Handle(http => drift.Run(http.Request, Route(http, "name"))));
+        routes?.Invoke(app);
         await app.StartAsync();
         return new LoopbackApp(app);
     }
