@@ -282,16 +282,10 @@ public sealed partial class DriftRecorder(
     /// <summary>Keeps at most <c>Monitoring:MaxBufferedMinutes</c> unwritten summaries: the oldest go first, counted. Called under the lock.</summary>
     private void DropOldestBeyondLimit()
     {
-        var excess = _unwritten.Count - options.Value.MaxBufferedMinutes;
-        if (excess <= 0)
+        var excess = UnwrittenMinutes.DropOldest(_unwritten, _minutes, key => key.Minute, options.Value.MaxBufferedMinutes);
+        if (excess == 0)
         {
             return;
-        }
-
-        foreach (var key in _unwritten.OrderBy(k => k.Minute).Take(excess).ToList())
-        {
-            _unwritten.Remove(key);
-            _minutes.Remove(key);
         }
 
         Interlocked.Add(ref _droppedMinutes, excess);

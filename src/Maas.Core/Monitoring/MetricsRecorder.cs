@@ -80,16 +80,10 @@ public sealed partial class MetricsRecorder(
     /// <summary>Keeps at most <c>Monitoring:MaxBufferedMinutes</c> unwritten aggregates: the oldest go first, counted.</summary>
     private void DropOldestBeyondLimit()
     {
-        var excess = _unwritten.Count - options.Value.MaxBufferedMinutes;
-        if (excess <= 0)
+        var excess = UnwrittenMinutes.DropOldest(_unwritten, _minutes, key => key.Minute, options.Value.MaxBufferedMinutes);
+        if (excess == 0)
         {
             return;
-        }
-
-        foreach (var key in _unwritten.OrderBy(k => k.Minute).Take(excess).ToList())
-        {
-            _unwritten.Remove(key);
-            _minutes.Remove(key);
         }
 
         Interlocked.Add(ref _dropped, excess);
