@@ -38,6 +38,7 @@ public sealed partial class DriftRecorder(
     private readonly HashSet<MinuteKey> _unwritten = [];
     private readonly Dictionary<(string Model, long Version), LiveSample> _live = [];
     private readonly LinkedList<DriftObservation> _waiting = [];
+    private static readonly List<DriftObservation> NoneWaiting = [];
     private readonly SemaphoreSlim _flushing = new(1, 1);
     private bool _tableReady;
     private long _droppedMinutes;
@@ -273,6 +274,11 @@ public sealed partial class DriftRecorder(
     {
         lock (_gate)
         {
+            if (_waiting.Count == 0)
+            {
+                return NoneWaiting;
+            }
+
             var taken = _waiting.Where(waiting => waiting.Model.Name == model.Name && waiting.Model.Version == model.Version).ToList();
             taken.ForEach(waiting => _waiting.Remove(waiting));
             return taken;
