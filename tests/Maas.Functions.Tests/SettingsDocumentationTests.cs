@@ -10,7 +10,7 @@ using Maas.TestKit.Hosting;
 
 namespace Maas.Functions.Tests;
 
-/// <summary>Every setting the app reads is in local.settings.sample.json and in the README's configuration table.</summary>
+/// <summary>Every setting the app reads is in local.settings.sample.json and in the configuration table of docs/configuration.md.</summary>
 public sealed class SettingsDocumentationTests
 {
     public static TheoryData<string> Settings()
@@ -52,6 +52,6 @@ public sealed class SettingsDocumentationTests
 
     [Theory]
     [MemberData(nameof(Settings))]
-    public void Setting_IsInReadmeConfigurationTable(string setting)
-        => Assert.Contains($"| `{setting}` |", File.ReadAllText(RepoPaths.Combine("README.md")), StringComparison.Ordinal);
+    public void Setting_IsInTheConfigurationTable(string setting)
+        => Assert.Contains($"| `{setting}` |", File.ReadAllText(RepoPaths.Combine("docs", "configuration.md")), StringComparison.Ordinal);
 }
