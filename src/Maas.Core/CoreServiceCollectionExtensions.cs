@@ -1,10 +1,10 @@
 using Maas.Core.Capture;
 using Maas.Core.Catalog;
+using Maas.Core.Drift;
 using Maas.Core.Evaluation;
 using Maas.Core.Health;
 using Maas.Core.Inference;
 using Maas.Core.Monitoring;
-using Maas.Core.Monitoring.Drift;
 using Maas.Core.Monitoring.Query;
 using Maas.Core.Protocol.OpenApi;
 using Maas.Core.Protocol.Simple;

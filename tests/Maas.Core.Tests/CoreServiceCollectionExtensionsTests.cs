@@ -1,8 +1,8 @@
 using Azure.Data.Tables;
 using Maas.Core.Inference;
 using Maas.Core.Monitoring;
-using Maas.Core.Serving;
 using Maas.Core.Registry;
+using Maas.Core.Serving;
 using Maas.TestKit.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

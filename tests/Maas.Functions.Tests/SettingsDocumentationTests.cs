@@ -1,8 +1,8 @@
 using System.Reflection;
 using Maas.Core.Inference;
 using Maas.Core.Monitoring;
-using Maas.Core.Serving;
 using Maas.Core.Registry;
+using Maas.Core.Serving;
 using Maas.Functions.Auth;
 using Maas.Functions.Hosting;
 using Maas.TestKit;

@@ -2,7 +2,7 @@ namespace Maas.Core.Monitoring;
 
 /// <summary>
 /// What the metrics rollup also rolls up, for the same hours and under the same watermark: drift
-/// (<c>Monitoring/Drift/DriftAggregator</c>). Kept behind this interface so that the rollup does not depend on drift.
+/// (<c>Drift/DriftAggregator</c>). Kept behind this interface so that the rollup does not depend on drift.
 /// </summary>
 public interface IHourlyRollup
 {

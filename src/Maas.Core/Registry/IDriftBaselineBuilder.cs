@@ -2,7 +2,7 @@ namespace Maas.Core.Registry;
 
 /// <summary>
 /// Builds the baseline drift is measured against from a version's evaluation set: its inputs, and the outputs the
-/// model gives for them. Implemented by the evaluation layer (<c>Evaluation/EvaluationSetBaseline</c>).
+/// model gives for them. Implemented by drift (<c>Drift/EvaluationSetBaseline</c>).
 /// </summary>
 public interface IDriftBaselineBuilder
 {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Maas.Core.Capture;
+using Maas.Core.Drift;
 using Maas.Core.Errors;
 using Maas.Core.Inference;
 using Maas.Core.Monitoring;

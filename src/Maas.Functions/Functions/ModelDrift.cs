@@ -1,4 +1,4 @@
-using Maas.Core.Monitoring.Query;
+using Maas.Core.Drift;
 using Maas.Functions.Auth;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;

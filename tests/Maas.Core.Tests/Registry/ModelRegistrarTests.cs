@@ -4,8 +4,8 @@ using Maas.Core.Registry;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Onnx;
 using Maas.TestKit.Registry;
-using Maas.TestKit.Storage;
 using Maas.TestKit.Serving;
+using Maas.TestKit.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime.Tensors;
 

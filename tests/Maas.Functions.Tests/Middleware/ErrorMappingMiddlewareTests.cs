@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Maas.Core.Errors;
-using Microsoft.Extensions.Options;
 using Maas.Core.Serving;
 using Maas.Functions.Middleware;
 using Maas.TestKit.Logging;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 
 namespace Maas.Functions.Tests.Middleware;
 

@@ -1,9 +1,8 @@
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
-using Maas.Core.Capture;
+using Maas.Core.Drift;
 using Maas.Core.Health;
 using Maas.Core.Monitoring;
-using Maas.Core.Monitoring.Drift;
 using Maas.Core.Registry;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Logging;

@@ -2,6 +2,7 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Maas.Core.Capture;
+using Maas.Core.Drift;
 using Maas.Core.Evaluation;
 using Maas.Core.Health;
 using Maas.Core.Inference;
