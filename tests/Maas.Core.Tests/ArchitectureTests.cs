@@ -30,8 +30,8 @@ public sealed class ArchitectureTests
     {
         // Serving names Inference types in signatures; V2 calls the JSON reader only inside method bodies.
         Assert.Contains("Maas.Core.Inference", Dependencies["Maas.Core.Serving"]);
-        Assert.Contains("Maas.Core.Protocol.Json", Dependencies["Maas.Core.Protocol.V2"]);
-        Assert.Contains("Maas.Core.Errors", Dependencies["Maas.Core.Protocol.Json"]);
+        Assert.Contains("Maas.Core.Json", Dependencies["Maas.Core.Protocol.V2"]);
+        Assert.Contains("Maas.Core.Errors", Dependencies["Maas.Core.Json"]);
     }
 
     [Fact]
@@ -42,6 +42,27 @@ public sealed class ArchitectureTests
         Assert.True(cycles.Count == 0, "Namespaces that depend on each other: " + string.Join("; ", cycles));
     }
 
+    /// <summary>Telemetry (the meter and activity source) is a leaf any layer may use: it uses none.</summary>
+    [Fact]
+    public void Telemetry_UsesNoOtherCoreNamespace() => Assert.Empty(Dependencies["Maas.Core.Telemetry"]);
+
+    /// <summary>The folders under src/Maas.Core (namespaces collapsed to their top level) depend on each other in one direction only.</summary>
+    [Fact]
+    public void CoreFolders_FormNoCycles()
+    {
+        var folders = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var (from, targets) in Dependencies)
+        {
+            var folder = FolderOf(from);
+            var edges = folders.TryGetValue(folder, out var known) ? known : folders[folder] = new HashSet<string>(StringComparer.Ordinal);
+            edges.UnionWith(targets.Select(FolderOf).Where(target => target != folder));
+        }
+
+        var cycles = StronglyConnected(folders).Where(component => component.Count > 1).Select(c => string.Join(" <-> ", c.Order(StringComparer.Ordinal))).ToList();
+
+        Assert.True(cycles.Count == 0, "Folders that depend on each other: " + string.Join("; ", cycles));
+    }
+
     [Theory]
     [InlineData("Maas.Core.Errors", new[] { "Maas.Core.Registry", "Maas.Core.Inference", "Maas.Core.Serving", "Maas.Core.Protocol" })]
     [InlineData("Maas.Core.Registry", new[] { "Maas.Core.Inference", "Maas.Core.Evaluation", "Maas.Core.Serving", "Maas.Core.Protocol", "Maas.Core.Catalog", "Maas.Core.Capture", "Maas.Core.Drift" })]
@@ -49,6 +70,7 @@ public sealed class ArchitectureTests
     [InlineData("Maas.Core.Evaluation", new[] { "Maas.Core.Serving", "Maas.Core.Protocol", "Maas.Core.Catalog", "Maas.Core.Capture", "Maas.Core.Drift" })]
     [InlineData("Maas.Core.Capture", new[] { "Maas.Core.Serving", "Maas.Core.Catalog", "Maas.Core.Protocol.V2", "Maas.Core.Protocol.Simple", "Maas.Core.Protocol.OpenApi", "Maas.Core.Drift" })]
     [InlineData("Maas.Core.Drift", new[] { "Maas.Core.Serving", "Maas.Core.Catalog", "Maas.Core.Protocol" })]
+    [InlineData("Maas.Core.Json", new[] { "Maas.Core.Protocol", "Maas.Core.Serving", "Maas.Core.Capture", "Maas.Core.Drift", "Maas.Core.Monitoring", "Maas.Core.Catalog" })]
     [InlineData("Maas.Core.Serving", new[] { "Maas.Core.Protocol", "Maas.Core.Catalog" })]
     [InlineData("Maas.Core.Monitoring", new[] { "Maas.Core.Inference", "Maas.Core.Serving", "Maas.Core.Protocol", "Maas.Core.Capture", "Maas.Core.Drift" })]
     public void LowerLayer_UsesNoHigherLayer(string layer, string[] higher)
@@ -72,6 +94,9 @@ public sealed class ArchitectureTests
 
         Assert.Empty(users);
     }
+
+    /// <summary>The top-level folder of a namespace: <c>Maas.Core.Protocol.V2</c> is <c>Maas.Core.Protocol</c>.</summary>
+    private static string FolderOf(string name) => string.Join('.', name.Split('.').Take(3));
 
     private static bool InNamespace(string name, string root) => name == root || name.StartsWith(root + ".", StringComparison.Ordinal);
 

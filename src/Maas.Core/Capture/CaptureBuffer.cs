@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Threading.Channels;
-using Maas.Core.Monitoring;
+using Maas.Core.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Maas.Core.Capture;

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Maas.Core.Inference;
-using Maas.Core.Protocol.Json;
+using Maas.Core.Json;
 
 namespace Maas.Core.Capture;
 

@@ -4,6 +4,7 @@ using System.Globalization;
 using Azure.Data.Tables;
 using Maas.Core.Monitoring;
 using Maas.Core.Registry;
+using Maas.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

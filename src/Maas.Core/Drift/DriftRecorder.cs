@@ -4,6 +4,7 @@ using Maas.Core.Capture;
 using Maas.Core.Health;
 using Maas.Core.Monitoring;
 using Maas.Core.Registry;
+using Maas.Core.Telemetry;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

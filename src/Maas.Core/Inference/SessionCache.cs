@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
-using Maas.Core.Monitoring;
 using Maas.Core.Registry;
+using Maas.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Maas.Core.Telemetry;
 
 namespace Maas.Core.Monitoring;
 

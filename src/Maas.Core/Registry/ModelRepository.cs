@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using Maas.Core.Errors;
 using Maas.Core.Health;
-using Maas.Core.Monitoring;
+using Maas.Core.Telemetry;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

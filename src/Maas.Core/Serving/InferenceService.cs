@@ -3,8 +3,8 @@ using Maas.Core.Capture;
 using Maas.Core.Drift;
 using Maas.Core.Errors;
 using Maas.Core.Inference;
-using Maas.Core.Monitoring;
 using Maas.Core.Registry;
+using Maas.Core.Telemetry;
 
 namespace Maas.Core.Serving;
 

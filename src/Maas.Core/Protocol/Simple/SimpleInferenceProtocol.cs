@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Maas.Core.Inference;
-using Maas.Core.Protocol.Json;
+using Maas.Core.Json;
 using Maas.Core.Registry;
 using Maas.Core.Serving;
 using Microsoft.Extensions.Options;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Maas.Core.Inference;
-using Maas.Core.Protocol.Json;
+using Maas.Core.Json;
 using Maas.Core.Registry;
 
 namespace Maas.Core.Protocol.V2;

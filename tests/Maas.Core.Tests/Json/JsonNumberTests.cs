@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using Maas.Core.Protocol.Json;
+using Maas.Core.Json;
 
-namespace Maas.Core.Tests.Protocol.Json;
+namespace Maas.Core.Tests.Json;
 
 /// <summary>
 /// JSON number parsing checked against .NET's correctly rounded <see cref="float.Parse(string, IFormatProvider)"/>:

@@ -8,7 +8,7 @@ using Maas.Core.Inference;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace Maas.Core.Protocol.Json;
+namespace Maas.Core.Json;
 
 /// <summary>
 /// Writes ONNX Runtime outputs as JSON: tensors flat (V2) or nested by shape (simple API); sequences as arrays and

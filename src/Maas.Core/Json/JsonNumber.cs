@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using csFastFloat;
 
-namespace Maas.Core.Protocol.Json;
+namespace Maas.Core.Json;
 
 /// <summary>
 /// Parses one JSON number straight from the bytes, strictly by JSON's grammar (<c>-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?</c>).

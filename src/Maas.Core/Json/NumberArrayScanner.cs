@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 using Maas.Core.Inference;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace Maas.Core.Protocol.Json;
+namespace Maas.Core.Json;
 
 /// <summary>
 /// The fast path of JSON tensor decoding: numbers (FP32 or integers) in a flat array or rectangular nested arrays,

@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using csFastFloat;
-using Maas.Core.Protocol.Json;
+using Maas.Core.Json;
 
-namespace Maas.Core.Tests.Protocol.Json;
+namespace Maas.Core.Tests.Json;
 
 /// <summary>
 /// Shortest round-trip FP32 text, checked against independent oracles: .NET's parser (every text must parse back to the

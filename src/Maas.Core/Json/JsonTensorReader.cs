@@ -3,7 +3,7 @@ using Maas.Core.Errors;
 using Maas.Core.Inference;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace Maas.Core.Protocol.Json;
+namespace Maas.Core.Json;
 
 /// <summary>
 /// Reads a tensor's JSON data (a scalar, a flat array or nested arrays, row-major) into an <see cref="InputTensor"/>,

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Maas.Core.Errors;
 
-namespace Maas.Core.Protocol.Json;
+namespace Maas.Core.Json;
 
 /// <summary>Reading request JSON with <see cref="Utf8JsonReader"/>: the depth limit, and 400s that say what was expected where.</summary>
 internal static class JsonBody

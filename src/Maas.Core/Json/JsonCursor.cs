@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Maas.Core.Protocol.Json;
+namespace Maas.Core.Json;
 
 /// <summary>
 /// A request body's JSON being read by a <see cref="Utf8JsonReader"/> that the fast path may restart further on:

@@ -8,7 +8,7 @@ using csFastFloat;
 using Maas.Core.Inference;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace Maas.Core.Protocol.Json;
+namespace Maas.Core.Json;
 
 /// <summary>
 /// Collects JSON elements of one tensor into a pooled little-endian buffer (or UTF-8 strings for BYTES), converting each

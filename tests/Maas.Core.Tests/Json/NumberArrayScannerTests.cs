@@ -9,7 +9,7 @@ using Maas.Core.Serving;
 using Maas.TestKit.Registry;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace Maas.Core.Tests.Protocol.Json;
+namespace Maas.Core.Tests.Json;
 
 /// <summary>
 /// Number arrays read straight from the bytes, through both decoders: the values of every integer width at their

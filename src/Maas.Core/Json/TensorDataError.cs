@@ -3,7 +3,7 @@ using Maas.Core.Errors;
 using Maas.Core.Registry;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace Maas.Core.Protocol.Json;
+namespace Maas.Core.Json;
 
 /// <summary>The 400s of tensor decoding. They name the tensor, the element index and the expectation, never the value sent.</summary>
 internal static class TensorDataError

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
-namespace Maas.Core.Monitoring;
+namespace Maas.Core.Telemetry;
 
 /// <summary>The meter and activity source every Maas instrument and span hangs from (exported by OpenTelemetry when configured).</summary>
 public static class MaasTelemetry

@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Maas.Core.Protocol.Json;
+namespace Maas.Core.Json;
 
 /// <summary>
 /// Formats a finite FP32 value as the shortest decimal that parses back to the same bits, nearest the exact value
