@@ -59,6 +59,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<PredictionCapture>();
         services.AddSingleton<CaptureWriter>();
         services.AddHostedService(provider => provider.GetRequiredService<CaptureWriter>());
+        // The data plane's prediction observers, in the order each finished call is handed to them.
+        services.AddSingleton<IPredictionObserver>(provider => provider.GetRequiredService<PredictionCapture>());
+        services.AddSingleton<IPredictionObserver>(provider => provider.GetRequiredService<DriftObserver>());
         services.AddSingleton<InferenceService>();
         services.AddSingleton<SessionPrewarmer>();
         services.AddHostedService(provider => provider.GetRequiredService<SessionPrewarmer>());

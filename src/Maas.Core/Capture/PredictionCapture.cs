@@ -2,6 +2,7 @@ using System.Text;
 using Maas.Core.Inference;
 using Maas.Core.Monitoring;
 using Maas.Core.Registry;
+using Maas.Core.Serving;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
@@ -10,11 +11,16 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace Maas.Core.Capture;
 
 /// <summary>
-/// The request-path half of capture: decides whether a call is sampled, and if so copies its tensors out with each
-/// field's de-identification applied, then queues the record. The expensive half (JSON, storage) is the writer's.
+/// The request-path half of capture, a prediction observer: decides whether a call is sampled, and if so copies its
+/// tensors out with each field's de-identification applied, then queues the record. The expensive half (JSON, storage)
+/// is the writer's. A record dropped because the queue was full is counted in the call's measurement.
 /// </summary>
-public sealed partial class PredictionCapture(CaptureBuffer buffer, IOptions<CaptureOptions> options, TimeProvider clock, ILogger<PredictionCapture> logger)
+public sealed partial class PredictionCapture(CaptureBuffer buffer, IOptions<CaptureOptions> options, TimeProvider clock, ILogger<PredictionCapture> logger) : IPredictionObserver
 {
+    public void Observe(in ObservedPrediction prediction)
+        => prediction.Measurement.CaptureDropped = !Capture(
+            prediction.Model, prediction.Request, prediction.Result, prediction.RequestId, prediction.Caller.AppId, PredictionMeasurement.OutcomeOf(prediction.Failure), prediction.Measurement.Elapsed);
+
     private readonly byte[]? _hashKey = options.Value.HasHashKey ? Encoding.UTF8.GetBytes(options.Value.HashKey!) : null;
 
     /// <summary>

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Maas.Core.Capture;
 using Maas.Core.Inference;
 using Maas.Core.Registry;
+using Maas.Core.Serving;
 using Maas.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,7 @@ namespace Maas.Core.Drift;
 /// if so copies the tensors its baseline covers into a bounded queue; <see cref="DriftRecorder"/> summarises them on its
 /// own thread. Enqueuing never waits: with the queue full the call is dropped and counted (<c>maas.drift.dropped</c>).
 /// </summary>
-public sealed partial class DriftObserver
+public sealed partial class DriftObserver : IPredictionObserver
 {
     private static readonly Counter<long> Dropped = MaasTelemetry.Meter.CreateCounter<long>("maas.drift.dropped", description: "Sampled calls left out of drift summaries: the queue was full, or they could not be summarised.");
 
@@ -39,6 +40,15 @@ public sealed partial class DriftObserver
 
     /// <summary>Sampled calls dropped by this instance since it started, for any reason.</summary>
     public long DroppedCount => Interlocked.Read(ref _dropped);
+
+    /// <summary>Only answered calls feed drift.</summary>
+    public void Observe(in ObservedPrediction prediction)
+    {
+        if (prediction.Answered)
+        {
+            Observe(prediction.Model, prediction.Request, prediction.Result!);
+        }
+    }
 
     /// <summary>
     /// Queues copies of a successful call's tensors when <paramref name="model"/>'s drift config samples it and there is

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using Maas.Core.Capture;
-using Maas.Core.Drift;
 using Maas.Core.Errors;
 using Maas.Core.Inference;
 using Maas.Core.Registry;
@@ -14,7 +12,7 @@ namespace Maas.Core.Serving;
 /// the model's config enables it, on a leased cached session. Both fill in the call's <see cref="PredictionMeasurement"/>.
 /// Wire formats stay outside: requests come in decoded and results go out as ONNX Runtime values.
 /// </summary>
-public sealed class InferenceService(ModelRepository repository, SessionCache sessions, DynamicBatcher batcher, PredictionCapture capture, DriftObserver drift)
+public sealed class InferenceService(ModelRepository repository, SessionCache sessions, DynamicBatcher batcher, IEnumerable<IPredictionObserver> observers)
 {
     /// <summary>The version to serve (404/409 as the repository says) when the caller holds the model's <c>requiredRoles</c> (403 otherwise).</summary>
     public async Task<ModelVersionRecord> ResolveAsync(string name, string? version, Caller caller, PredictionMeasurement measurement, CancellationToken cancellationToken)
@@ -64,21 +62,19 @@ public sealed class InferenceService(ModelRepository repository, SessionCache se
         }
     }
 
-    /// <summary>
-    /// Hands the finished call to capture and drift (when the model's config samples it): de-identified copies of its
-    /// tensors are queued for the capture writer, and copies of those its drift baseline covers for the drift recorder.
-    /// A capture record dropped because the queue was full is counted in the measurement. Only successful calls feed drift.
-    /// </summary>
+    private readonly IPredictionObserver[] _observers = [.. observers];
+
+    /// <summary>Hands the finished call to every prediction observer (capture and drift, in the order registered).</summary>
     /// <param name="result">The outputs; null when the call failed before producing them.</param>
     /// <param name="failure">What the call ended with; null for success.</param>
     public void Observe(ModelVersionRecord model, InferenceRequest request, InferenceResult? result, string? requestId, Caller caller, PredictionMeasurement measurement, Exception? failure)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(measurement);
-        measurement.CaptureDropped = !capture.Capture(model, request, result, requestId, caller.AppId, PredictionMeasurement.OutcomeOf(failure), measurement.Elapsed);
-        if (result is not null && failure is null)
+        var prediction = new ObservedPrediction(model, request, result, requestId, caller, measurement, failure);
+        foreach (var observer in _observers)
         {
-            drift.Observe(model, request, result);
+            observer.Observe(prediction);
         }
     }
 

@@ -248,6 +248,31 @@ public sealed class InferenceServiceTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal([2f, 20, 200, 1, 10, 100], ResponseReader.Floats(json.RootElement.GetProperty("outputs").GetProperty("vectors")));
     }
 
+    /// <summary>A third observer is a registration, not a change to the data plane: it sees every finished call, answered or refused.</summary>
+    [Fact]
+    public async Task Observe_AnotherObserver_SeesEachFinishedCallWithItsOutcome()
+    {
+        var name = await _serving.AddModelAsync(TestModels.Linear());
+        var recorder = new RecordingObserver();
+        var inference = new InferenceService(_serving.Registry.Repository, _serving.Sessions, _serving.Batcher, [recorder]);
+        var wire = (string body) => new WireRequest("application/json", body.Length, _ => null, new MemoryStream(Encoding.UTF8.GetBytes(body)));
+
+        using (await inference.RunAsync(_serving.Simple, wire("""{"input":[[1,2,3,4]]}"""), name, null, Caller.Anonymous, new PredictionMeasurement(name), CancellationToken.None))
+        {
+        }
+
+        await Assert.ThrowsAsync<MaasException>(() => inference.RunAsync(_serving.Simple, wire("""{"input":[[1,2]]}"""), name, null, Caller.Anonymous, new PredictionMeasurement(name), CancellationToken.None));
+
+        Assert.Equal([(name, true), (name, false)], recorder.Seen);
+    }
+
+    private sealed class RecordingObserver : IPredictionObserver
+    {
+        public List<(string Model, bool Answered)> Seen { get; } = [];
+
+        public void Observe(in ObservedPrediction prediction) => Seen.Add((prediction.Model.Name, prediction.Answered));
+    }
+
     public void Dispose() => _serving.Dispose();
 
     private Task<EncodedResponse> InferAsCallerAsync(string name, Caller caller)

@@ -77,7 +77,8 @@ public sealed class ServingHarness : IDisposable
             Registry.Health,
             TimeProvider.System,
             Registry.Logs.CreateLogger<CaptureWriter>());
-        Inference = new InferenceService(Registry.Repository, Sessions, Batcher, new PredictionCapture(CaptureBuffer, captureOptions, TimeProvider.System, Registry.Logs.CreateLogger<PredictionCapture>()), Monitoring.DriftObserver);
+        IPredictionObserver[] observers = [new PredictionCapture(CaptureBuffer, captureOptions, TimeProvider.System, Registry.Logs.CreateLogger<PredictionCapture>()), Monitoring.DriftObserver];
+        Inference = new InferenceService(Registry.Repository, Sessions, Batcher, observers);
         V2 = new V2InferenceProtocol(Options.Create(Limits));
         Simple = new SimpleInferenceProtocol(Options.Create(Limits));
         Catalog = new ModelCatalog(Registry.Repository, Sessions, Registry.BlobService, inferenceOptions, Options.Create(Registry.Options));
