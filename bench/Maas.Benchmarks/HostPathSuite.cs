@@ -33,7 +33,7 @@ internal static class HostPathSuite
             byte[] body = [.. header, .. binary];
             var headerLength = header.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
             var answered = await PostAsync(client, $"/v2/models/{name}/infer", body, headerLength);
-            var record = await serving.Registry.Repository.ResolveAsync(name, null, CancellationToken.None);
+            var record = await serving.Registry.Resolver.ResolveAsync(name, null, CancellationToken.None);
             using var lease = await serving.Sessions.AcquireAsync(record, CancellationToken.None);
             var values = model.Inputs.Select(i => i.ToOrtValue()).ToArray();
             var inputNames = model.Inputs.Select(i => i.Name).ToArray();

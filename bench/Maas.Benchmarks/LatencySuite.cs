@@ -13,7 +13,7 @@ internal static class LatencySuite
         foreach (var model in models)
         {
             var name = await serving.AddModelAsync(model.Graph);
-            var record = await serving.Registry.Repository.ResolveAsync(name, null, CancellationToken.None);
+            var record = await serving.Registry.Resolver.ResolveAsync(name, null, CancellationToken.None);
             using var lease = await serving.Sessions.AcquireAsync(record, CancellationToken.None);
             var values = model.Inputs.Select(i => i.ToOrtValue()).ToArray();
             var inputNames = model.Inputs.Select(i => i.Name).ToArray();

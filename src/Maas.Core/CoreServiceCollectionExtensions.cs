@@ -39,7 +39,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IModelConfigCheck, CaptureConfigCheck>();
         services.AddSingleton<ModelRegistrar>();
         services.AddSingleton<ModelReconciler>();
-        services.AddSingleton<ModelRepository>();
+        services.AddSingleton<ModelResolver>();
         services.AddSingleton(MetricsInstance.FromEnvironment());
         services.AddSingleton(MetricsTables.Default);
         services.AddSingleton<MetricsRecorder>();

@@ -10,7 +10,7 @@ namespace Maas.Core.Catalog;
 
 /// <summary>The read side of the API: management views, the registry's versions, what a model serves and whether it is loaded here.</summary>
 public sealed class ModelCatalog(
-    ModelRepository repository,
+    ModelResolver repository,
     SessionCache sessions,
     BlobServiceClient blobs,
     IOptions<InferenceOptions> inference,

@@ -105,7 +105,7 @@ public sealed partial class DriftObserver : IPredictionObserver
 
     private static List<CapturedTensor> CopyInputs(InferenceRequest request, IReadOnlyList<DriftBaselineTensor>? covered)
         => [.. request.Inputs
-            .Where(input => DriftValues.CanRead(input.ElementType) && Covers(covered, DriftSide.Input, input.Name))
+            .Where(input => ElementReader.CanRead(input.ElementType) && Covers(covered, DriftSide.Input, input.Name))
             .Select(input => CapturedTensor.Copy(input.Name, input.ElementType, input.Shape, input.Data.Span))];
 
     private static List<CapturedTensor> CopyOutputs(InferenceResult result, IReadOnlyList<DriftBaselineTensor>? covered)
@@ -122,7 +122,7 @@ public sealed partial class DriftObserver : IPredictionObserver
             }
 
             var info = value.GetTensorTypeAndShape();
-            if (DriftValues.CanRead(info.ElementDataType))
+            if (ElementReader.CanRead(info.ElementDataType))
             {
                 copies.Add(CapturedTensor.Copy(name, info.ElementDataType, info.Shape, value.GetTensorMutableRawData()));
             }

@@ -10,7 +10,7 @@ namespace Maas.Core.Drift;
 /// Reads hourly drift rollups for <c>GET /models/{name}/drift?version=&amp;from=&amp;to=</c>: one version (the default
 /// version unless named) over hours (the last day unless given), per tensor and feature, the flagged ones marked.
 /// </summary>
-public sealed class DriftQuery(TableServiceClient tables, MetricsTables names, ModelRepository repository, DriftBaselineStore baselines, IOptions<DriftOptions> options, TimeProvider clock)
+public sealed class DriftQuery(TableServiceClient tables, MetricsTables names, ModelResolver repository, DriftBaselineStore baselines, IOptions<DriftOptions> options, TimeProvider clock)
 {
     /// <summary>The longest range one query may span.</summary>
     public static readonly TimeSpan MaxRange = TimeSpan.FromDays(93);

@@ -313,7 +313,7 @@ public sealed partial class DriftRecorder(
         }
 
         var read = observation.Inputs.Select(t => (DriftSide.Input, t)).Concat(observation.Outputs.Select(t => (DriftSide.Output, t)))
-            .Select(pair => (Side: pair.Item1, Tensor: pair.t, Values: DriftValues.Read(pair.t.ElementType, pair.t.Numbers.Span)))
+            .Select(pair => (Side: pair.Item1, Tensor: pair.t, Values: ElementReader.Read(pair.t.ElementType, pair.t.Numbers.Span)))
             .ToList();
         lock (_gate)
         {
@@ -387,7 +387,7 @@ public sealed partial class DriftRecorder(
             return null;
         }
 
-        var values = DriftValues.Read(source.ElementType, source.Numbers.Span);
+        var values = ElementReader.Read(source.ElementType, source.Numbers.Span);
         if (tensor.Side == DriftSide.Prediction)
         {
             if (prediction is null)

@@ -95,7 +95,7 @@ public sealed partial class SessionLoader(
             var container = blobs.GetBlobContainerClient(registry.Value.OptimizedContainerName);
             var copy = await ModelFolder.ListAsync(container, model.OptimizedBlobPath, cancellationToken);
             if (!copy.TryGetValue(string.Empty, out var item)
-                || !item.Metadata.TryGetValue(ModelRegistrar.OptimizedSourceMetadataKey, out var source) || !string.Equals(source, model.Sha256, StringComparison.OrdinalIgnoreCase))
+                || !item.Metadata.TryGetValue(ModelBlobPath.OptimizedSourceMetadataKey, out var source) || !string.Equals(source, model.Sha256, StringComparison.OrdinalIgnoreCase))
             {
                 return null;
             }

@@ -15,6 +15,9 @@ public sealed partial record ModelBlobPath(string ModelName, long? Version, stri
 
     /// <summary>A version's evaluation set (a reserved name: never an external-data file, never loaded for serving).</summary>
     public const string EvaluationFileName = "evaluation.jsonl";
+
+    /// <summary>Blob metadata of an optimised copy (models-optimized container): the SHA-256 of the model.onnx it was made from.</summary>
+    public const string OptimizedSourceMetadataKey = "sourcesha256";
     public const string NameRule = "model name must match ^[a-z0-9]([a-z0-9._-]{0,62})$";
     public const string VersionRule = "version must be a positive integer of at most 10 digits without leading zeros";
     public const string LayoutRule = "expected <name>/config.json or <name>/<version>/<file>";

@@ -377,7 +377,7 @@ public sealed partial class ModelRegistrar(
                 await target.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
                 await target.GetBlobClient(name).UploadAsync(
                     optimized,
-                    new BlobUploadOptions { Metadata = new Dictionary<string, string> { [OptimizedSourceMetadataKey] = folder.Sha256 } },
+                    new BlobUploadOptions { Metadata = new Dictionary<string, string> { [ModelBlobPath.OptimizedSourceMetadataKey] = folder.Sha256 } },
                     cancellationToken);
                 return result with { OptimizedBlobPath = name };
             }
@@ -393,8 +393,6 @@ public sealed partial class ModelRegistrar(
         }
     }
 
-    /// <summary>Metadata of an optimised copy: the SHA-256 of the model.onnx it was made from.</summary>
-    public const string OptimizedSourceMetadataKey = "sourcesha256";
 
     /// <summary>The name start of the temp folder a registration of this version uses (under the system temp path).</summary>
     public static string TempFolderPrefix(string name, long version)

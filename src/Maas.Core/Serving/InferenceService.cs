@@ -12,7 +12,7 @@ namespace Maas.Core.Serving;
 /// the model's config enables it, on a leased cached session. Both fill in the call's <see cref="PredictionMeasurement"/>.
 /// Wire formats stay outside: requests come in decoded and results go out as ONNX Runtime values.
 /// </summary>
-public sealed class InferenceService(ModelRepository repository, SessionCache sessions, DynamicBatcher batcher, IEnumerable<IPredictionObserver> observers)
+public sealed class InferenceService(ModelResolver repository, SessionCache sessions, DynamicBatcher batcher, IEnumerable<IPredictionObserver> observers)
 {
     /// <summary>The version to serve (404/409 as the repository says) when the caller holds the model's <c>requiredRoles</c> (403 otherwise).</summary>
     public async Task<ModelVersionRecord> ResolveAsync(string name, string? version, Caller caller, PredictionMeasurement measurement, CancellationToken cancellationToken)

@@ -17,7 +17,7 @@ namespace Maas.Core.Serving;
 /// </summary>
 public sealed partial class SessionPrewarmer(
     MetricsQuery metrics,
-    ModelRepository repository,
+    ModelResolver repository,
     SessionCache sessions,
     IOptions<InferenceOptions> options,
     TimeProvider clock,

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Maas.Functions.Http;
 
-/// <summary>Hands an HTTP prediction request to <see cref="Prediction"/> with its caller and measurement, and the encoded response back as a result.</summary>
+/// <summary>Hands an HTTP prediction request to <see cref="PredictionPipeline"/> with its caller and measurement, and the encoded response back as a result.</summary>
 internal static class PredictionHttp
 {
     public static async Task<IActionResult> PredictAsync(this InferenceService inference, IInferenceProtocol protocol, HttpRequest request, string name, string? version)

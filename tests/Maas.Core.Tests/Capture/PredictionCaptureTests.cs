@@ -148,7 +148,7 @@ public sealed class PredictionCaptureTests(AzuriteFixture azurite)
         await serving.CaptureWriter.StartAsync(CancellationToken.None);
         var body = Encoding.UTF8.GetBytes("""{"input":[[1,2,3,4]]}""");
 
-        using (await serving.RunAsync(serving.Simple, new Maas.Core.Protocol.WireRequest("application/json", body.Length, header => header == Maas.Core.Protocol.Prediction.RequestIdHeader ? "from-header" : null, new MemoryStream(body)), name, null))
+        using (await serving.RunAsync(serving.Simple, new Maas.Core.Protocol.WireRequest("application/json", body.Length, header => header == Maas.Core.Protocol.PredictionPipeline.RequestIdHeader ? "from-header" : null, new MemoryStream(body)), name, null))
         using (await serving.PredictAsync(name, """{"input":[[5,6,7,8]]}"""))
         {
         }

@@ -25,7 +25,7 @@ public sealed class OptimizedCopyTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(_serving.Registry.Sessions.OptimizedCopyKey, record.OptimizedFor);
         var copy = azurite.BlobService.GetBlobContainerClient(_serving.Registry.Options.OptimizedContainerName).GetBlobClient(record.OptimizedBlobPath);
         var properties = (await copy.GetPropertiesAsync()).Value;
-        Assert.Equal(record.Sha256, properties.Metadata[ModelRegistrar.OptimizedSourceMetadataKey]);
+        Assert.Equal(record.Sha256, properties.Metadata[ModelBlobPath.OptimizedSourceMetadataKey]);
     }
 
     [Fact]

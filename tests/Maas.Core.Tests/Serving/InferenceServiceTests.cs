@@ -254,7 +254,7 @@ public sealed class InferenceServiceTests(AzuriteFixture azurite) : IDisposable
     {
         var name = await _serving.AddModelAsync(TestModels.Linear());
         var recorder = new RecordingObserver();
-        var inference = new InferenceService(_serving.Registry.Repository, _serving.Sessions, _serving.Batcher, [recorder]);
+        var inference = new InferenceService(_serving.Registry.Resolver, _serving.Sessions, _serving.Batcher, [recorder]);
         var wire = (string body) => new WireRequest("application/json", body.Length, _ => null, new MemoryStream(Encoding.UTF8.GetBytes(body)));
 
         using (await inference.RunAsync(_serving.Simple, wire("""{"input":[[1,2,3,4]]}"""), name, null, Caller.Anonymous, new PredictionMeasurement(name), CancellationToken.None))

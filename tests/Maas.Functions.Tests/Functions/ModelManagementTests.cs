@@ -111,15 +111,15 @@ public sealed class ModelManagementTests : IDisposable
         await _registry.UploadAndRegisterAsync($"{_name}/1/model.onnx", TestModels.Corrupt());
         await _registry.UploadAndRegisterAsync($"{_name}/2/model.onnx", TestModels.Linear());
 
-        var failed = await Assert.ThrowsAsync<MaasException>(() => _registry.Repository.ResolveAsync(_name, "1", CancellationToken.None));
+        var failed = await Assert.ThrowsAsync<MaasException>(() => _registry.Resolver.ResolveAsync(_name, "1", CancellationToken.None));
         Assert.Equal(ErrorKind.NotReady, failed.Kind);
         Assert.Contains("does not load", failed.Message, StringComparison.Ordinal);
-        Assert.Equal(2, (await _registry.Repository.ResolveAsync(_name, null, CancellationToken.None)).Version);
+        Assert.Equal(2, (await _registry.Resolver.ResolveAsync(_name, null, CancellationToken.None)).Version);
 
         await _registry.Container.GetBlobClient($"{_name}/2/model.onnx").DeleteAsync();
         await _registry.Reconciler.RunAsync(CancellationToken.None);
 
-        var removed = await Assert.ThrowsAsync<MaasException>(() => _registry.Repository.ResolveAsync(_name, "2", CancellationToken.None));
+        var removed = await Assert.ThrowsAsync<MaasException>(() => _registry.Resolver.ResolveAsync(_name, "2", CancellationToken.None));
         Assert.Equal(ErrorKind.NotReady, removed.Kind);
         Assert.Contains(ModelStatus.Removed.ToString(), removed.Message, StringComparison.Ordinal);
     }

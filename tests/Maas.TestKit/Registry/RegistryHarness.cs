@@ -66,7 +66,7 @@ public sealed class RegistryHarness
         Registrar = new ModelRegistrar(Store, Sessions, new ModelEvaluator(evaluationPass, TimeProvider.System), new EvaluationSetBaseline(evaluationPass), [new CaptureConfigCheck(Microsoft.Extensions.Options.Options.Create(capture ?? new CaptureOptions()))], options, TimeProvider.System, Logs.CreateLogger<ModelRegistrar>());
         Reconciler = new ModelReconciler(blobService, Registrar, Store, options, Logs.CreateLogger<ModelReconciler>());
         Health = new DependencyHealth(TimeProvider.System);
-        Repository = new ModelRepository(Store, options, new MemoryCache(new MemoryCacheOptions()), Health, TimeProvider.System, Logs.CreateLogger<ModelRepository>());
+        Resolver = new ModelResolver(Store, options, new MemoryCache(new MemoryCacheOptions()), Health, TimeProvider.System, Logs.CreateLogger<ModelResolver>());
     }
 
     public RegistryOptions Options { get; }
@@ -89,7 +89,7 @@ public sealed class RegistryHarness
 
     public ModelReconciler Reconciler { get; }
 
-    public ModelRepository Repository { get; }
+    public ModelResolver Resolver { get; }
 
     /// <summary>What the repository's lookups reported of storage.</summary>
     public DependencyHealth Health { get; }

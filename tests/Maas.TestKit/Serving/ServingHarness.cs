@@ -78,10 +78,10 @@ public sealed class ServingHarness : IDisposable
             TimeProvider.System,
             Registry.Logs.CreateLogger<CaptureWriter>());
         IPredictionObserver[] observers = [new PredictionCapture(CaptureBuffer, captureOptions, TimeProvider.System, Registry.Logs.CreateLogger<PredictionCapture>()), Monitoring.DriftObserver];
-        Inference = new InferenceService(Registry.Repository, Sessions, Batcher, observers);
+        Inference = new InferenceService(Registry.Resolver, Sessions, Batcher, observers);
         V2 = new V2InferenceProtocol(Options.Create(Limits));
         Simple = new SimpleInferenceProtocol(Options.Create(Limits));
-        Catalog = new ModelCatalog(Registry.Repository, Sessions, Registry.BlobService, inferenceOptions, Options.Create(Registry.Options));
+        Catalog = new ModelCatalog(Registry.Resolver, Sessions, Registry.BlobService, inferenceOptions, Options.Create(Registry.Options));
     }
 
     public RegistryHarness Registry { get; }
@@ -140,10 +140,10 @@ public sealed class ServingHarness : IDisposable
     }
 
     /// <summary>The metrics API over this harness's rollups, on the monitoring clock.</summary>
-    public Maas.Core.Monitoring.Query.MetricsQuery MetricsQuery => new(_azurite.TableService, Monitoring.Tables, Registry.Repository, Options.Create(Monitoring.Options), Monitoring.Clock);
+    public Maas.Core.Monitoring.Query.MetricsQuery MetricsQuery => new(_azurite.TableService, Monitoring.Tables, Registry.Resolver, Options.Create(Monitoring.Options), Monitoring.Clock);
 
     /// <summary>The drift API over this harness's drift rollups, on the monitoring clock.</summary>
-    public Maas.Core.Drift.DriftQuery DriftQuery => new(_azurite.TableService, Monitoring.Tables, Registry.Repository, Monitoring.Baselines, Options.Create(Monitoring.DriftOptions), Monitoring.Clock);
+    public Maas.Core.Drift.DriftQuery DriftQuery => new(_azurite.TableService, Monitoring.Tables, Registry.Resolver, Monitoring.Baselines, Options.Create(Monitoring.DriftOptions), Monitoring.Clock);
 
     /// <summary>An empty session cache over this harness's models, as a newly started instance has.</summary>
     public SessionCache FreshSessions(InferenceOptions? options = null) => CreateSessions(options ?? InferenceOptions).Sessions;
@@ -158,7 +158,7 @@ public sealed class ServingHarness : IDisposable
 
     /// <summary>A prewarmer of <paramref name="sessions"/> from this harness's rollups, started at <paramref name="clock"/>'s now.</summary>
     public SessionPrewarmer Prewarmer(SessionCache sessions, InferenceOptions options, TimeProvider? clock = null)
-        => new(MetricsQuery, Registry.Repository, sessions, Options.Create(options), clock ?? Monitoring.Clock, Registry.Logs.CreateLogger<SessionPrewarmer>());
+        => new(MetricsQuery, Registry.Resolver, sessions, Options.Create(options), clock ?? Monitoring.Clock, Registry.Logs.CreateLogger<SessionPrewarmer>());
 
     /// <summary>Uploads <paramref name="graph"/> as version <paramref name="version"/> of a new model (optionally with config.json) and registers it; returns the model name.</summary>
     public async Task<string> AddModelAsync(byte[] graph, string? configJson = null, long version = 1)
@@ -197,7 +197,7 @@ public sealed class ServingHarness : IDisposable
         return RunAsync(Simple, new WireRequest("application/json", body.Length, _ => null, new MemoryStream(body)), name, version, caller);
     }
 
-    /// <summary>One prediction through <see cref="Prediction"/>, recorded into <see cref="Metrics"/> like the app's recording middleware does.</summary>
+    /// <summary>One prediction through <see cref="PredictionPipeline"/>, recorded into <see cref="Metrics"/> like the app's recording middleware does.</summary>
     public async Task<EncodedResponse> RunAsync(IInferenceProtocol protocol, WireRequest request, string name, string? version, Caller? caller = null)
     {
         var measurement = new PredictionMeasurement(name) { CallerAppId = (caller ?? Caller.Anonymous).AppId };

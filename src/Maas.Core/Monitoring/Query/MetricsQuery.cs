@@ -10,7 +10,7 @@ namespace Maas.Core.Monitoring.Query;
 /// a version, each point merges every version of the period. With a caller, only periods that caller called in are
 /// returned and only its figures are listed under <c>callers</c>.
 /// </summary>
-public sealed class MetricsQuery(TableServiceClient tables, MetricsTables names, ModelRepository repository, IOptions<MonitoringOptions> options, TimeProvider clock)
+public sealed class MetricsQuery(TableServiceClient tables, MetricsTables names, ModelResolver repository, IOptions<MonitoringOptions> options, TimeProvider clock)
 {
     /// <summary>The longest range one query may span, per grain.</summary>
     public static readonly TimeSpan MaxMinuteRange = TimeSpan.FromDays(2);

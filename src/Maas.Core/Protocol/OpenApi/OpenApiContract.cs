@@ -164,7 +164,7 @@ public static class OpenApiContract
             return null;
         }
 
-        var chosen = ModelRepository.DefaultOf(versions);
+        var chosen = ModelResolver.DefaultOf(versions);
         return chosen is { Status: ModelStatus.Ready } && ready.Contains(chosen) ? chosen : ready[^1];
     }
 

@@ -15,13 +15,13 @@ namespace Maas.Core.Registry;
 /// are cached per instance for <c>Registry:LookupCacheTtl</c> so a prediction does not cost a table read; they are
 /// bounded by <c>Registry:LookupTimeout</c>, and while storage fails the last rows read keep serving (stale-if-error).
 /// </summary>
-public sealed partial class ModelRepository(
+public sealed partial class ModelResolver(
     ModelRegistryStore store,
     IOptions<RegistryOptions> options,
     IMemoryCache cache,
     DependencyHealth health,
     TimeProvider clock,
-    ILogger<ModelRepository> logger)
+    ILogger<ModelResolver> logger)
 {
     private static readonly TimeSpan RetryAfterStorageFault = TimeSpan.FromSeconds(1);
 

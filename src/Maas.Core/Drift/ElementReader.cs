@@ -5,7 +5,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 namespace Maas.Core.Drift;
 
 /// <summary>Reads a numeric tensor's little-endian element bytes as doubles (booleans as 0 and 1).</summary>
-public static class DriftValues
+public static class ElementReader
 {
     public static bool CanRead(TensorElementType type) => type is TensorElementType.Float or TensorElementType.Double or TensorElementType.Float16
         or TensorElementType.Int8 or TensorElementType.Int16 or TensorElementType.Int32 or TensorElementType.Int64

@@ -7,7 +7,7 @@ namespace Maas.Core.Protocol;
 /// One prediction, one direction: the data plane resolves the model for the caller, the protocol reads and decodes the
 /// body against its signature, the data plane validates and runs it, the protocol encodes the result.
 /// </summary>
-public static class Prediction
+public static class PredictionPipeline
 {
     public static async Task<EncodedResponse> RunAsync(
         this InferenceService inference,
