@@ -10,6 +10,6 @@ builder.ConfigureFunctionsWebApplication();
 // Outermost first: errors become responses, every prediction is recorded once, then the caller is authenticated.
 builder.UseMiddleware<ErrorMappingMiddleware>();
 builder.UseMiddleware<PredictionRecordingMiddleware>();
-builder.UseMiddleware<AuthenticationMiddleware>();
+builder.UseMiddleware<AuthMiddleware>();
 builder.AddMaasFunctions();
 builder.Build().Run();

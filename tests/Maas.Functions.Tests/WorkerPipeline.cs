@@ -15,7 +15,7 @@ internal static class WorkerPipeline
         [
             ActivatorUtilities.CreateInstance<ErrorMappingMiddleware>(services),
             ActivatorUtilities.CreateInstance<PredictionRecordingMiddleware>(services),
-            ActivatorUtilities.CreateInstance<AuthenticationMiddleware>(services),
+            ActivatorUtilities.CreateInstance<AuthMiddleware>(services),
         ];
         FunctionExecutionDelegate next = _ =>
         {

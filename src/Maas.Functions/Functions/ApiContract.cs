@@ -12,7 +12,7 @@ namespace Maas.Functions.Functions;
 /// <summary>
 /// The contract of the app (<c>GET /openapi.json</c>: the service and its list of models; <c>GET /models/{name}/openapi.json</c>:
 /// a model's typed predictions), its servers the base URL the caller reached, and the interactive docs page over them
-/// (<c>GET /docs</c>, Swagger UI served from the app's own files, with a model picker).
+/// (<c>GET /docs</c>, Swagger UI served from the app's own files, with a model picker), and the pages' files.
 /// </summary>
 public sealed class ApiContract(OpenApiDocuments documents, ApiSecurity security)
 {
@@ -31,15 +31,6 @@ public sealed class ApiContract(OpenApiDocuments documents, ApiSecurity security
     [AllowAnonymous]
     public IActionResult Docs([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "docs")] HttpRequest request)
         => PageAssets.Render(PageAssets.DocsPage, security.PageConfigJson());
-
-    /// <summary>
-    /// The monitoring dashboard. The page needs no token; what it shows comes from the JSON APIs, which need
-    /// Models.Read, with the token of the user it signs in (as the docs page does) when Entra ID is on.
-    /// </summary>
-    [Function(nameof(Dashboard))]
-    [AllowAnonymous]
-    public IActionResult Dashboard([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "dashboard")] HttpRequest request)
-        => PageAssets.Render(PageAssets.DashboardPage, security.PageConfigJson());
 
     [Function(nameof(DocsAsset))]
     [AllowAnonymous]

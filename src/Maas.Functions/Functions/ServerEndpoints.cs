@@ -35,13 +35,10 @@ public sealed class ServerEndpoints(DependencyHealth health, SessionCache sessio
     [AllowAnonymous]
     public IActionResult ServerReady([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v2/health/ready")] HttpRequest request)
     {
-        var degraded = health.Degraded;
-        var cached = sessions.CachedCount;
-        var prewarming = !prewarmer.IsSettled;
-        var ready = (degraded.Count == 0 || cached > 0) && !prewarming;
-        return new ObjectResult(new { ready, degraded, cachedModels = cached, prewarming })
+        var readiness = Readiness.Of(health.Degraded, sessions.CachedCount, prewarming: !prewarmer.IsSettled);
+        return new ObjectResult(new { ready = readiness.Ready, degraded = readiness.Degraded, cachedModels = readiness.CachedModels, prewarming = readiness.Prewarming })
         {
-            StatusCode = ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable,
+            StatusCode = readiness.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable,
         };
     }
 }

@@ -13,7 +13,7 @@ internal static class PredictionHttp
     public static async Task<IActionResult> PredictAsync(this InferenceService inference, IInferenceProtocol protocol, HttpRequest request, string name, string? version)
     {
         var http = request.HttpContext;
-        var caller = AuthenticationMiddleware.CallerOf(http);
+        var caller = AuthMiddleware.CallerOf(http);
         var measurement = PredictionRecordingMiddleware.MeasurementOf(http, name);
         var wire = new WireRequest(
             request.ContentType,

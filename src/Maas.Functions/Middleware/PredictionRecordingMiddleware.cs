@@ -56,7 +56,7 @@ internal sealed class PredictionRecordingMiddleware(MetricsRecorder metrics, Tim
 
     private void Record(HttpContext http, PredictionMeasurement measurement, Exception? failure)
     {
-        measurement.CallerAppId = AuthenticationMiddleware.CallerOf(http).AppId;
+        measurement.CallerAppId = AuthMiddleware.CallerOf(http).AppId;
         metrics.Record(measurement.ToRecord(clock.GetUtcNow(), failure));
     }
 }

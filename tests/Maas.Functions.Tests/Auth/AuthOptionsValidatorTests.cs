@@ -56,15 +56,15 @@ public sealed class AuthOptionsValidatorTests
         var http = new DefaultHttpContext { RequestServices = host.Services };
         var ran = false;
 
-        await ActivatorUtilities.CreateInstance<AuthenticationMiddleware>(host.Services).Invoke(new TestFunctionContext("Infer", http, host.Services), _ =>
+        await ActivatorUtilities.CreateInstance<AuthMiddleware>(host.Services).Invoke(new TestFunctionContext("Infer", http, host.Services), _ =>
         {
             ran = true;
             return Task.CompletedTask;
         });
 
         Assert.True(ran);
-        Assert.Equal("disabled", http.Response.Headers[AuthenticationMiddleware.AuthDisabledHeader].ToString());
-        Assert.True(AuthenticationMiddleware.CallerOf(http).IsAuthDisabled);
+        Assert.Equal("disabled", http.Response.Headers[AuthMiddleware.AuthDisabledHeader].ToString());
+        Assert.True(AuthMiddleware.CallerOf(http).IsAuthDisabled);
     }
 
     [Theory]

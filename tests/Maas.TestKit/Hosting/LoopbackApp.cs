@@ -52,7 +52,8 @@ public sealed class LoopbackApp(WebApplication app) : IAsyncDisposable
         var metadata = new ModelMetadata(serving.Catalog);
 
         app.MapGet("/docs", Handle(http => Task.FromResult(contract.Docs(http.Request))));
-        app.MapGet("/dashboard", Handle(http => Task.FromResult(contract.Dashboard(http.Request))));
+        var dashboard = new MonitoringDashboard(security);
+        app.MapGet("/dashboard", Handle(http => Task.FromResult(dashboard.Dashboard(http.Request))));
         app.MapGet("/docs/{file}", Handle(http => Task.FromResult(contract.DocsAsset(http.Request, Route(http, "file")))));
         app.MapGet("/openapi.json", Handle(http => contract.GetContract(http.Request)));
         app.MapGet("/models/{name}/openapi.json", Handle(http => contract.GetModelContract(http.Request, Route(http, "name"))));

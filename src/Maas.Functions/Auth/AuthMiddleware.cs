@@ -18,10 +18,10 @@ namespace Maas.Functions.Auth;
 /// <see cref="ErrorKind.Forbidden"/> when the token lacks the app role or scope; the error mapping answers both.
 /// Anonymous functions and non-HTTP triggers pass through. Logs name the caller, never the token.
 /// </summary>
-internal sealed partial class AuthenticationMiddleware(
+internal sealed partial class AuthMiddleware(
     IOptions<AuthOptions> options,
     IOptionsMonitor<JwtBearerOptions> jwt,
-    ILogger<AuthenticationMiddleware> logger)
+    ILogger<AuthMiddleware> logger)
     : IFunctionsWorkerMiddleware
 {
     public const string AuthDisabledHeader = "X-Maas-Auth";

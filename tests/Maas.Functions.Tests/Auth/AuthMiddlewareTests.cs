@@ -15,7 +15,7 @@ namespace Maas.Functions.Tests.Auth;
 
 /// <summary>The real Microsoft.Identity.Web / JwtBearer validation path, with tokens from the test kit's issuer and no network.</summary>
 [Collection(UsesAzurite.Name)]
-public sealed class AuthenticationMiddlewareTests(AzuriteFixture azurite) : IAsyncLifetime, IDisposable
+public sealed class AuthMiddlewareTests(AzuriteFixture azurite) : IAsyncLifetime, IDisposable
 {
     private readonly TestTokenIssuer _issuer = new();
     private readonly LogRecorder _logs = new();
@@ -107,7 +107,7 @@ public sealed class AuthenticationMiddlewareTests(AzuriteFixture azurite) : IAsy
         Assert.False(ran);
         Assert.Equal(StatusCodes.Status403Forbidden, http.Response.StatusCode);
         Assert.Contains(function == "Infer" ? Permissions.Predict : Permissions.Read, Body(http), StringComparison.Ordinal);
-        var logged = Assert.Single(_logs.Entries, e => e.Message.Contains("refused app", StringComparison.Ordinal) && e.Category == typeof(AuthenticationMiddleware).FullName);
+        var logged = Assert.Single(_logs.Entries, e => e.Message.Contains("refused app", StringComparison.Ordinal) && e.Category == typeof(AuthMiddleware).FullName);
         Assert.Equal(TestTokenIssuer.CallerAppId, logged.Values["CallerAppId"]);
         Assert.Equal(TestTokenIssuer.CallerObjectId, logged.Values["CallerObjectId"]);
     }
@@ -122,7 +122,7 @@ public sealed class AuthenticationMiddlewareTests(AzuriteFixture azurite) : IAsy
         Assert.Equal(StatusCodes.Status403Forbidden, http.Response.StatusCode);
         using var body = System.Text.Json.JsonDocument.Parse(Body(http));
         Assert.Contains($"neither the app role nor the scope '{Permissions.Predict}'", body.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
-        Assert.Equal(TestTokenIssuer.CallerAppId, AuthenticationMiddleware.CallerOf(http).AppId);
+        Assert.Equal(TestTokenIssuer.CallerAppId, AuthMiddleware.CallerOf(http).AppId);
     }
 
     [Fact]
@@ -154,7 +154,7 @@ public sealed class AuthenticationMiddlewareTests(AzuriteFixture azurite) : IAsy
         var (http, ran) = await InvokeAsync("Infer", "/v2/models/m/infer", token);
 
         Assert.True(ran);
-        var caller = AuthenticationMiddleware.CallerOf(http);
+        var caller = AuthMiddleware.CallerOf(http);
         Assert.Equal(TestTokenIssuer.CallerAppId, caller.AppId);
         Assert.Equal(TestTokenIssuer.CallerObjectId, caller.ObjectId);
         Assert.True(caller.Has(Permissions.Predict));
@@ -187,7 +187,7 @@ public sealed class AuthenticationMiddlewareTests(AzuriteFixture azurite) : IAsy
     [Fact]
     public async Task Invoke_NonHttpTrigger_PassesThroughUntouched()
     {
-        var middleware = ActivatorUtilities.CreateInstance<AuthenticationMiddleware>(_host.Services);
+        var middleware = ActivatorUtilities.CreateInstance<AuthMiddleware>(_host.Services);
         var ran = false;
 
         await middleware.Invoke(new TestFunctionContext("ReconcileModels", services: _host.Services), _ =>
