@@ -37,6 +37,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IModelEvaluator, ModelEvaluator>();
         services.AddSingleton<IDriftBaselineBuilder, EvaluationSetBaseline>();
         services.AddSingleton<IModelConfigCheck, CaptureConfigCheck>();
+        services.AddSingleton<VersionArtefacts>();
         services.AddSingleton<ModelRegistrar>();
         services.AddSingleton<ModelReconciler>();
         services.AddSingleton<ModelResolver>();

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -12,15 +10,16 @@ using Microsoft.Extensions.Options;
 namespace Maas.Core.Registry;
 
 /// <summary>
-/// Turns what is in a version folder of the models container into one registry row. Problems with the model
-/// itself (size, checksum, config, a graph that does not load) become a Failed row with the reason; storage
-/// failures are thrown so the Functions host retries.
+/// Turns what is in a version folder of the models container into one registry row: the registration flow. It examines
+/// the version (size, config, checksum, inspection, config checks, the generated example) and has
+/// <see cref="VersionArtefacts"/> store what registration makes of it (optimised copy, evaluation report, drift
+/// baseline). Problems with the model itself (size, checksum, config, a graph that does not load) become a Failed row
+/// with the reason; storage failures are thrown so the Functions host retries.
 /// </summary>
 public sealed partial class ModelRegistrar(
     ModelRegistryStore store,
     IModelInspector inspector,
-    IModelEvaluator evaluator,
-    IDriftBaselineBuilder baselines,
+    VersionArtefacts artefacts,
     IEnumerable<IModelConfigCheck> configChecks,
     IOptions<RegistryOptions> options,
     TimeProvider clock,
@@ -260,8 +259,8 @@ public sealed partial class ModelRegistrar(
             OptimizedFor = loaded.OptimizedBlobPath is null ? string.Empty : inspector.OptimizedCopyKey,
         };
         ready = CheckGeneratedExample(ready, folder, inspection);
-        ready = await EvaluateAsync(container, ready, folder, inspection, cancellationToken);
-        return await BuildDriftBaselineAsync(container, ready, folder, inspection, cancellationToken);
+        ready = await artefacts.EvaluateAsync(container, ready, folder, inspection, cancellationToken);
+        return await artefacts.BuildDriftBaselineAsync(container, ready, folder, inspection, cancellationToken);
     }
 
     /// <summary>
@@ -286,74 +285,8 @@ public sealed partial class ModelRegistrar(
     }
 
     /// <summary>
-    /// Builds the drift baseline from the version's evaluation.jsonl when config.json's <c>drift</c> compares with the
-    /// evaluation set, and stores it in the evaluations container (named by the version's sources) before the row that
-    /// points at it. Without the file there is no baseline yet; a file that cannot be used leaves the problem on the row.
-    /// </summary>
-    private async Task<ModelVersionRecord> BuildDriftBaselineAsync(BlobContainerClient container, ModelVersionRecord ready, ModelFolder folder, ModelInspection inspection, CancellationToken cancellationToken)
-    {
-        var evaluationSet = Path.Combine(folder.FullPath, ModelBlobPath.EvaluationFileName);
-        if (ready.Config.Drift is not { BaselineIsEvaluationSet: true } || !File.Exists(evaluationSet))
-        {
-            return ready;
-        }
-
-        var run = baselines.Build(ready, folder.GraphPath, evaluationSet, inspection, cancellationToken);
-        var summary = run.Summary;
-        if (run.Baseline is { } baseline)
-        {
-            var name = string.Create(CultureInfo.InvariantCulture, $"{ready.Name}/{ready.Version}/{SourcesHash(ready)}-drift-baseline.json");
-            await StoreAsync(container, name, baseline, cancellationToken);
-            summary = summary with { BlobPath = name };
-        }
-        else
-        {
-            LogNoDriftBaseline(logger, ready.Name, ready.Version, summary.Problem ?? "no baseline");
-        }
-
-        return ready with { DriftBaseline = summary };
-    }
-
-    /// <summary>Writes a document of the version (report, baseline) to the evaluations container.</summary>
-    private async Task StoreAsync(BlobContainerClient container, string name, byte[] content, CancellationToken cancellationToken)
-    {
-        var documents = container.GetParentBlobServiceClient().GetBlobContainerClient(options.Value.EvaluationContainerName);
-        await documents.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-        await documents.GetBlobClient(name).UploadAsync(BinaryData.FromBytes(content), overwrite: true, cancellationToken);
-    }
-
-    /// <summary>What names a version's stored documents: a hash of its sources, so a retry overwrites instead of adding.</summary>
-    private static string SourcesHash(ModelVersionRecord version)
-        => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(version.SourceFingerprint)))[..ReportNameHexDigits];
-
-    /// <summary>
-    /// Evaluates a Ready version on the evaluation.jsonl copied with it, when config.json asks for evaluation, and stores the
-    /// full report (named by the version's sources, so a retry overwrites it) before the row that points at it is written.
-    /// Without the file the version awaits evaluation.
-    /// </summary>
-    private async Task<ModelVersionRecord> EvaluateAsync(BlobContainerClient container, ModelVersionRecord ready, ModelFolder folder, ModelInspection inspection, CancellationToken cancellationToken)
-    {
-        var evaluationSet = Path.Combine(folder.FullPath, ModelBlobPath.EvaluationFileName);
-        if (ready.Config.Evaluation is null || !File.Exists(evaluationSet))
-        {
-            return ready;
-        }
-
-        var run = evaluator.Evaluate(ready, folder.GraphPath, evaluationSet, inspection, cancellationToken);
-        var name = string.Create(CultureInfo.InvariantCulture, $"{ready.Name}/{ready.Version}/{SourcesHash(ready)}.json");
-        await StoreAsync(container, name, run.Report, cancellationToken);
-        var summary = run.Summary with { ReportBlobPath = name };
-        LogEvaluated(logger, ready.Name, ready.Version, summary.Rows, summary.DurationMs, summary.FailureReason ?? "passed");
-        return ready with { Evaluation = summary };
-    }
-
-    /// <summary>Hex digits of the sources' hash that name a version's stored documents (evaluation report, drift baseline).</summary>
-    private const int ReportNameHexDigits = 16;
-
-    /// <summary>
-    /// Inspects the graph in the version's private temp copy, and keeps the graph as ONNX Runtime optimised it in the
-    /// optimised-models container, named by the version, the graph's SHA-256 and what the copy is for. Storing the copy
-    /// is best effort: without it, instances optimise at load.
+    /// Inspects the graph in the version's private temp copy, and keeps the graph as ONNX Runtime optimised it (see
+    /// <see cref="VersionArtefacts.StoreOptimizedCopyAsync"/>; best effort: without it, instances optimise at load).
     /// </summary>
     private async Task<LoadResult> InspectAsync(
         BlobContainerClient container,
@@ -370,22 +303,7 @@ public sealed partial class ModelRegistrar(
                 return result;
             }
 
-            var name = string.Create(CultureInfo.InvariantCulture, $"{record.Name}/{record.Version}/{folder.Sha256}/{inspector.OptimizedCopyKey}.onnx");
-            try
-            {
-                var target = container.GetParentBlobServiceClient().GetBlobContainerClient(options.Value.OptimizedContainerName);
-                await target.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
-                await target.GetBlobClient(name).UploadAsync(
-                    optimized,
-                    new BlobUploadOptions { Metadata = new Dictionary<string, string> { [ModelBlobPath.OptimizedSourceMetadataKey] = folder.Sha256 } },
-                    cancellationToken);
-                return result with { OptimizedBlobPath = name };
-            }
-            catch (RequestFailedException error)
-            {
-                LogOptimizedCopyNotStored(logger, record.Name, record.Version, error.Status);
-                return result;
-            }
+            return result with { OptimizedBlobPath = await artefacts.StoreOptimizedCopyAsync(container, record, folder.Sha256, optimized, inspector.OptimizedCopyKey, cancellationToken) };
         }
         finally
         {
@@ -464,9 +382,6 @@ public sealed partial class ModelRegistrar(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelName} version {ModelVersion} marked Removed: its model.onnx was deleted")]
     private static partial void LogRemovedOnDelete(ILogger logger, string modelName, long modelVersion);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelName} version {ModelVersion} registered without its optimised copy (storage status {Status}); instances optimise it when they load it")]
-    private static partial void LogOptimizedCopyNotStored(ILogger logger, string modelName, long modelVersion, int status);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignoring blob {BlobPath}: {Rule}")]
     private static partial void LogIgnored(ILogger logger, string blobPath, string rule);
 
@@ -479,14 +394,8 @@ public sealed partial class ModelRegistrar(
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelName} version {ModelVersion} is Ready (SHA-256 {Sha256})")]
     private static partial void LogReady(ILogger logger, string modelName, long modelVersion, string sha256);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelName} version {ModelVersion} evaluated on {Rows} examples in {DurationMs} ms: {Outcome}")]
-    private static partial void LogEvaluated(ILogger logger, string modelName, long modelVersion, long rows, double durationMs, string outcome);
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelName} version {ModelVersion}: the graph refuses the generated example (zeros, variable dimensions as 1), so the docs page cannot try it; set config.json 'example' to a request that runs. ONNX Runtime said: {Reason}")]
     private static partial void LogGeneratedExampleRefused(ILogger logger, string modelName, long modelVersion, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelName} version {ModelVersion} has no drift baseline: {Problem}")]
-    private static partial void LogNoDriftBaseline(ILogger logger, string modelName, long modelVersion, string problem);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Promotion of model {ModelName} version {ModelVersion}: {PromotionState} ({PromotionReason}); the default version is {DefaultVersion}")]
     private static partial void LogPromotion(ILogger logger, string modelName, long modelVersion, string promotionState, string promotionReason, long? defaultVersion);
