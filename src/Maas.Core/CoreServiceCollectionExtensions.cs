@@ -38,6 +38,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IDriftBaselineBuilder, EvaluationSetBaseline>();
         services.AddSingleton<IModelConfigCheck, CaptureConfigCheck>();
         services.AddSingleton<VersionArtefacts>();
+        services.AddSingleton<VersionExaminer>();
         services.AddSingleton<ModelRegistrar>();
         services.AddSingleton<ModelReconciler>();
         services.AddSingleton<ModelResolver>();

@@ -224,8 +224,8 @@ public sealed class ModelRegistrarTests(AzuriteFixture azurite)
         await _registry.UploadAndRegisterAsync($"{_name}/1/model.onnx", TestModels.Linear());
         await _registry.UploadAndRegisterAsync($"{_name}/2/model.onnx", TestModels.Corrupt());
 
-        Assert.Empty(Directory.GetDirectories(Path.GetTempPath(), ModelRegistrar.TempFolderPrefix(_name, 1) + "*"));
-        Assert.Empty(Directory.GetDirectories(Path.GetTempPath(), ModelRegistrar.TempFolderPrefix(_name, 2) + "*"));
+        Assert.Empty(Directory.GetDirectories(Path.GetTempPath(), VersionExaminer.TempFolderPrefix(_name, 1) + "*"));
+        Assert.Empty(Directory.GetDirectories(Path.GetTempPath(), VersionExaminer.TempFolderPrefix(_name, 2) + "*"));
     }
 
     [Fact]

@@ -64,7 +64,8 @@ public sealed class RegistryHarness
         Sessions = new SessionFactory(Microsoft.Extensions.Options.Options.Create(inference ?? new InferenceOptions()));
         var evaluationPass = new EvaluationPass(Sessions, options, TimeProvider.System, Logs.CreateLogger<EvaluationPass>());
         var artefacts = new VersionArtefacts(new ModelEvaluator(evaluationPass, TimeProvider.System), new EvaluationSetBaseline(evaluationPass), options, Logs.CreateLogger<VersionArtefacts>());
-        Registrar = new ModelRegistrar(Store, Sessions, artefacts, [new CaptureConfigCheck(Microsoft.Extensions.Options.Options.Create(capture ?? new CaptureOptions()))], options, TimeProvider.System, Logs.CreateLogger<ModelRegistrar>());
+        var examiner = new VersionExaminer(Sessions, artefacts, [new CaptureConfigCheck(Microsoft.Extensions.Options.Options.Create(capture ?? new CaptureOptions()))], options, Logs.CreateLogger<VersionExaminer>());
+        Registrar = new ModelRegistrar(Store, examiner, TimeProvider.System, Logs.CreateLogger<ModelRegistrar>());
         Reconciler = new ModelReconciler(blobService, Registrar, Store, options, Logs.CreateLogger<ModelReconciler>());
         Health = new DependencyHealth(TimeProvider.System);
         Resolver = new ModelResolver(Store, options, new MemoryCache(new MemoryCacheOptions()), Health, TimeProvider.System, Logs.CreateLogger<ModelResolver>());
