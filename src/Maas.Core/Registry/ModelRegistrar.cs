@@ -20,9 +20,6 @@ public sealed partial class ModelRegistrar(
     TimeProvider clock,
     ILogger<ModelRegistrar> logger)
 {
-    /// <summary>Bound on read-modify-write rounds when other writers keep changing the same row.</summary>
-    private const int MaxWriteAttempts = 32;
-
     /// <summary>
     /// Registers what <paramref name="path"/> (a blob name inside the container of <paramref name="blob"/>) concerns, or
     /// ignores it with a warning. A storage fault at any step throws (after a log naming the blob) with nothing written:
@@ -202,35 +199,15 @@ public sealed partial class ModelRegistrar(
         }
     }
 
-    /// <summary>
-    /// Writes <paramref name="record"/> over the row <paramref name="current"/> (as last read; null when there was none),
-    /// conditional on its ETag; on a concurrent write it re-reads the row and retries.
-    /// </summary>
+    /// <summary>Writes the row (the store retries on a concurrent write) and logs the conflicts it met.</summary>
     private async Task WriteAsync(ModelVersionRecord record, (ModelVersionRecord Record, ETag ETag)? current, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        var conflicts = await store.WriteRegistrationAsync(record, current, clock, cancellationToken);
+        if (conflicts > 0)
         {
-            var now = clock.GetUtcNow();
-            var unchanged = current is { Record: var row } && row.SourceFingerprint == record.SourceFingerprint && row.Status == record.Status;
-            var toWrite = record with
-            {
-                RegisteredAt = current?.Record.RegisteredAt ?? now,
-                UpdatedAt = unchanged ? current!.Value.Record.UpdatedAt : now,
-                LastSeenAt = now,
-            };
-            try
-            {
-                await store.WriteAsync(toWrite, current?.ETag, cancellationToken);
-                return;
-            }
-            catch (RequestFailedException error) when (error.Status is 409 or 412 && attempt < MaxWriteAttempts)
-            {
-                LogWriteConflict(logger, record.Name, record.Version, attempt);
-                current = await store.GetAsync(record.Name, record.Version, cancellationToken);
-            }
+            LogWriteConflicts(logger, record.Name, record.Version, conflicts);
         }
     }
-
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Registration of blob {BlobPath} hit a storage fault ({ExceptionType}); nothing was written, and the trigger is retried")]
     private static partial void LogStorageFault(ILogger logger, string blobPath, string exceptionType);
@@ -256,6 +233,6 @@ public sealed partial class ModelRegistrar(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelName} version {ModelVersion} failed registration: {Reason}")]
     private static partial void LogFailed(ILogger logger, string modelName, long modelVersion, string reason);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Registry row {ModelName}/{ModelVersion} changed concurrently; retrying (attempt {Attempt})")]
-    private static partial void LogWriteConflict(ILogger logger, string modelName, long modelVersion, int attempt);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Registry row {ModelName}/{ModelVersion} changed concurrently {Conflicts} time(s); re-read and retried each time")]
+    private static partial void LogWriteConflicts(ILogger logger, string modelName, long modelVersion, int conflicts);
 }

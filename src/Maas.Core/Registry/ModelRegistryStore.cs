@@ -110,6 +110,41 @@ public sealed class ModelRegistryStore(TableClient table, TableClient? lookupTab
         }
     }
 
+    /// <summary>
+    /// Writes a registration's <paramref name="record"/> over the row <paramref name="current"/> (as last read; null when
+    /// there was none), conditional on its ETag; on a concurrent write it re-reads the row and retries, up to
+    /// <see cref="MaxWriteAttempts"/> times. The row keeps when it was first registered, moves <c>UpdatedAt</c> only when
+    /// its sources or status change, and is stamped seen now. Returns the concurrent writes it met.
+    /// </summary>
+    public async Task<int> WriteRegistrationAsync(ModelVersionRecord record, (ModelVersionRecord Record, ETag ETag)? current, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentNullException.ThrowIfNull(clock);
+        for (var attempt = 1; ; attempt++)
+        {
+            var now = clock.GetUtcNow();
+            var unchanged = current is { Record: var row } && row.SourceFingerprint == record.SourceFingerprint && row.Status == record.Status;
+            var toWrite = record with
+            {
+                RegisteredAt = current?.Record.RegisteredAt ?? now,
+                UpdatedAt = unchanged ? current!.Value.Record.UpdatedAt : now,
+                LastSeenAt = now,
+            };
+            try
+            {
+                await WriteAsync(toWrite, current?.ETag, cancellationToken);
+                return attempt - 1;
+            }
+            catch (RequestFailedException error) when (error.Status is 409 or 412 && attempt < MaxWriteAttempts)
+            {
+                current = await GetAsync(record.Name, record.Version, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Bound on read-modify-write rounds when other writers keep changing the same row.</summary>
+    public const int MaxWriteAttempts = 32;
+
     public static string RowKey(long version) => version.ToString(VersionFormat, CultureInfo.InvariantCulture);
 
     private async Task EnsureTableAsync(CancellationToken cancellationToken)
