@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using Maas.Core.Models;
 using Maas.Core.Protocol.OpenApi;
-using Maas.Core.Registry;
 using Maas.TestKit.Registry;
 using Maas.TestKit.Serving;
 using Microsoft.ML.OnnxRuntime.Tensors;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Azure.Storage.Blobs.Specialized;
-using Maas.Core.Registry;
+using Maas.Core.Models;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Onnx;
 using Maas.TestKit.Registry;

@@ -49,7 +49,7 @@ internal static class ResourceSuite
         using (var serving = new ServingHarness(azurite))
         {
             const int Copies = 4;
-            var records = new List<Maas.Core.Registry.ModelVersionRecord>();
+            var records = new List<Maas.Core.Models.ModelVersionRecord>();
 
             // One session first, so ONNX Runtime's one-off start-up memory is not counted against the copies.
             var warm = await serving.AddVersionAsync(Maas.TestKit.Registry.RegistryHarness.NewModelName(), perModel.Graph);

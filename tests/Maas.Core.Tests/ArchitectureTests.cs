@@ -42,6 +42,10 @@ public sealed class ArchitectureTests
         Assert.True(cycles.Count == 0, "Namespaces that depend on each other: " + string.Join("; ", cycles));
     }
 
+    /// <summary>The model schema (version record, config.json and its blocks, signatures, status) knows no capability: it uses only the error kinds.</summary>
+    [Fact]
+    public void Models_UseNoCapability() => Assert.Empty(Dependencies["Maas.Core.Models"].Except(["Maas.Core.Errors"]));
+
     /// <summary>Telemetry (the meter and activity source) is a leaf any layer may use: it uses none.</summary>
     [Fact]
     public void Telemetry_UsesNoOtherCoreNamespace() => Assert.Empty(Dependencies["Maas.Core.Telemetry"]);

@@ -1,8 +1,8 @@
-using Maas.Core.Telemetry;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Maas.Core.Telemetry;
 
 namespace Maas.Infra.Tests;
 

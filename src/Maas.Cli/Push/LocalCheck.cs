@@ -1,5 +1,6 @@
 using Maas.Core.Evaluation;
 using Maas.Core.Inference;
+using Maas.Core.Models;
 using Maas.Core.Registry;
 using Microsoft.Extensions.Options;
 

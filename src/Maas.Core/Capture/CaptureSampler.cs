@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using Maas.Core.Registry;
+using Maas.Core.Models;
 
 namespace Maas.Core.Capture;
 

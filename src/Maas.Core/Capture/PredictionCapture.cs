@@ -1,7 +1,7 @@
 using System.Text;
 using Maas.Core.Inference;
+using Maas.Core.Models;
 using Maas.Core.Monitoring;
-using Maas.Core.Registry;
 using Maas.Core.Serving;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

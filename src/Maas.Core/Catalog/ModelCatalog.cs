@@ -3,6 +3,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Maas.Core.Errors;
 using Maas.Core.Inference;
+using Maas.Core.Models;
 using Maas.Core.Registry;
 using Microsoft.Extensions.Options;
 

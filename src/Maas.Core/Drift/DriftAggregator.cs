@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using Azure.Data.Tables;
+using Maas.Core.Models;
 using Maas.Core.Monitoring;
 using Maas.Core.Registry;
 using Maas.Core.Telemetry;

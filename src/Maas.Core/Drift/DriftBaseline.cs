@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Maas.Core.Registry;
+using Maas.Core.Models;
 
 namespace Maas.Core.Drift;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Azure;
 using Azure.Storage.Blobs;
+using Maas.Core.Models;
 using Maas.Core.Registry;
 using Microsoft.Extensions.Options;
 

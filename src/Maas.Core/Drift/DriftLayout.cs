@@ -1,4 +1,4 @@
-using Maas.Core.Registry;
+using Maas.Core.Models;
 
 namespace Maas.Core.Drift;
 

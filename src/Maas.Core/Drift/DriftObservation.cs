@@ -1,5 +1,5 @@
 using Maas.Core.Capture;
-using Maas.Core.Registry;
+using Maas.Core.Models;
 
 namespace Maas.Core.Drift;
 

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Maas.Core.Capture;
 using Maas.Core.Inference;
-using Maas.Core.Registry;
+using Maas.Core.Models;
 using Maas.Core.Serving;
 using Maas.Core.Telemetry;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Maas.Core.Models;
 using Maas.Core.Monitoring;
 using Maas.Core.Monitoring.Query;
 using Maas.Core.Registry;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Maas.Core.Evaluation;
+using Maas.Core.Models;
 using Maas.Core.Registry;
 using Microsoft.ML.OnnxRuntime.Tensors;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Maas.Core.Inference;
-using Maas.Core.Registry;
+using Maas.Core.Models;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Maas.Core.Inference;
+using Maas.Core.Models;
 using Maas.Core.Registry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

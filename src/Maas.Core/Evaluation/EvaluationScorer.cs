@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Maas.Core.Registry;
+using Maas.Core.Models;
 
 namespace Maas.Core.Evaluation;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Maas.Core.Inference;
-using Maas.Core.Registry;
+using Maas.Core.Models;
 
 namespace Maas.Core.Evaluation;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Maas.Core.Models;
 using Maas.Core.Registry;
 
 namespace Maas.Core.Evaluation;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Threading.Channels;
 using Maas.Core.Errors;
-using Maas.Core.Registry;
+using Maas.Core.Models;
 
 namespace Maas.Core.Inference;
 

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Maas.Core.Registry;
+using Maas.Core.Models;
 
 namespace Maas.Core.Inference;
 

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-using Maas.Core.Registry;
+using Maas.Core.Models;
 
 namespace Maas.Core.Inference;
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using Maas.Core.Errors;
-using Maas.Core.Registry;
+using Maas.Core.Models;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 

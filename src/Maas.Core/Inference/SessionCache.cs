@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Maas.Core.Registry;
+using Maas.Core.Models;
 using Maas.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,4 @@
+using Maas.Core.Models;
 using Maas.Core.Registry;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;

@@ -4,6 +4,7 @@ using System.Globalization;
 using Azure;
 using Azure.Storage.Blobs;
 using Maas.Core.Errors;
+using Maas.Core.Models;
 using Maas.Core.Registry;
 using Maas.Core.Telemetry;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Maas.Core.Errors;
-using Maas.Core.Registry;
+using Maas.Core.Models;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Maas.Core.Json;

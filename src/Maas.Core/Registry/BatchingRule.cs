@@ -1,3 +1,5 @@
+using Maas.Core.Models;
+
 namespace Maas.Core.Registry;
 
 /// <summary>Dynamic batching concatenates requests along the first dimension, so every input and output must be a tensor whose first dimension is variable.</summary>

@@ -1,3 +1,5 @@
+using Maas.Core.Models;
+
 namespace Maas.Core.Registry;
 
 /// <summary>

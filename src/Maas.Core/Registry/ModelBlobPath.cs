@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Maas.Core.Models;
 
 namespace Maas.Core.Registry;
 
@@ -24,7 +25,7 @@ public sealed partial record ModelBlobPath(string ModelName, long? Version, stri
     public const string FileRule = "file names must not be empty, '.' or '..'";
 
     /// <summary>The largest version number: the registry row key zero-pads versions to 10 digits.</summary>
-    public const long MaxVersion = 9_999_999_999;
+    public const long MaxVersion = ModelVersionRecord.MaxVersion;
 
     /// <summary>True for <c>&lt;name&gt;/config.json</c> (applies to every version).</summary>
     public bool IsModelConfig => Version is null;

@@ -4,6 +4,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Maas.Core.Health;
+using Maas.Core.Models;
 using Microsoft.Extensions.Logging;
 
 namespace Maas.Core.Registry;

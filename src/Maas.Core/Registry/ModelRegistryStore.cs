@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Maas.Core.Models;
 
 namespace Maas.Core.Registry;
 

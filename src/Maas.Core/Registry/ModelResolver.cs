@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using Maas.Core.Errors;
 using Maas.Core.Health;
+using Maas.Core.Models;
 using Maas.Core.Telemetry;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;

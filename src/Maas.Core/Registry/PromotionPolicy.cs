@@ -1,4 +1,5 @@
 using System.Globalization;
+using Maas.Core.Models;
 
 namespace Maas.Core.Registry;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Maas.Core.Errors;
 using Maas.Core.Inference;
+using Maas.Core.Models;
 using Maas.Core.Registry;
 using Maas.Core.Telemetry;
 

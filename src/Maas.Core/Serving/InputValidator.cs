@@ -1,6 +1,6 @@
 using Maas.Core.Errors;
 using Maas.Core.Inference;
-using Maas.Core.Registry;
+using Maas.Core.Models;
 
 namespace Maas.Core.Serving;
 

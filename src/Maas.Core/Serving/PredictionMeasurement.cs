@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Maas.Core.Errors;
+using Maas.Core.Models;
 using Maas.Core.Monitoring;
 using Maas.Core.Registry;
 

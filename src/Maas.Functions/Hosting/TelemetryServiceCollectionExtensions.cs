@@ -1,7 +1,7 @@
-using Maas.Core.Telemetry;
 using System.ComponentModel.DataAnnotations;
 using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
+using Maas.Core.Telemetry;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

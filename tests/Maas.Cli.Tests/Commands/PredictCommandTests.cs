@@ -20,7 +20,7 @@ public sealed class PredictCommandTests(AzuriteFixture azurite)
     private static double[] ExpectedOutput(float[] x)
         => [.. Enumerable.Range(0, TestModels.LinearOutputs).Select(j => (double)(Enumerable.Range(0, TestModels.LinearInputs).Sum(i => x[i] * TestModels.LinearWeights[(i * TestModels.LinearOutputs) + j]) + TestModels.LinearBias[j]))];
 
-    private Task<Maas.Core.Registry.ModelVersionRecord> AddAsync(CliSession cli)
+    private Task<Maas.Core.Models.ModelVersionRecord> AddAsync(CliSession cli)
         => cli.Serving.AddVersionAsync(_name, TestModels.Linear(), """{"labels": {"y": ["low", "mid", "high"]}, "example": {"input": [[1, 2, 3, 4]]}}""");
 
     private static void AssertOutputs(System.Text.Json.Nodes.JsonNode row)

@@ -160,7 +160,7 @@ public sealed class ReadCommandsTests(AzuriteFixture azurite)
         Assert.Contains("confirm with --yes", refused.Error, StringComparison.Ordinal);
         Assert.Equal(0, removed.ExitCode);
         Assert.Empty(await cli.Models.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"{_name}/1/", CancellationToken.None).ToListAsync());
-        Assert.Equal(Maas.Core.Registry.ModelStatus.Removed, (await cli.Serving.Registry.RowAsync(_name, 1))!.Status);
+        Assert.Equal(Maas.Core.Models.ModelStatus.Removed, (await cli.Serving.Registry.RowAsync(_name, 1))!.Status);
     }
 
     [Fact]

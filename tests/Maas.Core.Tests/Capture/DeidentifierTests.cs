@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Maas.Core.Capture;
-using Maas.Core.Registry;
+using Maas.Core.Models;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Maas.Core.Tests.Capture;

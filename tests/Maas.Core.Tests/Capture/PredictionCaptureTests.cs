@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Azure.Storage.Blobs;
 using Maas.Core.Capture;
-using Maas.Core.Registry;
+using Maas.Core.Models;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Onnx;
 using Maas.TestKit.Serving;

@@ -1,6 +1,6 @@
 using Maas.Core.Drift;
 using Maas.Core.Inference;
-using Maas.Core.Registry;
+using Maas.Core.Models;
 using Maas.TestKit.Logging;
 using Maas.TestKit.Registry;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,5 @@
 using Maas.Core.Evaluation;
-using Maas.Core.Registry;
+using Maas.Core.Models;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Maas.Core.Tests.Evaluation;

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Maas.Core.Evaluation;
+using Maas.Core.Models;
 using Maas.Core.Registry;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Onnx;

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Maas.Core.Errors;
 using Maas.Core.Inference;
-using Maas.Core.Registry;
+using Maas.Core.Models;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Onnx;
 using Maas.TestKit.Registry;

@@ -1,6 +1,6 @@
 using System.Text;
 using Maas.Core.Inference;
-using Maas.Core.Registry;
+using Maas.Core.Models;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Onnx;
 using Maas.TestKit.Registry;

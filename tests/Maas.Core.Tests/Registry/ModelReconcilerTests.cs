@@ -1,3 +1,4 @@
+using Maas.Core.Models;
 using Maas.Core.Registry;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Onnx;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Maas.Core.Models;
 using Maas.Core.Registry;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Onnx;

@@ -1,3 +1,4 @@
+using Maas.Core.Models;
 using Maas.Core.Registry;
 
 namespace Maas.Core.Tests.Registry;

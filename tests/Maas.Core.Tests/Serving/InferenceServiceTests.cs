@@ -1,8 +1,8 @@
 using System.Text;
 using Maas.Core.Errors;
+using Maas.Core.Models;
 using Maas.Core.Protocol;
 using Maas.Core.Protocol.V2;
-using Maas.Core.Registry;
 using Maas.Core.Serving;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Onnx;

@@ -1,6 +1,6 @@
 using System.Text.Json;
+using Maas.Core.Models;
 using Maas.Core.Protocol.OpenApi;
-using Maas.Core.Registry;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Hosting;
 using Maas.TestKit.Onnx;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Maas.Core.Errors;
 using Maas.Core.Inference;
-using Maas.Core.Registry;
+using Maas.Core.Models;
 using Maas.Functions.Functions;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Onnx;

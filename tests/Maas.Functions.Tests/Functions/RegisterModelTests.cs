@@ -1,4 +1,4 @@
-using Maas.Core.Registry;
+using Maas.Core.Models;
 using Maas.Functions.Functions;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Onnx;

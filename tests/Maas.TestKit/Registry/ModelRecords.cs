@@ -1,4 +1,4 @@
-using Maas.Core.Registry;
+using Maas.Core.Models;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Maas.TestKit.Registry;

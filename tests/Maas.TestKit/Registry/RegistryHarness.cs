@@ -6,6 +6,7 @@ using Maas.Core.Drift;
 using Maas.Core.Evaluation;
 using Maas.Core.Health;
 using Maas.Core.Inference;
+using Maas.Core.Models;
 using Maas.Core.Registry;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Logging;

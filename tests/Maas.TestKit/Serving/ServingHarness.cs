@@ -2,6 +2,7 @@ using Maas.Core.Capture;
 using Maas.Core.Catalog;
 using Maas.Core.Drift;
 using Maas.Core.Inference;
+using Maas.Core.Models;
 using Maas.Core.Monitoring;
 using Maas.Core.Protocol;
 using Maas.Core.Protocol.Simple;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Maas.Core.Models;
 using Maas.Core.Protocol.V2;
 using Maas.Core.Registry;
 using Microsoft.OpenApi;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Maas.Core.Catalog;
-using Maas.Core.Registry;
+using Maas.Core.Models;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.OpenApi;
 

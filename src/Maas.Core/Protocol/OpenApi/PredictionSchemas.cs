@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
+using Maas.Core.Models;
 using Maas.Core.Protocol.V2;
-using Maas.Core.Registry;
 using Microsoft.OpenApi;
 
 namespace Maas.Core.Protocol.OpenApi;

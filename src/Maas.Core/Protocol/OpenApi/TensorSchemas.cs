@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Maas.Core.Registry;
+using Maas.Core.Models;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Microsoft.OpenApi;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Maas.Core.Inference;
 using Maas.Core.Json;
-using Maas.Core.Registry;
+using Maas.Core.Models;
 using Maas.Core.Serving;
 using Microsoft.Extensions.Options;
 

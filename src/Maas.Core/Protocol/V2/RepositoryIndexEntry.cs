@@ -1,5 +1,5 @@
 using System.Globalization;
-using Maas.Core.Registry;
+using Maas.Core.Models;
 
 namespace Maas.Core.Protocol.V2;
 

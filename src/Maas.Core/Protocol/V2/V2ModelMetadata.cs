@@ -1,6 +1,6 @@
 using System.Globalization;
 using Maas.Core.Catalog;
-using Maas.Core.Registry;
+using Maas.Core.Models;
 
 namespace Maas.Core.Protocol.V2;
 

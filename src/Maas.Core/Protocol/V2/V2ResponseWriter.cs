@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Maas.Core.Inference;
 using Maas.Core.Json;
-using Maas.Core.Registry;
+using Maas.Core.Models;
 
 namespace Maas.Core.Protocol.V2;
 

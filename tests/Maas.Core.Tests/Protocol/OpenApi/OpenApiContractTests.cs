@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
+using Maas.Core.Models;
 using Maas.Core.Protocol.OpenApi;
-using Maas.Core.Registry;
 using Maas.TestKit.Registry;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using Microsoft.OpenApi;

@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Maas.Core.Errors;
+using Maas.Core.Models;
 using Maas.Core.Protocol.Simple;
-using Maas.Core.Registry;
 using Maas.Core.Serving;
 using Maas.TestKit.Registry;
 

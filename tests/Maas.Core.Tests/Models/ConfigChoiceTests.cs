@@ -1,7 +1,7 @@
 using System.Text;
-using Maas.Core.Registry;
+using Maas.Core.Models;
 
-namespace Maas.Core.Tests.Registry;
+namespace Maas.Core.Tests.Models;
 
 /// <summary>The two messages every choice field of config.json gives, for two choices and for more.</summary>
 public sealed class ConfigChoiceTests

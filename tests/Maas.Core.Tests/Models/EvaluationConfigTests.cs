@@ -1,7 +1,7 @@
 using System.Text;
-using Maas.Core.Registry;
+using Maas.Core.Models;
 
-namespace Maas.Core.Tests.Registry;
+namespace Maas.Core.Tests.Models;
 
 public sealed class EvaluationConfigTests
 {

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Maas.Core.Registry;
+namespace Maas.Core.Models;
 
 /// <summary>What an evaluation set measures (written as in config.json wherever it is serialised).</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<EvaluationTask>))]

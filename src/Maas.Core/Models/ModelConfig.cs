@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Maas.Core.Registry;
+namespace Maas.Core.Models;
 
 /// <summary>
 /// The optional <c>&lt;name&gt;/config.json</c> of a model, applying to all its versions. Every field is optional;
@@ -127,7 +127,7 @@ public sealed record ModelConfig
             return null;
         }
 
-        return field.Value.ValueKind == JsonValueKind.Number && field.Value.TryGetInt64(out var version) && version is >= 1 and <= ModelBlobPath.MaxVersion
+        return field.Value.ValueKind == JsonValueKind.Number && field.Value.TryGetInt64(out var version) && version is >= 1 and <= ModelVersionRecord.MaxVersion
             ? version
             : throw new FormatException("config.json field 'defaultVersion' must be a positive integer version or \"latest\".");
     }

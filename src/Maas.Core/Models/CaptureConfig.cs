@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace Maas.Core.Registry;
+namespace Maas.Core.Models;
 
 /// <summary>What happens to one input or output tensor of a captured call.</summary>
 public enum CaptureAction

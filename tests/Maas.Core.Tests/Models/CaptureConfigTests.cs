@@ -1,7 +1,7 @@
 using System.Text;
-using Maas.Core.Registry;
+using Maas.Core.Models;
 
-namespace Maas.Core.Tests.Registry;
+namespace Maas.Core.Tests.Models;
 
 /// <summary>config.json <c>capture</c>: every field read, every mistake a message naming the field.</summary>
 public sealed class CaptureConfigTests

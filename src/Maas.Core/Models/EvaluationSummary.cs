@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Maas.Core.Registry;
+namespace Maas.Core.Models;
 
 /// <summary>One gate of config.json <c>evaluation.gates</c> as a version's evaluation met it or not.</summary>
 /// <param name="Value">The measured value; null when the evaluation did not report the metric (e.g. ROC AUC for three classes).</param>

@@ -1,8 +1,11 @@
-namespace Maas.Core.Registry;
+namespace Maas.Core.Models;
 
 /// <summary>One row of the <c>ModelVersions</c> registry table: a model version and what registration found.</summary>
 public sealed record ModelVersionRecord
 {
+    /// <summary>The highest version number: ten digits, as the registry's row keys hold them.</summary>
+    public const long MaxVersion = 9_999_999_999;
+
     public required string Name { get; init; }
 
     public required long Version { get; init; }

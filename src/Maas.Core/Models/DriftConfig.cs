@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Maas.Core.Registry;
+namespace Maas.Core.Models;
 
 /// <summary>How finely a tensor's values are summarised for drift.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<DriftGranularity>))]

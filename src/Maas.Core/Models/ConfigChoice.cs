@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Maas.Core.Registry;
+namespace Maas.Core.Models;
 
 /// <summary>
 /// A config.json field that names one of a fixed set of choices (<c>"cpu"</c>, <c>"classification"</c>, …), parsed with

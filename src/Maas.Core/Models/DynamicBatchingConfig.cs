@@ -1,4 +1,4 @@
-namespace Maas.Core.Registry;
+namespace Maas.Core.Models;
 
 /// <summary>The <c>dynamicBatching</c> block of a model's config.json; its presence turns dynamic batching on.</summary>
 /// <param name="MaxQueueSize">Requests that may wait at once; more are refused with 429. Default: four batches' worth.</param>

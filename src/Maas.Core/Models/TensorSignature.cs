@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace Maas.Core.Registry;
+namespace Maas.Core.Models;
 
 /// <summary>What a graph input or output holds: a tensor, or a value ONNX models as a sequence or a map (ZipMap's output).</summary>
 [JsonConverter(typeof(TensorKindJsonConverter))]

@@ -1,4 +1,4 @@
-namespace Maas.Core.Registry;
+namespace Maas.Core.Models;
 
 /// <summary>The registration state of one model version.</summary>
 public enum ModelStatus

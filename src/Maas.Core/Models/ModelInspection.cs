@@ -1,4 +1,4 @@
-namespace Maas.Core.Registry;
+namespace Maas.Core.Models;
 
 /// <summary>What ONNX Runtime read from a graph that loaded: its signature and provenance.</summary>
 public sealed record ModelInspection(

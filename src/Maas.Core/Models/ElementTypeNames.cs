@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace Maas.Core.Registry;
+namespace Maas.Core.Models;
 
 /// <summary>ONNX element types by the names ONNX Runtime prints them (<c>tensor(float)</c> → <c>float</c>).</summary>
 public static class ElementTypeNames
