@@ -68,7 +68,7 @@ public sealed partial class DriftObserver : IPredictionObserver
 
         var now = _clock.GetUtcNow();
         var covered = model.DriftBaseline is { BlobPath.Length: > 0 } baseline ? baseline.Tensors : null;
-        if (covered is null && !(!drift.BaselineIsEvaluationSet && now >= drift.BaselineFrom && (now < drift.BaselineTo || model.DriftBaseline is null)))
+        if (covered is null && !(drift.InLiveWindow(now) || (drift.AfterLiveWindow(now) && model.DriftBaseline is null)))
         {
             return;
         }

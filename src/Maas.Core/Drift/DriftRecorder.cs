@@ -39,7 +39,6 @@ public sealed partial class DriftRecorder(
     private readonly HashSet<MinuteKey> _unwritten = [];
     private readonly Dictionary<(string Model, long Version), LiveSample> _live = [];
     private readonly LinkedList<DriftObservation> _waiting = [];
-    private static readonly List<DriftObservation> NoneWaiting = [];
     private readonly SemaphoreSlim _flushing = new(1, 1);
     private bool _tableReady;
     private long _droppedMinutes;
@@ -246,7 +245,7 @@ public sealed partial class DriftRecorder(
 
     /// <summary>Whether the call came after its version's live window closed, before any baseline was built from it.</summary>
     private static bool AwaitsLiveBaseline(DriftObservation observation)
-        => observation.Model.Config.Drift is { BaselineIsEvaluationSet: false } drift && observation.Time >= drift.BaselineTo && observation.Model.DriftBaseline is null;
+        => observation.Model.Config.Drift is { } drift && drift.AfterLiveWindow(observation.Time) && observation.Model.DriftBaseline is null;
 
     /// <summary>Keeps a call until its version's baseline lands; beyond <c>Drift:QueueCapacity</c> waiting calls the oldest is dropped and counted.</summary>
     private void Wait(DriftObservation observation)
@@ -271,17 +270,21 @@ public sealed partial class DriftRecorder(
     }
 
     /// <summary>The calls of <paramref name="model"/>'s version that waited for its baseline, oldest first, no longer held here.</summary>
-    private List<DriftObservation> TakeWaiting(ModelVersionRecord model)
+    private DriftObservation[] TakeWaiting(ModelVersionRecord model)
     {
         lock (_gate)
         {
             if (_waiting.Count == 0)
             {
-                return NoneWaiting;
+                return [];
             }
 
-            var taken = _waiting.Where(waiting => waiting.Model.Name == model.Name && waiting.Model.Version == model.Version).ToList();
-            taken.ForEach(waiting => _waiting.Remove(waiting));
+            DriftObservation[] taken = [.. _waiting.Where(waiting => waiting.Model.Name == model.Name && waiting.Model.Version == model.Version)];
+            foreach (var waiting in taken)
+            {
+                _waiting.Remove(waiting);
+            }
+
             return taken;
         }
     }
@@ -307,7 +310,7 @@ public sealed partial class DriftRecorder(
     private bool Collect(DriftObservation observation, PredictionClasses? prediction)
     {
         var model = observation.Model;
-        if (model.Config.Drift is not { BaselineIsEvaluationSet: false } drift || observation.Time < drift.BaselineFrom || observation.Time >= drift.BaselineTo)
+        if (model.Config.Drift is not { } drift || !drift.InLiveWindow(observation.Time))
         {
             return false;
         }

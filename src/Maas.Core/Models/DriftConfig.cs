@@ -44,6 +44,12 @@ public sealed record DriftConfig
 
     public DateTimeOffset? BaselineTo { get; init; }
 
+    /// <summary>Whether a call at <paramref name="time"/> falls in the live baseline window (it is sampled for the baseline).</summary>
+    public bool InLiveWindow(DateTimeOffset time) => !BaselineIsEvaluationSet && time >= BaselineFrom && time < BaselineTo;
+
+    /// <summary>Whether a call at <paramref name="time"/> comes after the live baseline window closed (it waits for the baseline built from it).</summary>
+    public bool AfterLiveWindow(DateTimeOffset time) => !BaselineIsEvaluationSet && time >= BaselineTo;
+
     /// <summary>Population stability index from which a period is flagged.</summary>
     public double PsiThreshold { get; init; } = DefaultPsiThreshold;
 

@@ -26,8 +26,10 @@
   const initial = new URLSearchParams(location.search).get("model");
   picker.value = models.has(initial) ? initial : "";
   describe(picker.value);
+  // The service document is already here: Swagger UI is given it rather than fetching it again.
+  const first = picker.value || !service.openapi ? { url: documentOf(picker.value) } : { spec: service };
   window.ui = SwaggerUIBundle({
-    url: documentOf(picker.value),
+    ...first,
     dom_id: "#swagger-ui",
     deepLinking: true,
     docExpansion: "list",

@@ -156,10 +156,14 @@ public static class OpenApiContract
         context.AddPrediction("/v2/models/{name}/versions/{version}/infer", "inferVersion", ServingTag, "Infer with a version of any model (Open Inference Protocol V2)", "The version named.", body, body, example: null, v2: true, "name", "version");
     }
 
+    /// <summary>The Ready versions whose inputs are all tensors (what a typed operation can describe), by version.</summary>
+    private static List<ModelVersionRecord> Describable(IReadOnlyList<ModelVersionRecord> versions)
+        => [.. versions.Where(v => v.Status == ModelStatus.Ready && v.Inputs.All(i => i.IsTensor)).OrderBy(v => v.Version)];
+
     /// <summary>The version a URL without one serves, when it is Ready and describable; else the highest describable Ready version.</summary>
     private static ModelVersionRecord? ServedVersion(IReadOnlyList<ModelVersionRecord> versions)
     {
-        var ready = versions.Where(v => v.Status == ModelStatus.Ready && v.Inputs.All(i => i.IsTensor)).OrderBy(v => v.Version).ToList();
+        var ready = Describable(versions);
         if (ready.Count == 0)
         {
             return null;
@@ -211,7 +215,7 @@ public static class OpenApiContract
         }
 
         AddPredictions(context, byDefault, version: null);
-        foreach (var version in versions.Where(v => v.Status == ModelStatus.Ready && v.Inputs.All(i => i.IsTensor)).OrderBy(v => v.Version))
+        foreach (var version in Describable(versions))
         {
             AddPredictions(context, version, version.Version);
         }

@@ -132,7 +132,7 @@ public sealed class SimpleInferenceProtocol(IOptions<LimitsOptions> limits) : II
             if (JsonBody.NameIs(ref reader, "output"u8))
             {
                 JsonBody.Next(ref reader, JsonTokenType.String, $"'output' to be the name of an output ({OutputNames(model)})");
-                namedOutput = FindOutput(model, reader.GetString()!);
+                namedOutput = InputValidator.FindOutput(model, reader.GetString()!).Name;
                 continue;
             }
 
@@ -183,10 +183,6 @@ public sealed class SimpleInferenceProtocol(IOptions<LimitsOptions> limits) : II
         ? model.Outputs[0].Name
         : throw JsonBody.Invalid(
             $"Model '{model.Name}' has {model.Outputs.Count} outputs ({OutputNames(model)}); name the one to answer as 'output': {{\"input\": <nested array>, \"output\": \"<output name>\"}}, or send {{\"inputs\": {{...}}}} to get every output under 'outputs'.");
-
-    private static string FindOutput(ModelVersionRecord model, string name) => model.Outputs.Any(o => o.Name == name)
-        ? name
-        : throw JsonBody.Invalid($"Output '{name}' is unknown; model '{model.Name}' has outputs {OutputNames(model)}.");
 
     private static string OutputNames(ModelVersionRecord model) => string.Join(", ", model.Outputs.Select(o => o.Name));
 }
