@@ -35,15 +35,17 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IModelInspector>(provider => provider.GetRequiredService<SessionFactory>());
         services.AddSingleton<EvaluationPass>();
         services.AddSingleton<IModelEvaluator, ModelEvaluator>();
-        services.AddSingleton<IDriftBaselineBuilder, EvaluationSetBaseline>();
+        services.AddSingleton<IVersionArtefact, EvaluationSetBaseline>();
         services.AddSingleton<IModelConfigCheck, CaptureConfigCheck>();
         services.AddSingleton<VersionArtefacts>();
         services.AddSingleton<VersionExaminer>();
         services.AddSingleton<ModelRegistrar>();
+        services.AddSingleton<VersionRemoval>();
         services.AddSingleton<ModelReconciler>();
         services.AddSingleton<ModelResolver>();
         services.AddSingleton(MetricsInstance.FromEnvironment());
         services.AddSingleton(MetricsTables.Default);
+        services.AddSingleton(DriftTables.Default);
         services.AddSingleton<MetricsRecorder>();
         services.AddHostedService<MetricsFlushService>();
         services.AddSingleton<DriftBaselineStore>();

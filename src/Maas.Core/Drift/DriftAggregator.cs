@@ -20,7 +20,7 @@ namespace Maas.Core.Drift;
 /// </summary>
 public sealed partial class DriftAggregator(
     TableServiceClient tables,
-    MetricsTables names,
+    DriftTables names,
     ModelRegistryStore registry,
     DriftBaselineStore baselines,
     IOptions<DriftOptions> options,
@@ -30,6 +30,10 @@ public sealed partial class DriftAggregator(
     /// <summary>Builds the live baselines whose windows have closed (<see cref="BuildLiveBaselinesAsync"/>).</summary>
     public Task PrepareAsync(DateTimeOffset closedBefore, CancellationToken cancellationToken) => BuildLiveBaselinesAsync(closedBefore, cancellationToken);
 
+    /// <summary>Deletes the minute summaries before <paramref name="before"/> (the metrics retention, all rolled up).</summary>
+    public Task DeleteRawBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken)
+        => MetricsTables.DeleteMinutesBeforeAsync(tables.GetTableClient(names.Raw), before, cancellationToken);
+
     private static readonly Gauge<double> Psi = MaasTelemetry.Meter.CreateGauge<double>("maas.drift.psi", description: "Highest population stability index of a tensor's features over an hour, against the version's baseline.");
     private static readonly Gauge<double> Jsd = MaasTelemetry.Meter.CreateGauge<double>("maas.drift.jsd", description: "Highest Jensen–Shannon distance (base 2) of a tensor's features over an hour, against the version's baseline.");
 
@@ -37,8 +41,8 @@ public sealed partial class DriftAggregator(
     public async Task<int> RollUpAsync(IEnumerable<(DateTimeOffset Hour, string Model, string Version)> hours, DateTimeOffset until, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(hours);
-        var raw = tables.GetTableClient(names.DriftRaw);
-        var rollup = tables.GetTableClient(names.DriftRollup);
+        var raw = tables.GetTableClient(names.Raw);
+        var rollup = tables.GetTableClient(names.Rollup);
         await raw.CreateIfNotExistsAsync(cancellationToken);
         await rollup.CreateIfNotExistsAsync(cancellationToken);
         var flagged = 0;
@@ -154,7 +158,7 @@ public sealed partial class DriftAggregator(
         var flagged = figures.Count(f => f.Flagged);
         var maxPsi = figures.Max(f => f.Psi ?? 0);
         var maxJsd = figures.Max(f => f.Jsd ?? 0);
-        var rowKey = MetricsTables.DriftRollupRowKey(record.Version, hour, tensor.Side, tensor.Name);
+        var rowKey = DriftTables.RollupRowKey(record.Version, hour, tensor.Side, tensor.Name);
         var before = await rollup.GetEntityIfExistsAsync<TableEntity>(record.Name, rowKey, select: ["Flagged"], cancellationToken: cancellationToken);
         var entity = new TableEntity(record.Name, rowKey)
         {

@@ -11,7 +11,7 @@ namespace Maas.Core.Drift;
 /// Reads hourly drift rollups for <c>GET /models/{name}/drift?version=&amp;from=&amp;to=</c>: one version (the default
 /// version unless named) over hours (the last day unless given), per tensor and feature, the flagged ones marked.
 /// </summary>
-public sealed class DriftQuery(TableServiceClient tables, MetricsTables names, ModelResolver repository, DriftBaselineStore baselines, IOptions<DriftOptions> options, TimeProvider clock)
+public sealed class DriftQuery(TableServiceClient tables, DriftTables names, ModelResolver repository, DriftBaselineStore baselines, IOptions<DriftOptions> options, TimeProvider clock)
 {
     /// <summary>The longest range one query may span.</summary>
     public static readonly TimeSpan MaxRange = TimeSpan.FromDays(93);
@@ -41,10 +41,10 @@ public sealed class DriftQuery(TableServiceClient tables, MetricsTables names, M
 
     private async Task<List<DriftTensorReport>> ReadAsync(ModelVersionRecord record, DriftBaseline? baseline, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
     {
-        var table = tables.GetTableClient(names.DriftRollup);
+        var table = tables.GetTableClient(names.Rollup);
         await table.CreateIfNotExistsAsync(cancellationToken);
-        var first = MetricsTables.DriftRollupTimeKey(record.Version, MetricsTables.HourOf(start));
-        var last = MetricsTables.DriftRollupTimeKey(record.Version, end) + "~";
+        var first = DriftTables.RollupTimeKey(record.Version, MetricsTables.HourOf(start));
+        var last = DriftTables.RollupTimeKey(record.Version, end) + "~";
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {record.Name} and RowKey ge {first} and RowKey lt {last}");
         var tensors = new Dictionary<(string Side, string Name), (string Granularity, List<DriftHourReport> Hours)>();
         await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))

@@ -26,7 +26,7 @@ public sealed partial class DriftRecorder(
     DriftObserver observer,
     DriftBaselineStore baselines,
     TableServiceClient tables,
-    MetricsTables names,
+    DriftTables names,
     MetricsInstance instance,
     DependencyHealth health,
     IOptions<MonitoringOptions> options,
@@ -415,7 +415,7 @@ public sealed partial class DriftRecorder(
             return;
         }
 
-        var table = tables.GetTableClient(names.DriftRaw);
+        var table = tables.GetTableClient(names.Raw);
         if (!_tableReady)
         {
             await table.CreateIfNotExistsAsync(cancellationToken);
@@ -425,7 +425,7 @@ public sealed partial class DriftRecorder(
         var lateBefore = MetricsTables.LateBefore(clock.GetUtcNow(), options.Value.FlushInterval);
         foreach (var (key, summary) in changed)
         {
-            var entity = new TableEntity(MetricsTables.TimeKey(key.Minute), MetricsTables.DriftRawRowKey(key.Model, key.Version, instance.Id, key.Side, key.Tensor))
+            var entity = new TableEntity(MetricsTables.TimeKey(key.Minute), DriftTables.RawRowKey(key.Model, key.Version, instance.Id, key.Side, key.Tensor))
             {
                 ["Model"] = key.Model,
                 ["Version"] = key.Version,

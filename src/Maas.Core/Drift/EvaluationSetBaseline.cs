@@ -2,6 +2,7 @@ using System.Text.Json;
 using Maas.Core.Evaluation;
 using Maas.Core.Models;
 using Maas.Core.Registry;
+using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Maas.Core.Drift;
@@ -11,8 +12,43 @@ namespace Maas.Core.Drift;
 /// session made as serving makes it, and every numeric input and output is summarised per feature, channel or tensor
 /// (config.json <c>drift.features</c>) over quantile bins of its own values.
 /// </summary>
-public sealed class EvaluationSetBaseline(EvaluationPass evaluationPass) : IDriftBaselineBuilder
+public sealed partial class EvaluationSetBaseline(EvaluationPass evaluationPass, ILogger<EvaluationSetBaseline> logger) : IVersionArtefact
 {
+    /// <summary>
+    /// Builds the drift baseline from the version's evaluation.jsonl when config.json's <c>drift</c> compares with the
+    /// evaluation set, and stores it before the row that points at it. Without the file there is no baseline yet; a
+    /// file that cannot be used leaves the problem on the row.
+    /// </summary>
+    public async Task<ModelVersionRecord> BuildAsync(VersionArtefacts store, VersionArtefactSource ready, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(ready);
+        var version = ready.Version;
+        var evaluationSet = Path.Combine(ready.Folder.FullPath, ModelBlobPath.EvaluationFileName);
+        if (version.Config.Drift is not { BaselineIsEvaluationSet: true } || !File.Exists(evaluationSet))
+        {
+            return version;
+        }
+
+        var run = Build(version, ready.Folder.GraphPath, evaluationSet, ready.Inspection, cancellationToken);
+        var summary = run.Summary;
+        if (run.Baseline is { } baseline)
+        {
+            summary = summary with { BlobPath = await store.StoreDocumentAsync(ready.Container, version, BlobSuffix, baseline, cancellationToken) };
+        }
+        else
+        {
+            LogNoBaseline(logger, version.Name, version.Version, summary.Problem ?? "no baseline");
+        }
+
+        return version with { DriftBaseline = summary };
+    }
+
+    /// <summary>
+    /// The baseline of every numeric input and output over the rows of <paramref name="evaluationSetPath"/>, within the
+    /// evaluation limits; a file that cannot be used becomes <see cref="DriftBaselineSummary.Problem"/>. Only
+    /// <paramref name="cancellationToken"/> throws.
+    /// </summary>
     public DriftBaselineRun Build(ModelVersionRecord version, string graphPath, string evaluationSetPath, ModelInspection inspection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(version);
@@ -80,4 +116,13 @@ public sealed class EvaluationSetBaseline(EvaluationPass evaluationPass) : IDrif
 
         return shape;
     }
+
+    /// <summary>What follows the version's sources hash in the baseline's blob name.</summary>
+    private const string BlobSuffix = "-drift-baseline.json";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelName} version {ModelVersion} has no drift baseline: {Problem}")]
+    private static partial void LogNoBaseline(ILogger logger, string modelName, long modelVersion, string problem);
 }
+
+/// <summary>A baseline's summary and the baseline as JSON (null when it could not be built).</summary>
+public sealed record DriftBaselineRun(DriftBaselineSummary Summary, byte[]? Baseline);

@@ -7,14 +7,14 @@ namespace Maas.Core.Monitoring;
 
 /// <summary>
 /// Merges closed minutes of every instance's raw rows into <c>MetricsRollup</c> at minute and hour grain, flags SLO
-/// breaches, rolls the drift summaries of the same hours up (<see cref="IHourlyRollup"/>), and deletes raw rows past retention. Every rollup row is recomputed from its sources and replaced, and
+/// breaches, rolls up what other capabilities summarise for the same hours (<see cref="IHourlyRollup"/>), and deletes raw rows past retention. Every rollup row is recomputed from its sources and replaced, and
 /// the watermark moves only after the rows it covers are written: a re-run, or a run after a crash mid-way, gives the
 /// same rows as one clean run, with nothing counted twice and no minute skipped.
 /// </summary>
 public sealed partial class MetricsAggregator(
     TableServiceClient tables,
     MetricsTables names,
-    IHourlyRollup drift,
+    IHourlyRollup hourly,
     IOptions<MonitoringOptions> options,
     TimeProvider clock,
     ILogger<MetricsAggregator> logger)
@@ -38,11 +38,11 @@ public sealed partial class MetricsAggregator(
         var until = lastClosed < watermark + MaxSpanPerRun ? lastClosed : watermark + MaxSpanPerRun;
         var rolledBefore = watermark;
 
-        await drift.PrepareAsync(now - (2 * settings.FlushInterval), cancellationToken);
+        await hourly.PrepareAsync(now - (2 * settings.FlushInterval), cancellationToken);
 
         // Read before the minutes: a marker is written after its raw row, so every row it announces is read below.
         var markers = await ReadLateMarkersAsync(raw, cancellationToken);
-        var (minutes, hours, breaches, drifted) = (0, 0, 0, 0);
+        var (minutes, hours, breaches, flagged) = (0, 0, 0, 0);
         if (until > watermark)
         {
             var merged = await MergeRawAsync(raw, watermark, until, cancellationToken);
@@ -58,7 +58,7 @@ public sealed partial class MetricsAggregator(
                 hours++;
             }
 
-            drifted += await drift.RollUpAsync(touched, until, cancellationToken);
+            flagged += await hourly.RollUpAsync(touched, until, cancellationToken);
 
             minutes = merged.Count;
             await rollup.UpsertEntityAsync(
@@ -72,14 +72,14 @@ public sealed partial class MetricsAggregator(
         (minutes, hours) = (minutes + lateMinutes, hours + lateHours);
         var deleted = await DeleteExpiredRawAsync(raw, now - settings.RawRetention, watermark, cancellationToken);
         LogRun(logger, minutes, hours, deleted, watermark);
-        return new AggregationResult(minutes, hours, deleted, breaches, drifted, watermark);
+        return new AggregationResult(minutes, hours, deleted, breaches, flagged, watermark);
     }
 
     /// <summary>
     /// Minutes that an earlier run rolled up (at or before <paramref name="rolledBefore"/>, the watermark this run started
     /// from) and that an instance wrote late (its flushes failed meanwhile) are rolled up again from all their raw rows,
     /// with their hours; then the markers are deleted. A marker of a later minute needs nothing: this run rolled that
-    /// minute up from its current rows, or a later run will when it closes. The hours' drift is merged again up to
+    /// minute up from its current rows, or a later run will when it closes. The hours' other rollups are merged again up to
     /// <paramref name="watermark"/>, the minutes rolled up so far.
     /// </summary>
     private async Task<(int Minutes, int Hours)> RerollLateMinutesAsync(
@@ -102,7 +102,7 @@ public sealed partial class MetricsAggregator(
             await WriteRollupAsync(rollup, model, version, MetricsGrain.Hour, hour, await MergeHourAsync(rollup, model, version, hour, cancellationToken), cancellationToken);
         }
 
-        await drift.RollUpAsync(hours, watermark, cancellationToken);
+        await hourly.RollUpAsync(hours, watermark, cancellationToken);
         foreach (var marker in markers)
         {
             try
@@ -206,27 +206,14 @@ public sealed partial class MetricsAggregator(
     }
 
     /// <summary>
-    /// Deletes raw rows (metrics and drift) older than <paramref name="cutoff"/>, and only ones already rolled up (at or
+    /// Deletes raw rows (metrics and the hourly rollup's) older than <paramref name="cutoff"/>, and only ones already rolled up (at or
     /// before <paramref name="watermark"/>); returns the metrics rows deleted.
     /// </summary>
     private async Task<int> DeleteExpiredRawAsync(TableClient raw, DateTimeOffset cutoff, DateTimeOffset watermark, CancellationToken cancellationToken)
     {
         var before = MetricsTables.MinuteOf(cutoff) <= watermark ? MetricsTables.MinuteOf(cutoff) : watermark.AddMinutes(1);
-        await DeleteBeforeAsync(tables.GetTableClient(names.DriftRaw), before, cancellationToken);
-        return await DeleteBeforeAsync(raw, before, cancellationToken);
-    }
-
-    private static async Task<int> DeleteBeforeAsync(TableClient raw, DateTimeOffset before, CancellationToken cancellationToken)
-    {
-        var deleted = 0;
-        var filter = TableClient.CreateQueryFilter($"PartitionKey lt {MetricsTables.TimeKey(before)}");
-        await foreach (var entity in raw.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-        {
-            await raw.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, ETag.All, cancellationToken);
-            deleted++;
-        }
-
-        return deleted;
+        await hourly.DeleteRawBeforeAsync(before, cancellationToken);
+        return await MetricsTables.DeleteMinutesBeforeAsync(raw, before, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Metrics aggregation wrote {MinuteRollups} minute and {HourRollups} hour rollups, deleted {RawRowsDeleted} raw rows; watermark {Watermark}")]

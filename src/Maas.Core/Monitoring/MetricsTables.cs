@@ -6,13 +6,11 @@ namespace Maas.Core.Monitoring;
 /// <summary>
 /// The monitoring tables and their keys. <c>MetricsRaw</c>: PartitionKey = minute, RowKey = model|version|instance
 /// (each instance replaces only its own rows). <c>MetricsRollup</c>: PartitionKey = model|grain, RowKey = period
-/// start|version, plus one watermark row. Drift has the same two grains of tables: <c>DriftRaw</c> (PartitionKey =
-/// minute, RowKey = model|version|instance|side|tensor) and <c>DriftRollup</c> (PartitionKey = model, RowKey =
-/// version|hour|side|tensor). The names are fixed in production; tests give each run tables of its own.
+/// start|version, plus one watermark row. The names are fixed in production; tests give each run tables of its own.
 /// </summary>
-public sealed record MetricsTables(string Raw, string Rollup, string DriftRaw, string DriftRollup)
+public sealed record MetricsTables(string Raw, string Rollup)
 {
-    public static MetricsTables Default { get; } = new("MetricsRaw", "MetricsRollup", "DriftRaw", "DriftRollup");
+    public static MetricsTables Default { get; } = new("MetricsRaw", "MetricsRollup");
 
     public const string WatermarkPartition = "_watermark";
 
@@ -49,17 +47,6 @@ public sealed record MetricsTables(string Raw, string Rollup, string DriftRaw, s
 
     public static string RawRowKey(string model, string version, string instance) => $"{model}|{version}|{instance}";
 
-    /// <summary>A drift raw row's key; the tensor name escaped, as names may hold characters keys may not (<c>/</c>, <c>#</c>, <c>?</c>).</summary>
-    public static string DriftRawRowKey(string model, string version, string instance, string side, string tensor)
-        => $"{model}|{version}|{instance}|{side}|{Uri.EscapeDataString(tensor)}";
-
-    /// <summary>A drift rollup row's key: the version zero-padded so a version's hours sort together and in order.</summary>
-    public static string DriftRollupRowKey(long version, DateTimeOffset hour, string side, string tensor)
-        => $"{DriftRollupTimeKey(version, hour)}|{side}|{Uri.EscapeDataString(tensor)}";
-
-    /// <summary>The start of a drift rollup row key: a version's rows of one period sort from it.</summary>
-    public static string DriftRollupTimeKey(long version, DateTimeOffset time) => string.Create(CultureInfo.InvariantCulture, $"{version:D10}|{TimeKey(time)}");
-
     public static string LateRowKey(DateTimeOffset minute, string model, string version, string instance) => $"{TimeKey(minute)}|{model}|{version}|{instance}";
 
     /// <summary>The minute a late-write marker names.</summary>
@@ -68,4 +55,19 @@ public sealed record MetricsTables(string Raw, string Rollup, string DriftRaw, s
     public static string RollupPartition(string model, MetricsGrain grain) => $"{model}|{grain.ToString().ToLowerInvariant()}";
 
     public static string RollupRowKey(DateTimeOffset period, string version) => $"{TimeKey(period)}|{version}";
+
+    /// <summary>Deletes the rows of a minute-partitioned table (metrics' or another rollup's raw table) before <paramref name="before"/>; returns how many.</summary>
+    public static async Task<int> DeleteMinutesBeforeAsync(TableClient raw, DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(raw);
+        var deleted = 0;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey lt {TimeKey(before)}");
+        await foreach (var entity in raw.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            await raw.DeleteEntityAsync(entity.PartitionKey, entity.RowKey, Azure.ETag.All, cancellationToken);
+            deleted++;
+        }
+
+        return deleted;
+    }
 }

@@ -137,4 +137,33 @@ public sealed class ModelFolder : IDisposable
 
         return sha is null ? null : Convert.ToHexStringLower(sha.GetHashAndReset());
     }
+
+    /// <summary>Every valid <c>&lt;name&gt;/&lt;version&gt;/model.onnx</c> under <paramref name="prefix"/> (the whole container when empty).</summary>
+    public static async IAsyncEnumerable<ModelBlobPath> ListGraphsAsync(
+        BlobContainerClient container,
+        string prefix,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var item in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken))
+        {
+            if (ModelBlobPath.TryParse(item.Name, out var parsed, out _) && parsed.IsGraph)
+            {
+                yield return parsed;
+            }
+        }
+    }
+
+    /// <summary>The model's config.json and its ETag, or nulls when it has none.</summary>
+    public static async Task<(byte[]? Bytes, ETag? ETag)> ReadConfigAsync(BlobContainerClient container, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var config = await container.GetBlobClient($"{name}/{ModelBlobPath.ConfigFileName}").DownloadContentAsync(cancellationToken);
+            return (config.Value.Content.ToArray(), config.Value.Details.ETag);
+        }
+        catch (RequestFailedException error) when (error.Status == 404)
+        {
+            return (null, null);
+        }
+    }
 }

@@ -17,6 +17,7 @@ namespace Maas.Core.Registry;
 public sealed partial class ModelReconciler(
     BlobServiceClient blobs,
     ModelRegistrar registrar,
+    VersionRemoval removal,
     ModelRegistryStore store,
     IOptions<RegistryOptions> options,
     ILogger<ModelReconciler> logger)
@@ -89,7 +90,7 @@ public sealed partial class ModelReconciler(
 
     private async Task<bool> MarkRemovedAsync(BlobContainerClient container, ModelVersionRecord record, ETag etag, CancellationToken cancellationToken)
     {
-        var removed = await registrar.RemoveIfAbsentAsync(container, record, etag, RemovedReason, cancellationToken);
+        var removed = await removal.RemoveIfAbsentAsync(container, record, etag, RemovedReason, cancellationToken);
         if (removed)
         {
             LogRemoved(logger, record.Name, record.Version);

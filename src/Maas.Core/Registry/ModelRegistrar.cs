@@ -1,7 +1,6 @@
 using System.Globalization;
 using Azure;
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
 using Maas.Core.Health;
 using Maas.Core.Models;
@@ -54,7 +53,7 @@ public sealed partial class ModelRegistrar(
             return await RegisterVersionAsync(container, parsed.ModelName, version, cancellationToken);
         }
 
-        await foreach (var each in ListGraphsAsync(container, parsed.ModelName + "/", cancellationToken))
+        await foreach (var each in ModelFolder.ListGraphsAsync(container, parsed.ModelName + "/", cancellationToken))
         {
             await RegisterVersionAsync(container, each.ModelName, each.Version!.Value, cancellationToken);
         }
@@ -74,7 +73,7 @@ public sealed partial class ModelRegistrar(
             return RegistrationOutcome.NoGraph;
         }
 
-        var (configBytes, configETag) = await ReadConfigAsync(container, name, cancellationToken);
+        var (configBytes, configETag) = await ModelFolder.ReadConfigAsync(container, name, cancellationToken);
         var fingerprint = ModelFolder.Fingerprint(files, configETag);
         var existing = await store.GetAsync(name, version, cancellationToken);
         if (existing is { Record: var seen } && seen.SourceFingerprint == fingerprint && seen.Status != ModelStatus.Removed)
@@ -114,92 +113,6 @@ public sealed partial class ModelRegistrar(
         return RegistrationOutcome.Failed;
     }
 
-    /// <summary>The reason a version deleted from the container shows (Event Grid's BlobDeleted).</summary>
-    public const string DeletedReason = "model.onnx was deleted from the models container.";
-
-    /// <summary>
-    /// What a deleted blob (Event Grid's <c>BlobDeleted</c>) means for the registry: a deleted <c>model.onnx</c> makes its
-    /// version Removed once the blob is confirmed absent (a new upload since the event wins); any other file of a version,
-    /// or a config.json, is registered again from what is there now.
-    /// </summary>
-    public async Task<RegistrationOutcome> UnregisterAsync(BlobContainerClient container, string path, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(container);
-        if (!ModelBlobPath.TryParse(path, out var parsed, out var rule))
-        {
-            LogIgnored(logger, path, rule);
-            return RegistrationOutcome.Ignored;
-        }
-
-        if (!parsed.IsGraph)
-        {
-            return await RegisterPathAsync(container.GetBlobClient(path), path, cancellationToken);
-        }
-
-        // A row changed since this read was written by someone who saw the blob, or reconciliation settles it later.
-        if (await store.GetAsync(parsed.ModelName, parsed.Version!.Value, cancellationToken) is not { Record: var row, ETag: var etag } || row.Status == ModelStatus.Removed
-            || !await RemoveIfAbsentAsync(container, row, etag, DeletedReason, cancellationToken))
-        {
-            return RegistrationOutcome.Unchanged;
-        }
-
-        LogRemovedOnDelete(logger, row.Name, row.Version);
-        return RegistrationOutcome.Removed;
-    }
-
-    /// <summary>
-    /// Marks <paramref name="row"/> Removed when its <c>model.onnx</c> is confirmed absent and the row still has ETag
-    /// <paramref name="etag"/>; false when the blob is there or another writer changed the row first (it saw the blob).
-    /// </summary>
-    public async Task<bool> RemoveIfAbsentAsync(BlobContainerClient container, ModelVersionRecord row, ETag etag, string reason, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(container);
-        ArgumentNullException.ThrowIfNull(row);
-        if (await container.GetBlobClient(row.BlobPath).ExistsAsync(cancellationToken))
-        {
-            return false;
-        }
-
-        var now = clock.GetUtcNow();
-        try
-        {
-            await store.WriteAsync(row with { Status = ModelStatus.Removed, Reason = reason, UpdatedAt = now, LastSeenAt = now }, etag, cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException error) when (error.Status is 409 or 412)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>Every valid <c>&lt;name&gt;/&lt;version&gt;/model.onnx</c> under <paramref name="prefix"/> (the whole container when empty).</summary>
-    public static async IAsyncEnumerable<ModelBlobPath> ListGraphsAsync(
-        BlobContainerClient container,
-        string prefix,
-        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var item in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, cancellationToken))
-        {
-            if (ModelBlobPath.TryParse(item.Name, out var parsed, out _) && parsed.IsGraph)
-            {
-                yield return parsed;
-            }
-        }
-    }
-
-    private static async Task<(byte[]? Bytes, ETag? ETag)> ReadConfigAsync(BlobContainerClient container, string name, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var config = await container.GetBlobClient($"{name}/{ModelBlobPath.ConfigFileName}").DownloadContentAsync(cancellationToken);
-            return (config.Value.Content.ToArray(), config.Value.Details.ETag);
-        }
-        catch (RequestFailedException error) when (error.Status == 404)
-        {
-            return (null, null);
-        }
-    }
-
     /// <summary>Writes the row (the store retries on a concurrent write) and logs the conflicts it met.</summary>
     private async Task WriteAsync(ModelVersionRecord record, (ModelVersionRecord Record, ETag ETag)? current, CancellationToken cancellationToken)
     {
@@ -212,9 +125,6 @@ public sealed partial class ModelRegistrar(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Registration of blob {BlobPath} hit a storage fault ({ExceptionType}); nothing was written, and the trigger is retried")]
     private static partial void LogStorageFault(ILogger logger, string blobPath, string exceptionType);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelName} version {ModelVersion} marked Removed: its model.onnx was deleted")]
-    private static partial void LogRemovedOnDelete(ILogger logger, string modelName, long modelVersion);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignoring blob {BlobPath}: {Rule}")]
     private static partial void LogIgnored(ILogger logger, string blobPath, string rule);

@@ -13,13 +13,13 @@ namespace Maas.Core.Registry;
 
 /// <summary>
 /// What registration makes of a Ready version and stores beside it: the graph as ONNX Runtime optimised it (in the
-/// optimised-models container), the evaluation report and the drift baseline (in the evaluations container). Each is
-/// named by the version's sources, so a retried registration overwrites instead of adding, and is stored before the row
+/// optimised-models container), the evaluation report (in the evaluations container) and what other capabilities
+/// derive from it (<see cref="IVersionArtefact"/>). Each is named by the version's sources, so a retried registration overwrites instead of adding, and is stored before the row
 /// that points at it.
 /// </summary>
 public sealed partial class VersionArtefacts(
     IModelEvaluator evaluator,
-    IDriftBaselineBuilder baselines,
+    IEnumerable<IVersionArtefact> capabilityArtefacts,
     IOptions<RegistryOptions> options,
     ILogger<VersionArtefacts> logger)
 {
@@ -51,35 +51,29 @@ public sealed partial class VersionArtefacts(
     }
 
     /// <summary>
-    /// Builds the drift baseline from the version's evaluation.jsonl when config.json's <c>drift</c> compares with the
-    /// evaluation set, and stores it in the evaluations container (named by the version's sources) before the row that
-    /// points at it. Without the file there is no baseline yet; a file that cannot be used leaves the problem on the row.
+    /// Stores a document derived from the version in the evaluations container as
+    /// <c>&lt;name&gt;/&lt;version&gt;/&lt;sources hash&gt;&lt;suffix&gt;</c>, so a retried registration overwrites it; returns its blob name.
     /// </summary>
-    public async Task<ModelVersionRecord> BuildDriftBaselineAsync(BlobContainerClient container, ModelVersionRecord ready, ModelFolder folder, ModelInspection inspection, CancellationToken cancellationToken)
+    public async Task<string> StoreDocumentAsync(BlobContainerClient container, ModelVersionRecord version, string suffix, byte[] content, CancellationToken cancellationToken)
     {
-        var evaluationSet = Path.Combine(folder.FullPath, ModelBlobPath.EvaluationFileName);
-        if (ready.Config.Drift is not { BaselineIsEvaluationSet: true } || !File.Exists(evaluationSet))
-        {
-            return ready;
-        }
-
-        var run = baselines.Build(ready, folder.GraphPath, evaluationSet, inspection, cancellationToken);
-        var summary = run.Summary;
-        if (run.Baseline is { } baseline)
-        {
-            var name = string.Create(CultureInfo.InvariantCulture, $"{ready.Name}/{ready.Version}/{SourcesHash(ready)}-drift-baseline.json");
-            await StoreAsync(container, name, baseline, cancellationToken);
-            summary = summary with { BlobPath = name };
-        }
-        else
-        {
-            LogNoDriftBaseline(logger, ready.Name, ready.Version, summary.Problem ?? "no baseline");
-        }
-
-        return ready with { DriftBaseline = summary };
+        ArgumentNullException.ThrowIfNull(version);
+        var name = string.Create(CultureInfo.InvariantCulture, $"{version.Name}/{version.Version}/{SourcesHash(version)}{suffix}");
+        await StoreAsync(container, name, content, cancellationToken);
+        return name;
     }
 
-    /// <summary>Writes a document of the version (report, baseline) to the evaluations container.</summary>
+    /// <summary>Runs every capability's <see cref="IVersionArtefact"/> on a Ready version, in registration order.</summary>
+    public async Task<ModelVersionRecord> BuildAllAsync(BlobContainerClient container, ModelVersionRecord ready, ModelFolder folder, ModelInspection inspection, CancellationToken cancellationToken)
+    {
+        foreach (var artefact in capabilityArtefacts)
+        {
+            ready = await artefact.BuildAsync(this, new VersionArtefactSource(ready, folder, inspection, container), cancellationToken);
+        }
+
+        return ready;
+    }
+
+    /// <summary>Writes a document of the version to the evaluations container.</summary>
     private async Task StoreAsync(BlobContainerClient container, string name, byte[] content, CancellationToken cancellationToken)
     {
         var documents = container.GetParentBlobServiceClient().GetBlobContainerClient(options.Value.EvaluationContainerName);
@@ -105,14 +99,13 @@ public sealed partial class VersionArtefacts(
         }
 
         var run = evaluator.Evaluate(ready, folder.GraphPath, evaluationSet, inspection, cancellationToken);
-        var name = string.Create(CultureInfo.InvariantCulture, $"{ready.Name}/{ready.Version}/{SourcesHash(ready)}.json");
-        await StoreAsync(container, name, run.Report, cancellationToken);
+        var name = await StoreDocumentAsync(container, ready, ".json", run.Report, cancellationToken);
         var summary = run.Summary with { ReportBlobPath = name };
         LogEvaluated(logger, ready.Name, ready.Version, summary.Rows, summary.DurationMs, summary.FailureReason ?? "passed");
         return ready with { Evaluation = summary };
     }
 
-    /// <summary>Hex digits of the sources' hash that name a version's stored documents (evaluation report, drift baseline).</summary>
+    /// <summary>Hex digits of the sources' hash that name a version's stored documents (evaluation report and the artefacts).</summary>
     private const int ReportNameHexDigits = 16;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelName} version {ModelVersion} registered without its optimised copy (storage status {Status}); instances optimise it when they load it")]
@@ -120,7 +113,4 @@ public sealed partial class VersionArtefacts(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelName} version {ModelVersion} evaluated on {Rows} examples in {DurationMs} ms: {Outcome}")]
     private static partial void LogEvaluated(ILogger logger, string modelName, long modelVersion, long rows, double durationMs, string outcome);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelName} version {ModelVersion} has no drift baseline: {Problem}")]
-    private static partial void LogNoDriftBaseline(ILogger logger, string modelName, long modelVersion, string problem);
 }

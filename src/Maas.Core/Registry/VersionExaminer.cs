@@ -91,7 +91,7 @@ public sealed partial class VersionExaminer(
         };
         ready = CheckGeneratedExample(ready, folder, inspection);
         ready = await artefacts.EvaluateAsync(container, ready, folder, inspection, cancellationToken);
-        return await artefacts.BuildDriftBaselineAsync(container, ready, folder, inspection, cancellationToken);
+        return await artefacts.BuildAllAsync(container, ready, folder, inspection, cancellationToken);
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ namespace Maas.Functions.Functions;
 /// Takes the models container's <c>BlobDeleted</c> events, which Event Grid delivers to a storage queue in Azure: a
 /// deleted <c>model.onnx</c> stops serving at once instead of at the next reconciliation.
 /// </summary>
-public sealed partial class RemoveModel(ModelRegistrar registrar, BlobServiceClient blobs, IOptions<RegistryOptions> options, ILogger<RemoveModel> logger)
+public sealed partial class RemoveModel(VersionRemoval removal, BlobServiceClient blobs, IOptions<RegistryOptions> options, ILogger<RemoveModel> logger)
 {
     /// <summary>The queue: the <c>Registry:DeletionQueueName</c> setting.</summary>
     public const string Queue = "%" + RegistryOptions.SectionName + ":" + nameof(RegistryOptions.DeletionQueueName) + "%";
@@ -26,7 +26,7 @@ public sealed partial class RemoveModel(ModelRegistrar registrar, BlobServiceCli
             return;
         }
 
-        await registrar.UnregisterAsync(blobs.GetBlobContainerClient(container), deleted.BlobName, cancellationToken);
+        await removal.UnregisterAsync(blobs.GetBlobContainerClient(container), deleted.BlobName, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ignoring a queue message that is not a BlobDeleted event of container {Container}")]

@@ -103,7 +103,7 @@ public sealed class DriftPipelineTests(AzuriteFixture azurite) : IDisposable
         var minute = Azure.Data.Tables.TableClient.CreateQueryFilter($"Model eq {name}");
         var raw = _serving.Monitoring.Raw;
         DateTimeOffset written = default;
-        await foreach (var row in azurite.TableService.GetTableClient(_serving.Monitoring.Tables.DriftRaw).QueryAsync<Azure.Data.Tables.TableEntity>(minute))
+        await foreach (var row in azurite.TableService.GetTableClient(_serving.Monitoring.DriftTables.Raw).QueryAsync<Azure.Data.Tables.TableEntity>(minute))
         {
             written = Maas.Core.Monitoring.MetricsTables.ParseTimeKey(row.PartitionKey);
         }
@@ -236,7 +236,7 @@ public sealed class DriftPipelineTests(AzuriteFixture azurite) : IDisposable
 
         // Four minutes of two tensors (x in, y out) are eight summaries; two are kept, the newest minute's.
         Assert.Equal(6, recorder.DroppedMinutes);
-        var written = await azurite.TableService.GetTableClient(serving.Monitoring.Tables.DriftRaw).QueryAsync<Azure.Data.Tables.TableEntity>().Select(e => (e.PartitionKey, e.GetString("Tensor"))).ToListAsync();
+        var written = await azurite.TableService.GetTableClient(serving.Monitoring.DriftTables.Raw).QueryAsync<Azure.Data.Tables.TableEntity>().Select(e => (e.PartitionKey, e.GetString("Tensor"))).ToListAsync();
         Assert.Equal(2, written.Count);
         Assert.Single(written.Select(w => w.PartitionKey).Distinct());
         Assert.Contains(serving.Monitoring.Logs.Entries, e => e.Message.Contains("dropped 6 unwritten drift summaries", StringComparison.Ordinal));

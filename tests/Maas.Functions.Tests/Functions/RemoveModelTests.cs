@@ -25,7 +25,7 @@ public sealed class RemoveModelTests(AzuriteFixture azurite)
 
         var row = (await _registry.RowAsync(name, 1))!;
         Assert.Equal(ModelStatus.Removed, row.Status);
-        Assert.Equal(ModelRegistrar.DeletedReason, row.Reason);
+        Assert.Equal(VersionRemoval.DeletedReason, row.Reason);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class RemoveModelTests(AzuriteFixture azurite)
     }
 
     private RemoveModel Function()
-        => new(_registry.Registrar, azurite.BlobService, Options.Create(_registry.Options), new LogRecorder().CreateLogger<RemoveModel>());
+        => new(_registry.Removal, azurite.BlobService, Options.Create(_registry.Options), new LogRecorder().CreateLogger<RemoveModel>());
 
     private async Task<string> RegisteredAsync()
     {

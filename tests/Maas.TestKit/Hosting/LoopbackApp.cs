@@ -46,7 +46,7 @@ public sealed class LoopbackApp(WebApplication app) : IAsyncDisposable
         var contract = new ApiContract(new OpenApiDocuments(serving.Catalog), security);
         var predict = new Predict(serving.Inference, serving.Simple);
         var infer = new Infer(serving.Inference, serving.V2);
-        var management = new ModelManagement(serving.Catalog);
+        var management = new ModelIndex(serving.Catalog);
         var metrics = new ModelMetrics(serving.MetricsQuery);
         var drift = new ModelDrift(serving.DriftQuery);
         var metadata = new ModelMetadata(serving.Catalog);

@@ -28,7 +28,8 @@ public sealed class MonitoringHarness
         Registry = registry ?? new ModelRegistryStore(azurite.TableService.GetTableClient(AzuriteFixture.UniqueName("models")));
         Baselines = new DriftBaselineStore(azurite.BlobService, Microsoft.Extensions.Options.Options.Create(registryOptions ?? new RegistryOptions()));
         Clock = new FakeTimeProvider(start ?? new DateTimeOffset(2026, 11, 2, 10, 0, 0, TimeSpan.Zero));
-        Tables = new MetricsTables(AzuriteFixture.UniqueName("raw"), AzuriteFixture.UniqueName("rollup"), AzuriteFixture.UniqueName("driftraw"), AzuriteFixture.UniqueName("driftrollup"));
+        Tables = new MetricsTables(AzuriteFixture.UniqueName("raw"), AzuriteFixture.UniqueName("rollup"));
+        DriftTables = new DriftTables(AzuriteFixture.UniqueName("driftraw"), AzuriteFixture.UniqueName("driftrollup"));
     }
 
     public MonitoringOptions Options { get; }
@@ -50,6 +51,8 @@ public sealed class MonitoringHarness
 
     public MetricsTables Tables { get; }
 
+    public DriftTables DriftTables { get; }
+
     public LogRecorder Logs { get; } = new();
 
     public TableClient Rollup => _azurite.TableService.GetTableClient(Tables.Rollup);
@@ -69,11 +72,11 @@ public sealed class MonitoringHarness
 
     /// <summary>The drift half of the rollup, on its own (the aggregator runs it).</summary>
     public DriftAggregator DriftAggregator(TableServiceClient? client = null)
-        => new(client ?? Client(null), Tables, Registry, Baselines, Microsoft.Extensions.Options.Options.Create(DriftOptions), Logs.CreateLogger<DriftAggregator>());
+        => new(client ?? Client(null), DriftTables, Registry, Baselines, Microsoft.Extensions.Options.Options.Create(DriftOptions), Logs.CreateLogger<DriftAggregator>());
 
     /// <summary>A drift recorder summarising <see cref="DriftObserver"/>'s calls as instance <paramref name="instanceId"/> (not started: call its FlushAsync).</summary>
     public DriftRecorder DriftRecorder(string instanceId, TimeProvider? clock = null, HttpPipelinePolicy? faults = null)
-        => new(DriftObserver, Baselines, Client(faults), Tables, new MetricsInstance(instanceId), new DependencyHealth(clock ?? Clock), Microsoft.Extensions.Options.Options.Create(Options), clock ?? Clock, Logs.CreateLogger<DriftRecorder>());
+        => new(DriftObserver, Baselines, Client(faults), DriftTables, new MetricsInstance(instanceId), new DependencyHealth(clock ?? Clock), Microsoft.Extensions.Options.Options.Create(Options), clock ?? Clock, Logs.CreateLogger<DriftRecorder>());
 
     private TableServiceClient Client(HttpPipelinePolicy? faults)
     {

@@ -64,10 +64,11 @@ public sealed class RegistryHarness
         var options = Microsoft.Extensions.Options.Options.Create(Options);
         Sessions = new SessionFactory(Microsoft.Extensions.Options.Options.Create(inference ?? new InferenceOptions()));
         var evaluationPass = new EvaluationPass(Sessions, options, TimeProvider.System, Logs.CreateLogger<EvaluationPass>());
-        var artefacts = new VersionArtefacts(new ModelEvaluator(evaluationPass, TimeProvider.System), new EvaluationSetBaseline(evaluationPass), options, Logs.CreateLogger<VersionArtefacts>());
+        var artefacts = new VersionArtefacts(new ModelEvaluator(evaluationPass, TimeProvider.System), [new EvaluationSetBaseline(evaluationPass, Logs.CreateLogger<EvaluationSetBaseline>())], options, Logs.CreateLogger<VersionArtefacts>());
         var examiner = new VersionExaminer(Sessions, artefacts, [new CaptureConfigCheck(Microsoft.Extensions.Options.Options.Create(capture ?? new CaptureOptions()))], options, Logs.CreateLogger<VersionExaminer>());
         Registrar = new ModelRegistrar(Store, examiner, TimeProvider.System, Logs.CreateLogger<ModelRegistrar>());
-        Reconciler = new ModelReconciler(blobService, Registrar, Store, options, Logs.CreateLogger<ModelReconciler>());
+        Removal = new VersionRemoval(Registrar, Store, TimeProvider.System, Logs.CreateLogger<VersionRemoval>());
+        Reconciler = new ModelReconciler(blobService, Registrar, Removal, Store, options, Logs.CreateLogger<ModelReconciler>());
         Health = new DependencyHealth(TimeProvider.System);
         Resolver = new ModelResolver(Store, options, new MemoryCache(new MemoryCacheOptions()), Health, TimeProvider.System, Logs.CreateLogger<ModelResolver>());
     }
@@ -91,6 +92,8 @@ public sealed class RegistryHarness
     public ModelRegistrar Registrar { get; }
 
     public ModelReconciler Reconciler { get; }
+
+    public VersionRemoval Removal { get; }
 
     public ModelResolver Resolver { get; }
 

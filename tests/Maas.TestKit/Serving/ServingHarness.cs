@@ -144,7 +144,7 @@ public sealed class ServingHarness : IDisposable
     public Maas.Core.Monitoring.Query.MetricsQuery MetricsQuery => new(_azurite.TableService, Monitoring.Tables, Registry.Resolver, Options.Create(Monitoring.Options), Monitoring.Clock);
 
     /// <summary>The drift API over this harness's drift rollups, on the monitoring clock.</summary>
-    public Maas.Core.Drift.DriftQuery DriftQuery => new(_azurite.TableService, Monitoring.Tables, Registry.Resolver, Monitoring.Baselines, Options.Create(Monitoring.DriftOptions), Monitoring.Clock);
+    public Maas.Core.Drift.DriftQuery DriftQuery => new(_azurite.TableService, Monitoring.DriftTables, Registry.Resolver, Monitoring.Baselines, Options.Create(Monitoring.DriftOptions), Monitoring.Clock);
 
     /// <summary>An empty session cache over this harness's models, as a newly started instance has.</summary>
     public SessionCache FreshSessions(InferenceOptions? options = null) => CreateSessions(options ?? InferenceOptions).Sessions;

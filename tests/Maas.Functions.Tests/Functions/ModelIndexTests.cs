@@ -13,20 +13,20 @@ using Microsoft.AspNetCore.Mvc;
 namespace Maas.Functions.Tests.Functions;
 
 [Collection(UsesAzurite.Name)]
-public sealed class ModelManagementTests : IDisposable
+public sealed class ModelIndexTests : IDisposable
 {
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
     private readonly ServingHarness _serving;
     private readonly RegistryHarness _registry;
     private readonly string _name = RegistryHarness.NewModelName();
 
-    public ModelManagementTests(AzuriteFixture azurite)
+    public ModelIndexTests(AzuriteFixture azurite)
     {
         _serving = new ServingHarness(azurite);
         _registry = _serving.Registry;
     }
 
-    private ModelManagement Management => new(_serving.Catalog);
+    private ModelIndex Management => new(_serving.Catalog);
 
     [Fact]
     public async Task GetModel_AfterAPrediction_ShowsTheProviderItRunsOn()

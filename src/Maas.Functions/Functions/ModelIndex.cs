@@ -7,8 +7,8 @@ using Microsoft.Azure.Functions.Worker;
 
 namespace Maas.Functions.Functions;
 
-/// <summary>Read-only management API over the registry, and the V2 repository index.</summary>
-public sealed class ModelManagement(ModelCatalog catalog)
+/// <summary>The index of models and versions the registry serves: the read-only management API (<c>/models</c>) and the V2 repository index.</summary>
+public sealed class ModelIndex(ModelCatalog catalog)
 {
     [Function(nameof(ListModels))]
     [RequiresPermission(Permissions.Read)]
