@@ -13,4 +13,10 @@ public sealed class MaasException(ErrorKind kind, string message) : Exception(me
 
     /// <summary>For <see cref="ErrorKind.Throttled"/>: how long the caller should wait before retrying.</summary>
     public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>The request field the failure is about (OpenAI's <c>param</c>), when one is.</summary>
+    public string? Field { get; init; }
+
+    /// <summary>A machine-readable code for the failure (OpenAI's <c>code</c>, e.g. <c>context_length_exceeded</c>), when it has one.</summary>
+    public string? Code { get; init; }
 }

@@ -21,11 +21,32 @@ public sealed class LoadedModel(ModelVersionRecord model, InferenceSession sessi
     /// <summary>From the first blob read to a session ready to run (warm-up included).</summary>
     public TimeSpan LoadTime { get; } = loadTime;
 
+    /// <summary>The local folder the version was copied to (its tokenizer files sit beside the graph).</summary>
+    public string FolderPath => folder.FullPath;
+
+    private readonly Lock _companionGate = new();
+    private object? _companion;
+
+    /// <summary>
+    /// State that lives as long as the session (a generative model's tokenizer and scheduler): made on first use by
+    /// <paramref name="create"/>, disposed with the session. One companion per loaded model.
+    /// </summary>
+    public T Companion<T>(Func<LoadedModel, T> create)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        lock (_companionGate)
+        {
+            return (T)(_companion ??= create(this));
+        }
+    }
+
     /// <summary>Cuts the local folder out of an ONNX Runtime message.</summary>
     public string Redacted(string message) => folder.Redact(message);
 
     public void Dispose()
     {
+        (_companion as IDisposable)?.Dispose();
         Session.Dispose();
         folder.Dispose();
     }

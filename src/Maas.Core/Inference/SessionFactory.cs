@@ -112,7 +112,7 @@ public sealed class SessionFactory(IOptions<InferenceOptions> options) : IModelI
         }
     }
 
-    private static TensorSignature[] Signature(IReadOnlyDictionary<string, NodeMetadata> nodes)
+    public static TensorSignature[] Signature(IReadOnlyDictionary<string, NodeMetadata> nodes)
         => [.. nodes.Select(node => node.Value.OnnxValueType == OnnxValueType.ONNX_TYPE_TENSOR
             ? new TensorSignature(node.Key, TensorKind.Tensor, node.Value.ElementDataType, [.. node.Value.Dimensions.Select(d => (long)d)])
             : new TensorSignature(node.Key, KindOf(node.Value.OnnxValueType), Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.DataTypeMax, []))];

@@ -78,7 +78,8 @@ public sealed partial class SessionLoader(
     /// </summary>
     private async Task<LoadedModel?> TryLoadOptimizedCopyAsync(ModelVersionRecord model, long started, CancellationToken cancellationToken)
     {
-        if (model.OptimizedBlobPath.Length == 0 || model.OptimizedFor != factory.OptimizedCopyKey
+        // A generative model's tokenizer files sit beside its graph; the copy holds the graph alone.
+        if (model.OptimizedBlobPath.Length == 0 || model.OptimizedFor != factory.OptimizedCopyKey || model.Config.Generation is not null
             || (model.Config.ExecutionProvider ?? inference.Value.ExecutionProvider) != ExecutionProviderChoice.Cpu)
         {
             return null;

@@ -41,6 +41,9 @@ public sealed record ModelConfig
     /// <summary>Which calls are summarised for drift and what they are compared with; null computes no drift.</summary>
     public DriftConfig? Drift { get; init; }
 
+    /// <summary>Whether the model generates text or embeddings behind <c>/v1</c>, and how; null for a classic graph.</summary>
+    public GenerationConfig? Generation { get; init; }
+
     /// <summary>What each version's evaluation.jsonl measures and what it must reach to be promoted; null promotes every Ready version.</summary>
     public EvaluationConfig? Evaluation { get; init; }
 
@@ -82,7 +85,8 @@ public sealed record ModelConfig
                     "capture" => config with { Capture = CaptureConfig.Parse(field.Value) },
                     "evaluation" => config with { Evaluation = EvaluationConfig.Parse(field.Value) },
                     "drift" => config with { Drift = DriftConfig.Parse(field.Value) },
-                    _ => throw new FormatException($"config.json field '{field.Name}' is unknown; expected description, defaultVersion, maxBatchSize, dynamicBatching, executionProvider, requiredRoles, warmup, labels, example, capture, evaluation or drift."),
+                    "generation" => config with { Generation = GenerationConfig.Parse(field.Value) },
+                    _ => throw new FormatException($"config.json field '{field.Name}' is unknown; expected description, defaultVersion, maxBatchSize, dynamicBatching, executionProvider, requiredRoles, warmup, labels, example, capture, evaluation, drift or generation."),
                 };
             }
 

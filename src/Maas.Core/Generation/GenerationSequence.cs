@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+
+namespace Maas.Core.Generation;
+
+/// <summary>What a sequence emits: text that can be shown now, the tokens it took, and at the end why it finished.</summary>
+/// <param name="FinishReason"><c>stop</c> (an end token or stop string) or <c>length</c> (max tokens or the context); null before the end.</param>
+public readonly record struct GenerationEvent(string Text, int Tokens, string? FinishReason);
+
+/// <summary>What a caller asks of one generation, in tokens.</summary>
+public sealed record GenerationParameters(int MaxTokens, SamplingParameters Sampling, IReadOnlyList<string> Stop);
+
+/// <summary>
+/// One prompt being completed by a <see cref="GenerationScheduler"/>: the caller reads <see cref="Events"/> while the
+/// scheduler's loop writes them. Cancelling the caller's token takes the sequence out of the batch before the next step.
+/// </summary>
+public sealed class GenerationSequence
+{
+    private readonly Channel<GenerationEvent> _events = Channel.CreateUnbounded<GenerationEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly long _submitted = Stopwatch.GetTimestamp();
+
+    internal GenerationSequence(IReadOnlyList<int> prompt, GenerationParameters parameters, TextTokenizer tokenizer, int contextLimit, CancellationToken cancellationToken)
+    {
+        Prompt = prompt;
+        Parameters = parameters;
+        ContextLimit = contextLimit;
+        CancellationToken = cancellationToken;
+        Sampler = new TokenSampler(parameters.Sampling);
+        Text = new CompletionText(tokenizer.Decode, parameters.Stop);
+        Position = prompt.Count;
+    }
+
+    public ChannelReader<GenerationEvent> Events => _events.Reader;
+
+    public int PromptTokens => Prompt.Count;
+
+    /// <summary>Tokens generated so far.</summary>
+    public int CompletionTokens { get; private set; }
+
+    /// <summary>From submission to the first token (queueing and the prompt's pass included); null before it.</summary>
+    public TimeSpan? TimeToFirstToken { get; private set; }
+
+    internal IReadOnlyList<int> Prompt { get; }
+
+    internal GenerationParameters Parameters { get; }
+
+    internal int ContextLimit { get; }
+
+    internal CancellationToken CancellationToken { get; }
+
+    internal TokenSampler Sampler { get; }
+
+    internal CompletionText Text { get; }
+
+    /// <summary>The last token chosen: the next step's input.</summary>
+    internal int LastToken { get; private set; }
+
+    /// <summary>The position of <see cref="LastToken"/> (tokens before it, prompt included).</summary>
+    internal int Position { get; private set; }
+
+    /// <summary>Records a chosen token and emits its text; returns false when the sequence has finished.</summary>
+    internal bool Accept(int token, IReadOnlySet<int> endTokens)
+    {
+        TimeToFirstToken ??= Stopwatch.GetElapsedTime(_submitted);
+        if (CompletionTokens > 0)
+        {
+            Position++;
+        }
+
+        CompletionTokens++;
+        LastToken = token;
+        if (endTokens.Contains(token))
+        {
+            return Finish(string.Empty, "stop");
+        }
+
+        var (text, stopped) = Text.Add(token);
+        if (stopped)
+        {
+            return Finish(text, "stop");
+        }
+
+        if (CompletionTokens >= Parameters.MaxTokens || Position + 1 >= ContextLimit)
+        {
+            return Finish(text + Text.Flush(), "length");
+        }
+
+        _events.Writer.TryWrite(new GenerationEvent(text, 1, null));
+        return true;
+    }
+
+    /// <summary>Ends the sequence with an error (the caller's read throws it).</summary>
+    internal void Fail(Exception error) => _events.Writer.TryComplete(error);
+
+    private bool Finish(string text, string reason)
+    {
+        _events.Writer.TryWrite(new GenerationEvent(text, 1, reason));
+        _events.Writer.TryComplete();
+        return false;
+    }
+}

@@ -1,0 +1,75 @@
+using Maas.Core.Generation;
+using Maas.Core.Inference;
+using Maas.TestKit.Generation;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Maas.Core.Tests.Generation;
+
+public sealed class GenerationSchedulerTests : IDisposable
+{
+    private readonly InferenceSession _session = new(Path.Combine(TinyGpt2.Folder, "model.onnx"));
+    private readonly TextTokenizer _tokenizer = TextTokenizer.Load(TinyGpt2.Folder);
+
+    [Fact]
+    public void Load_TinyGpt2Folder_EncodesThePromptAsGpt2Does()
+    {
+        Assert.Equal(TinyGpt2.PromptIds, _tokenizer.Encode(TinyGpt2.Prompt));
+        Assert.Equal(50_257, _tokenizer.VocabularySize);
+        Assert.Contains(50_256, _tokenizer.EndTokens);
+    }
+
+    [Fact]
+    public async Task Submit_GreedyPrompt_ReproducesTheCorpus()
+    {
+        using var scheduler = Scheduler(maxConcurrent: 4);
+        var sequence = scheduler.Submit(TinyGpt2.PromptIds, Parameters(TinyGpt2.ContinuationTokens), 128, CancellationToken.None);
+
+        var (text, tokens, reason) = await ReadAsync(sequence);
+
+        Assert.Equal(TinyGpt2.Continuation, text);
+        Assert.Equal(TinyGpt2.ContinuationTokens, tokens);
+        Assert.Equal("length", reason);
+    }
+
+    [Fact]
+    public async Task Submit_SequencesOfOtherLengthsTogether_EachReproducesItsText()
+    {
+        using var scheduler = Scheduler(maxConcurrent: 4);
+        var corpus = TinyGpt2.Prompt + TinyGpt2.Continuation;
+        var ids = _tokenizer.Encode(corpus);
+        var starts = new[] { 4, 9, 17, 2 };
+        var sequences = starts.Select(start => (Start: start, Sequence: scheduler.Submit([.. ids.Take(start)], Parameters(20), 128, CancellationToken.None))).ToList();
+
+        foreach (var (start, sequence) in sequences)
+        {
+            var (text, tokens, _) = await ReadAsync(sequence);
+            Assert.Equal(_tokenizer.Decode(ids.Skip(start).Take(20)), text);
+            Assert.Equal(20, tokens);
+        }
+    }
+
+    private GenerationScheduler Scheduler(int maxConcurrent)
+    {
+        var graph = DecoderGraph.From(SessionFactory.Signature(_session.InputMetadata), SessionFactory.Signature(_session.OutputMetadata), TinyGpt2.Folder);
+        return new GenerationScheduler(_session, graph, _tokenizer, maxConcurrent, maxQueued: 16);
+    }
+
+    private static GenerationParameters Parameters(int maxTokens) => new(maxTokens, SamplingParameters.Greedy, []);
+
+    private static async Task<(string Text, int Tokens, string? Reason)> ReadAsync(GenerationSequence sequence)
+    {
+        var text = new System.Text.StringBuilder();
+        var tokens = 0;
+        string? reason = null;
+        await foreach (var piece in sequence.Events.ReadAllAsync())
+        {
+            text.Append(piece.Text);
+            tokens += piece.Tokens;
+            reason = piece.FinishReason ?? reason;
+        }
+
+        return (text.ToString(), tokens, reason);
+    }
+
+    public void Dispose() => _session.Dispose();
+}
