@@ -2,10 +2,12 @@ using Maas.Core.Capture;
 using Maas.Core.Catalog;
 using Maas.Core.Drift;
 using Maas.Core.Evaluation;
+using Maas.Core.Generation;
 using Maas.Core.Health;
 using Maas.Core.Inference;
 using Maas.Core.Monitoring;
 using Maas.Core.Monitoring.Query;
+using Maas.Core.Protocol.OpenAI;
 using Maas.Core.Protocol.OpenApi;
 using Maas.Core.Protocol.Simple;
 using Maas.Core.Protocol.V2;
@@ -27,6 +29,7 @@ public static class CoreServiceCollectionExtensions
         services.AddValidatedOptions<MonitoringOptions>(MonitoringOptions.SectionName);
         services.AddValidatedOptions<CaptureOptions>(CaptureOptions.SectionName);
         services.AddValidatedOptions<DriftOptions>(DriftOptions.SectionName);
+        services.AddValidatedOptions<GenerationOptions>(GenerationOptions.SectionName);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<DependencyHealth>();
         services.AddSingleton<ModelRegistryStore>();
@@ -37,6 +40,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<IModelEvaluator, ModelEvaluator>();
         services.AddSingleton<IVersionArtefact, EvaluationSetBaseline>();
         services.AddSingleton<IModelConfigCheck, CaptureConfigCheck>();
+        services.AddSingleton<IModelConfigCheck, GenerationConfigCheck>();
         services.AddSingleton<VersionArtefacts>();
         services.AddSingleton<VersionExaminer>();
         services.AddSingleton<ModelRegistrar>();
@@ -58,6 +62,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DriftQuery>();
         services.AddSingleton<SessionLoader>();
         services.AddSingleton<SessionCache>();
+        services.AddSingleton<TextGenerator>();
+        services.AddSingleton<Embedder>();
+        services.AddSingleton<OpenAiService>();
         services.AddSingleton<DynamicBatcher>();
         services.AddSingleton<CaptureBuffer>();
         services.AddSingleton<PredictionCapture>();

@@ -10,7 +10,7 @@ namespace Maas.Core.Capture;
 /// </summary>
 public sealed class CaptureConfigCheck(IOptions<CaptureOptions> options) : IModelConfigCheck
 {
-    public string? ProblemWith(ModelConfig config, ModelInspection inspection)
+    public string? ProblemWith(ModelConfig config, ModelInspection inspection, string folderPath)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(inspection);

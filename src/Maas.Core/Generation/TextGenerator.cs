@@ -36,7 +36,7 @@ public sealed class TextGenerator(SessionCache sessions, IOptions<GenerationOpti
     public static GenerationConfig RequireTask(ModelVersionRecord model, GenerationTask task)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var wanted = TaskName(task);
+        var wanted = GenerationConfig.TaskName(task);
         if (model.Config.Generation is not { } config)
         {
             throw new MaasException(ErrorKind.InvalidInput, $"Model '{model.Name}' is not a generative model (its config.json has no generation block); this endpoint needs a {wanted} model. Call it through /models/{model.Name}/predict or /v2/models/{model.Name}/infer.") { Field = "model", Code = "model_not_supported" };
@@ -44,7 +44,7 @@ public sealed class TextGenerator(SessionCache sessions, IOptions<GenerationOpti
 
         return config.Task == task
             ? config
-            : throw new MaasException(ErrorKind.InvalidInput, $"Model '{model.Name}' is a {TaskName(config.Task)} model; this endpoint needs a {wanted} model.") { Field = "model", Code = "model_not_supported" };
+            : throw new MaasException(ErrorKind.InvalidInput, $"Model '{model.Name}' is a {GenerationConfig.TaskName(config.Task)} model; this endpoint needs a {wanted} model.") { Field = "model", Code = "model_not_supported" };
     }
 
     /// <summary>The loaded generative model of <paramref name="model"/> on a lease the caller disposes.</summary>
@@ -102,6 +102,4 @@ public sealed class TextGenerator(SessionCache sessions, IOptions<GenerationOpti
             throw;
         }
     }
-
-    private static string TaskName(GenerationTask task) => task == GenerationTask.TextGeneration ? "text-generation" : "embeddings";
 }

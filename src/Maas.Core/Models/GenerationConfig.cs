@@ -72,6 +72,9 @@ public sealed record GenerationConfig
     /// <summary>Text generation: sequences decoded together per version on one instance; more wait in the queue.</summary>
     public int MaxConcurrentSequences { get; init; } = DefaultMaxConcurrentSequences;
 
+    /// <summary>How config.json and messages name <paramref name="task"/>.</summary>
+    public static string TaskName(GenerationTask task) => task == GenerationTask.TextGeneration ? "text-generation" : "embeddings";
+
     /// <summary>The named chat formats <see cref="ChatFormat"/> accepts.</summary>
     public static IReadOnlyList<string> ChatFormats { get; } = ["chatml", "llama3", "phi3", "gemma", "plain"];
 
@@ -87,8 +90,10 @@ public sealed record GenerationConfig
         }
 
         var config = new GenerationConfig();
+        var explicitDefault = false;
         foreach (var field in value.EnumerateObject())
         {
+            explicitDefault |= field.Name == "defaultMaxTokens";
             config = field.Name switch
             {
                 "task" => config with { Task = ConfigChoice.Parse(field.Value, "generation.task", ("text-generation", GenerationTask.TextGeneration), ("embeddings", GenerationTask.Embeddings)) },
@@ -109,7 +114,7 @@ public sealed record GenerationConfig
             };
         }
 
-        return config.MaxContextTokens is { } context && config.DefaultMaxTokens >= context
+        return explicitDefault && config.MaxContextTokens is { } context && config.DefaultMaxTokens >= context
             ? throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"config.json field 'generation.defaultMaxTokens' ({config.DefaultMaxTokens}) must be below maxContextTokens ({context}), to leave room for the prompt."))
             : config;
     }

@@ -73,7 +73,7 @@ public sealed partial class VersionExaminer(
             return record with { Sha256 = loaded.Sha256, Reason = violation };
         }
 
-        if (configChecks.Select(check => check.ProblemWith(config, inspection)).FirstOrDefault(problem => problem is not null) is { } problem)
+        if (configChecks.Select(check => check.ProblemWith(config, inspection, folder.FullPath)).FirstOrDefault(problem => problem is not null) is { } problem)
         {
             return record with { Sha256 = loaded.Sha256, Reason = problem };
         }

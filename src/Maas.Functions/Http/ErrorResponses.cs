@@ -10,12 +10,24 @@ namespace Maas.Functions.Http;
 
 /// <summary>
 /// The one map from failures to HTTP responses: Open Inference Protocol paths (<c>/v2/...</c>) answer
-/// <c>{"error": "..."}</c>, everything else answers RFC 9457 problem+json.
+/// <c>{"error": "..."}</c>, the OpenAI-compatible paths (<c>/v1/...</c>) OpenAI's
+/// <c>{"error": {"message", "type", "param", "code"}}</c>, everything else RFC 9457 problem+json.
 /// </summary>
 internal static class ErrorResponses
 {
     public const string ProblemContentType = "application/problem+json";
     private const string V2PathPrefix = "/v2";
+    private const string OpenAiPathPrefix = "/v1";
+
+    /// <summary>OpenAI's error <c>type</c> for a status code.</summary>
+    public static string OpenAiTypeOf(int statusCode) => statusCode switch
+    {
+        StatusCodes.Status401Unauthorized => "authentication_error",
+        StatusCodes.Status403Forbidden => "permission_error",
+        StatusCodes.Status429TooManyRequests => "rate_limit_error",
+        >= StatusCodes.Status500InternalServerError => "server_error",
+        _ => "invalid_request_error",
+    };
 
     public static int StatusCodeFor(ErrorKind kind) => kind switch
     {
@@ -49,7 +61,7 @@ internal static class ErrorResponses
             await ChallengeAsync(response.HttpContext);
         }
 
-        await WriteAsync(response, StatusCodeFor(error.Kind), error.Message);
+        await WriteAsync(response, StatusCodeFor(error.Kind), error.Message, error.Field, error.Code);
     }
 
     private static Task ChallengeAsync(HttpContext http)
@@ -70,13 +82,21 @@ internal static class ErrorResponses
         return WriteAsync(response, StatusCodes.Status500InternalServerError, $"An unexpected error occurred. Quote correlation id {correlationId} when reporting it.");
     }
 
-    /// <summary>Writes a response with <paramref name="statusCode"/> and a caller-safe <paramref name="message"/>.</summary>
-    public static async Task WriteAsync(HttpResponse response, int statusCode, string message)
+    /// <summary>
+    /// Writes a response with <paramref name="statusCode"/> and a caller-safe <paramref name="message"/>; the OpenAI shape
+    /// also carries the request <paramref name="field"/> at fault and a machine-readable <paramref name="code"/>.
+    /// </summary>
+    public static async Task WriteAsync(HttpResponse response, int statusCode, string message, string? field = null, string? code = null)
     {
         response.StatusCode = statusCode;
-        var isV2 = response.HttpContext.Request.Path.StartsWithSegments(V2PathPrefix, StringComparison.Ordinal);
+        var path = response.HttpContext.Request.Path;
         await using var writer = new Utf8JsonWriter(response.Body);
-        if (isV2)
+        if (path.StartsWithSegments(OpenAiPathPrefix, StringComparison.Ordinal))
+        {
+            response.ContentType = "application/json";
+            Maas.Core.Protocol.OpenAI.OpenAiResponses.WriteError(writer, message, OpenAiTypeOf(statusCode), field, code ?? (statusCode == StatusCodes.Status404NotFound ? "not_found" : null));
+        }
+        else if (path.StartsWithSegments(V2PathPrefix, StringComparison.Ordinal))
         {
             response.ContentType = "application/json";
             writer.WriteStartObject();

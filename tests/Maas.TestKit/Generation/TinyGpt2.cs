@@ -20,6 +20,14 @@ public static class TinyGpt2
     /// <summary>The rest of corpus.txt after <see cref="Prompt"/>.</summary>
     public static string Continuation { get; } = File.ReadAllText(Path.Combine(Folder, "corpus.txt")).TrimEnd('\n')[Prompt.Length..];
 
+    /// <summary>config.json for the fixture as a text generator with the plain chat format.</summary>
+    public const string Config = """{"generation": {"task": "text-generation", "maxContextTokens": 128, "chatFormat": "plain"}}""";
+
+    public static byte[] Graph() => File.ReadAllBytes(Path.Combine(Folder, "model.onnx"));
+
+    /// <summary>The tokenizer files an operator uploads beside model.onnx: GPT-2's vocab.json and merges.txt and tokenizer_config.json.</summary>
+    public static IReadOnlyDictionary<string, byte[]> TokenizerFiles() => Files("vocab.json", "merges.txt", "tokenizer_config.json");
+
     /// <summary>The files of the folder by name (a model folder as an operator uploads it; the training scripts left out).</summary>
     public static IReadOnlyDictionary<string, byte[]> Files(params string[] names)
         => names.ToDictionary(name => name, name => File.ReadAllBytes(Path.Combine(Folder, name)));

@@ -50,6 +50,7 @@ public sealed class LoopbackApp(WebApplication app) : IAsyncDisposable
         var metrics = new ModelMetrics(serving.MetricsQuery);
         var drift = new ModelDrift(serving.DriftQuery);
         var metadata = new ModelMetadata(serving.Catalog);
+        var openAi = new OpenAi(serving.OpenAi);
 
         app.MapGet("/docs", Handle(http => Task.FromResult(contract.Docs(http.Request))));
         var dashboard = new MonitoringDashboard(security);
@@ -70,6 +71,12 @@ public sealed class LoopbackApp(WebApplication app) : IAsyncDisposable
         app.MapGet("/models/{name}/versions/{version}/evaluation", Handle(http => management.GetModelVersionEvaluation(http.Request, Route(http, "name"), Route(http, "version"))));
         app.MapGet("/models/{name}/metrics", Handle(http => metrics.Run(http.Request, Route(http, "name"))));
         app.MapGet("/models/{name}/drift", Handle(http => drift.Run(http.Request, Route(http, "name"))));
+        app.MapPost("/v1/chat/completions", Handle(http => openAi.CreateChatCompletion(http.Request)));
+        app.MapPost("/v1/completions", Handle(http => openAi.CreateCompletion(http.Request)));
+        app.MapPost("/v1/embeddings", Handle(http => openAi.CreateEmbeddings(http.Request)));
+        app.MapGet("/v1/models", Handle(http => openAi.ListOpenAiModels(http.Request)));
+        app.MapGet("/v1/models/{name}", Handle(http => openAi.GetOpenAiModel(http.Request, Route(http, "name"))));
+        app.MapGet("/v1/models/{name}/versions/{version}", Handle(http => openAi.GetOpenAiModelVersion(http.Request, Route(http, "name"), Route(http, "version"))));
         routes?.Invoke(app);
         await app.StartAsync();
         return new LoopbackApp(app);

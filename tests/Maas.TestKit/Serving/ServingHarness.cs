@@ -1,10 +1,12 @@
 using Maas.Core.Capture;
 using Maas.Core.Catalog;
 using Maas.Core.Drift;
+using Maas.Core.Generation;
 using Maas.Core.Inference;
 using Maas.Core.Models;
 using Maas.Core.Monitoring;
 using Maas.Core.Protocol;
+using Maas.Core.Protocol.OpenAI;
 using Maas.Core.Protocol.Simple;
 using Maas.Core.Protocol.V2;
 using Maas.Core.Registry;
@@ -30,6 +32,7 @@ public sealed class ServingHarness : IDisposable
     /// <param name="capture">Capture settings (a container of its own unless given; no hash key unless given).</param>
     /// <param name="captureBlobFaults">Faults injected into the capture writer's blob client.</param>
     /// <param name="driftClock">The clock drift stamps sampled calls with (the system's unless given).</param>
+    /// <param name="generation">Generation settings (queue bound, embedding inputs).</param>
     public ServingHarness(
         AzuriteFixture azurite,
         InferenceOptions? inference = null,
@@ -39,7 +42,8 @@ public sealed class ServingHarness : IDisposable
         Action<RegistryOptions>? registry = null,
         CaptureOptions? capture = null,
         Azure.Core.Pipeline.HttpPipelinePolicy? captureBlobFaults = null,
-        TimeProvider? driftClock = null)
+        TimeProvider? driftClock = null,
+        GenerationOptions? generation = null)
     {
         ArgumentNullException.ThrowIfNull(azurite);
         _azurite = azurite;
@@ -83,7 +87,20 @@ public sealed class ServingHarness : IDisposable
         V2 = new V2InferenceProtocol(Options.Create(Limits));
         Simple = new SimpleInferenceProtocol(Options.Create(Limits));
         Catalog = new ModelCatalog(Registry.Resolver, Sessions, Registry.BlobService, inferenceOptions, Options.Create(Registry.Options));
+        GenerationOptions = generation ?? new GenerationOptions();
+        Generator = new TextGenerator(Sessions, Options.Create(GenerationOptions));
+        Embedder = new Embedder(Generator, Options.Create(GenerationOptions));
+        OpenAi = new OpenAiService(Inference, Registry.Resolver, Generator, Embedder, Options.Create(Limits), TimeProvider.System);
     }
+
+    public GenerationOptions GenerationOptions { get; }
+
+    public TextGenerator Generator { get; }
+
+    public Embedder Embedder { get; }
+
+    /// <summary>The OpenAI-compatible API over this harness's data plane.</summary>
+    public OpenAiService OpenAi { get; }
 
     public RegistryHarness Registry { get; }
 
@@ -180,6 +197,23 @@ public sealed class ServingHarness : IDisposable
         await Registry.UploadAndRegisterAsync($"{name}/{version}/model.onnx", graph);
         var row = await Registry.RowAsync(name, version) ?? throw new InvalidOperationException("Registration wrote no row.");
         return row.Status == ModelStatus.Ready ? row : throw new InvalidOperationException($"Test model did not register Ready: {row.Reason}");
+    }
+
+    /// <summary>
+    /// Uploads <paramref name="files"/> (tokenizer files, say) beside the graph of a new model, then the graph, and
+    /// registers it; throws unless it registers Ready. Returns the model's name.
+    /// </summary>
+    public async Task<string> AddModelFolderAsync(byte[] graph, IReadOnlyDictionary<string, byte[]> files, string? configJson = null)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        var name = RegistryHarness.NewModelName();
+        foreach (var (file, content) in files)
+        {
+            await Registry.UploadAsync($"{name}/1/{file}", content);
+        }
+
+        await AddVersionAsync(name, graph, configJson);
+        return name;
     }
 
     /// <summary>Runs a V2 request body (JSON, or JSON header plus binary section when <paramref name="binary"/> is given) as the Infer function does.</summary>

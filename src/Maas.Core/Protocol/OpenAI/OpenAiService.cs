@@ -1,0 +1,215 @@
+using System.Runtime.CompilerServices;
+using Maas.Core.Errors;
+using Maas.Core.Generation;
+using Maas.Core.Models;
+using Maas.Core.Registry;
+using Maas.Core.Serving;
+using Microsoft.Extensions.Options;
+
+namespace Maas.Core.Protocol.OpenAI;
+
+/// <summary>
+/// A completion under way: either its whole body (<see cref="Body"/>) or its server-sent events (<see cref="Events"/>),
+/// and the version that answers. Dispose it when the response is written: it holds the session leases.
+/// </summary>
+public sealed class OpenAiCompletion(ModelVersionRecord model, EncodedResponse? body, IAsyncEnumerable<ReadOnlyMemory<byte>>? events, IReadOnlyList<GenerationRun> runs) : IDisposable
+{
+    public ModelVersionRecord Model { get; } = model;
+
+    public EncodedResponse? Body { get; } = body;
+
+    public IAsyncEnumerable<ReadOnlyMemory<byte>>? Events { get; } = events;
+
+    public void Dispose()
+    {
+        Body?.Dispose();
+        foreach (var run in runs)
+        {
+            run.Dispose();
+        }
+    }
+}
+
+/// <summary>
+/// The OpenAI-compatible API, one direction: read and decode the body (protocol), resolve the model for the caller
+/// (data plane: roles, 404), generate or embed (<see cref="TextGenerator"/>, <see cref="Embedder"/>), encode OpenAI's
+/// shapes. Wire types stay here; the data plane sees prompts, sampling parameters and token ids.
+/// </summary>
+public sealed class OpenAiService(InferenceService inference, ModelResolver resolver, TextGenerator generator, Embedder embedder, IOptions<LimitsOptions> limits, TimeProvider clock)
+{
+    public async Task<OpenAiCompletion> CompleteAsync(WireRequest request, bool chat, Caller caller, PredictionMeasurement measurement, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(measurement);
+        CompletionCall call;
+        using (var body = await RequestBody.ReadAsync(request, limits.Value.MaxRequestBytes, cancellationToken, MediaTypes.Json))
+        {
+            measurement.BytesIn = body.WrittenCount;
+            call = chat ? OpenAiRequests.ReadChat(body.WrittenMemory.Span) : OpenAiRequests.ReadCompletion(body.WrittenMemory.Span);
+        }
+
+        var model = await ResolveAsync(call.Model, caller, measurement, cancellationToken);
+        TextGenerator.RequireTask(model, GenerationTask.TextGeneration);
+        var runs = new List<GenerationRun>(call.Prompts.Count);
+        try
+        {
+            foreach (var prompt in call.Prompts)
+            {
+                runs.Add(await generator.StartAsync(model, prompt, call.Options, cancellationToken));
+            }
+
+            measurement.BatchSize = runs.Count;
+            var id = OpenAiResponses.NewId(chat);
+            var created = clock.GetUtcNow().ToUnixTimeSeconds();
+            var name = OpenAiModelId.Of(model.Name, model.Version);
+            if (call.Stream)
+            {
+                return new OpenAiCompletion(model, null, StreamAsync(runs, id, created, name, call, measurement, cancellationToken), runs);
+            }
+
+            var choices = new List<CompletionChoice>(runs.Count);
+            foreach (var run in runs)
+            {
+                var text = new System.Text.StringBuilder();
+                var finish = "stop";
+                await foreach (var piece in run.Sequence.Events.ReadAllAsync(cancellationToken))
+                {
+                    text.Append(piece.Text);
+                    finish = piece.FinishReason ?? finish;
+                }
+
+                choices.Add(new CompletionChoice(text.ToString(), finish));
+            }
+
+            var output = new PooledBufferWriter();
+            OpenAiResponses.WriteCompletion(output, id, created, name, chat, choices, UsageOf(runs));
+            measurement.BytesOut = output.WrittenCount;
+            return new OpenAiCompletion(model, new EncodedResponse(output, MediaTypes.Json), null, runs);
+        }
+        catch
+        {
+            foreach (var run in runs)
+            {
+                run.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    public async Task<EncodedResponse> EmbedAsync(WireRequest request, Caller caller, PredictionMeasurement measurement, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(measurement);
+        EmbeddingsCall call;
+        using (var body = await RequestBody.ReadAsync(request, limits.Value.MaxRequestBytes, cancellationToken, MediaTypes.Json))
+        {
+            measurement.BytesIn = body.WrittenCount;
+            call = OpenAiRequests.ReadEmbeddings(body.WrittenMemory.Span);
+        }
+
+        var model = await ResolveAsync(call.Model, caller, measurement, cancellationToken);
+        var result = await embedder.EmbedAsync(model, call.Inputs, call.Dimensions, cancellationToken);
+        measurement.BatchSize = call.Inputs.Count;
+        var output = new PooledBufferWriter();
+        OpenAiResponses.WriteEmbeddings(output, OpenAiModelId.Of(model.Name, model.Version), result, call.Base64);
+        measurement.BytesOut = output.WrittenCount;
+        return new EncodedResponse(output, MediaTypes.Json, [new(ModelVersionHeader, model.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+    }
+
+    /// <summary><c>GET /v1/models</c>: every model whose default version is generative, by name.</summary>
+    public async Task<EncodedResponse> ListModelsAsync(CancellationToken cancellationToken)
+    {
+        var rows = await resolver.ListAllAsync(cancellationToken);
+        var output = new PooledBufferWriter();
+        using (var json = new System.Text.Json.Utf8JsonWriter(output))
+        {
+            json.WriteStartObject();
+            json.WriteString("object", "list");
+            json.WriteStartArray("data");
+            foreach (var versions in rows.GroupBy(row => row.Name).OrderBy(group => group.Key, StringComparer.Ordinal))
+            {
+                if (ModelResolver.DefaultOf([.. versions]) is { Config.Generation: { } generation } served)
+                {
+                    OpenAiResponses.WriteModel(json, served.Name, served.UpdatedAt.ToUnixTimeSeconds(), GenerationConfig.TaskName(generation.Task));
+                }
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+
+        return new EncodedResponse(output, MediaTypes.Json);
+    }
+
+    /// <summary><c>GET /v1/models/{id}</c>: one generative model or version (404 in OpenAI's shape otherwise).</summary>
+    public async Task<EncodedResponse> GetModelAsync(string id, CancellationToken cancellationToken)
+    {
+        var model = await ResolveModelAsync(OpenAiModelId.Parse(id), cancellationToken);
+        var generation = model.Config.Generation ?? throw new MaasException(ErrorKind.NotFound, $"Model '{id}' is not served under /v1: it is not a generative model (its config.json has no generation block).") { Field = "model", Code = "model_not_found" };
+        var output = new PooledBufferWriter();
+        using (var json = new System.Text.Json.Utf8JsonWriter(output))
+        {
+            OpenAiResponses.WriteModel(json, id, model.UpdatedAt.ToUnixTimeSeconds(), GenerationConfig.TaskName(generation.Task));
+        }
+
+        return new EncodedResponse(output, MediaTypes.Json);
+    }
+
+    /// <summary>The header every prediction response names the answering version in.</summary>
+    public const string ModelVersionHeader = "x-maas-model-version";
+
+    private async Task<ModelVersionRecord> ResolveAsync(OpenAiModelId id, Caller caller, PredictionMeasurement measurement, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await inference.ResolveAsync(id.Name, id.Version, caller, measurement, cancellationToken);
+        }
+        catch (MaasException error) when (error.Kind == ErrorKind.NotFound)
+        {
+            throw new MaasException(ErrorKind.NotFound, error.Message) { Field = "model", Code = "model_not_found" };
+        }
+    }
+
+    private async Task<ModelVersionRecord> ResolveModelAsync(OpenAiModelId id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await resolver.ResolveAsync(id.Name, id.Version, cancellationToken);
+        }
+        catch (MaasException error) when (error.Kind == ErrorKind.NotFound)
+        {
+            throw new MaasException(ErrorKind.NotFound, error.Message) { Field = "model", Code = "model_not_found" };
+        }
+    }
+
+    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> StreamAsync(
+        List<GenerationRun> runs,
+        string id,
+        long created,
+        string model,
+        CompletionCall call,
+        PredictionMeasurement measurement,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (var index = 0; index < runs.Count; index++)
+        {
+            var first = true;
+            await foreach (var piece in runs[index].Sequence.Events.ReadAllAsync(cancellationToken))
+            {
+                var chunk = OpenAiResponses.Chunk(id, created, model, call.IsChat, index, piece.Text, first, piece.FinishReason, call.IncludeUsage);
+                measurement.BytesOut += chunk.Length;
+                first = false;
+                yield return chunk;
+            }
+        }
+
+        if (call.IncludeUsage)
+        {
+            yield return OpenAiResponses.UsageChunk(id, created, model, call.IsChat, UsageOf(runs));
+        }
+
+        yield return OpenAiResponses.Done;
+    }
+
+    private static TokenUsage UsageOf(List<GenerationRun> runs)
+        => new(runs.Sum(run => run.Sequence.PromptTokens), runs.Sum(run => run.Sequence.CompletionTokens));
+}
