@@ -74,8 +74,9 @@ public sealed class ArchitectureTests
     [InlineData("Maas.Core.Evaluation", new[] { "Maas.Core.Serving", "Maas.Core.Protocol", "Maas.Core.Catalog", "Maas.Core.Capture", "Maas.Core.Drift" })]
     [InlineData("Maas.Core.Capture", new[] { "Maas.Core.Catalog", "Maas.Core.Protocol", "Maas.Core.Drift" })]
     [InlineData("Maas.Core.Drift", new[] { "Maas.Core.Catalog", "Maas.Core.Protocol" })]
+    [InlineData("Maas.Core.Generation", new[] { "Maas.Core.Serving", "Maas.Core.Protocol", "Maas.Core.Catalog", "Maas.Core.Capture", "Maas.Core.Drift", "Maas.Core.Monitoring" })]
     [InlineData("Maas.Core.Json", new[] { "Maas.Core.Protocol", "Maas.Core.Serving", "Maas.Core.Capture", "Maas.Core.Drift", "Maas.Core.Monitoring", "Maas.Core.Catalog" })]
-    [InlineData("Maas.Core.Serving", new[] { "Maas.Core.Protocol", "Maas.Core.Catalog", "Maas.Core.Capture", "Maas.Core.Drift" })]
+    [InlineData("Maas.Core.Serving", new[] { "Maas.Core.Protocol", "Maas.Core.Catalog", "Maas.Core.Capture", "Maas.Core.Drift", "Maas.Core.Generation" })]
     [InlineData("Maas.Core.Monitoring", new[] { "Maas.Core.Inference", "Maas.Core.Serving", "Maas.Core.Protocol", "Maas.Core.Capture", "Maas.Core.Drift" })]
     public void LowerLayer_UsesNoHigherLayer(string layer, string[] higher)
     {

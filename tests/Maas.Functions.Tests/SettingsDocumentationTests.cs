@@ -1,8 +1,5 @@
 using System.Reflection;
-using Maas.Core.Inference;
-using Maas.Core.Monitoring;
 using Maas.Core.Registry;
-using Maas.Core.Serving;
 using Maas.Functions.Auth;
 using Maas.Functions.Hosting;
 using Maas.TestKit;
@@ -16,14 +13,10 @@ public sealed class SettingsDocumentationTests
     public static TheoryData<string> Settings()
     {
         var data = new TheoryData<string>();
-        foreach (var (section, type) in new (string, Type)[]
+        // Every options class of the product's Core (each has a SectionName const and is bound from that section).
+        foreach (var type in typeof(RegistryOptions).Assembly.GetTypes().Where(t => t.GetField("SectionName", BindingFlags.Public | BindingFlags.Static) is { IsLiteral: true }))
         {
-            (RegistryOptions.SectionName, typeof(RegistryOptions)),
-            (InferenceOptions.SectionName, typeof(InferenceOptions)),
-            (LimitsOptions.SectionName, typeof(LimitsOptions)),
-            (MonitoringOptions.SectionName, typeof(MonitoringOptions)),
-        })
-        {
+            var section = (string)type.GetField("SectionName")!.GetRawConstantValue()!;
             foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
             {
                 data.Add($"{section}:{property.Name}");
