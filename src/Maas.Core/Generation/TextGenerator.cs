@@ -39,12 +39,12 @@ public sealed class TextGenerator(SessionCache sessions, IOptions<GenerationOpti
         var wanted = GenerationConfig.TaskName(task);
         if (model.Config.Generation is not { } config)
         {
-            throw new MaasException(ErrorKind.InvalidInput, $"Model '{model.Name}' is not a generative model (its config.json has no generation block); this endpoint needs a {wanted} model. Call it through /models/{model.Name}/predict or /v2/models/{model.Name}/infer.") { Field = "model", Code = "model_not_supported" };
+            throw new MaasException(ErrorKind.InvalidInput, $"Model '{model.Name}' is not a generative model (its config.json has no generation block); this endpoint needs a '{wanted}' model. Call it through /models/{model.Name}/predict or /v2/models/{model.Name}/infer.") { Field = "model", Code = "model_not_supported" };
         }
 
         return config.Task == task
             ? config
-            : throw new MaasException(ErrorKind.InvalidInput, $"Model '{model.Name}' is a {GenerationConfig.TaskName(config.Task)} model; this endpoint needs a {wanted} model.") { Field = "model", Code = "model_not_supported" };
+            : throw new MaasException(ErrorKind.InvalidInput, $"Model '{model.Name}' has task '{GenerationConfig.TaskName(config.Task)}'; this endpoint needs a '{wanted}' model.") { Field = "model", Code = "model_not_supported" };
     }
 
     /// <summary>The loaded generative model of <paramref name="model"/> on a lease the caller disposes.</summary>

