@@ -11,8 +11,8 @@ namespace Maas.Core.Generation;
 /// Continuous batching for one loaded text-generation version: the sequences in flight share each decoding step
 /// (one run with a row each), new ones join between steps after their prompt's own pass, and finished or cancelled
 /// ones leave between steps. At most <c>generation.maxConcurrentSequences</c> decode at once; up to
-/// <c>Generation:MaxQueuedSequences</c> more wait; beyond that a submission is refused with 429. The loop runs on its
-/// own thread while there is work and stops when there is none.
+/// <c>Generation:MaxQueuedSequences</c> more may be in flight (submitted and not yet disposed by their callers); beyond
+/// that a submission is refused with 429. The loop runs on its own thread while there is work and stops when there is none.
 /// </summary>
 public sealed class GenerationScheduler : IDisposable
 {
@@ -29,7 +29,9 @@ public sealed class GenerationScheduler : IDisposable
     private readonly KeyValueCache _cache;
     private readonly string[] _stepInputNames;
     private readonly string[] _stepOutputNames;
+    private int _inFlight;
     private bool _running;
+    private Task _loop = Task.CompletedTask;
     private bool _disposed;
 
     public GenerationScheduler(InferenceSession session, DecoderGraph graph, TextTokenizer tokenizer, int maxConcurrent, int maxQueued)
@@ -61,38 +63,50 @@ public sealed class GenerationScheduler : IDisposable
     public GenerationSequence Submit(IReadOnlyList<int> prompt, GenerationParameters parameters, int contextLimit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prompt);
-        var sequence = new GenerationSequence(prompt, parameters, _tokenizer, contextLimit, cancellationToken);
+        var sequence = new GenerationSequence(prompt, parameters, _tokenizer, contextLimit, Release, cancellationToken);
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_queue.Count >= _maxQueued)
+            if (_inFlight >= _maxConcurrent + _maxQueued)
             {
-                throw new MaasException(ErrorKind.Throttled, string.Create(CultureInfo.InvariantCulture, $"{_maxQueued} generations are already waiting for this model on this instance; retry shortly."))
+                throw new MaasException(ErrorKind.Throttled, string.Create(CultureInfo.InvariantCulture, $"This model is generating {_maxConcurrent} sequences and {_maxQueued} more are waiting on this instance; retry shortly."))
                 { RetryAfter = QueueFullRetryAfter };
             }
 
+            _inFlight++;
             _queue.Enqueue(sequence);
             if (!_running)
             {
                 _running = true;
-                _ = Task.Factory.StartNew(Loop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                _loop = Task.Factory.StartNew(Loop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
             }
         }
 
         return sequence;
     }
 
-    public void Dispose()
+    private void Release()
     {
         lock (_gate)
         {
+            _inFlight--;
+        }
+    }
+
+    /// <summary>
+    /// Waits for the loop to stop (its sequences have been disposed by their callers when the session is released, so
+    /// it stops within a step) before the cache goes: no step ever runs on a disposed session.
+    /// </summary>
+    public void Dispose()
+    {
+        Task loop;
+        lock (_gate)
+        {
             _disposed = true;
-            if (_running)
-            {
-                return; // the loop disposes the cache when it stops
-            }
+            loop = _loop;
         }
 
+        loop.Wait();
         _cache.Dispose();
     }
 
@@ -122,11 +136,6 @@ public sealed class GenerationScheduler : IDisposable
                 if (_queue.Count == 0 && _active.Count == 0)
                 {
                     _running = false;
-                    if (_disposed)
-                    {
-                        _cache.Dispose();
-                    }
-
                     return;
                 }
             }
@@ -147,7 +156,7 @@ public sealed class GenerationScheduler : IDisposable
                 }
             }
 
-            if (next.CancellationToken.IsCancellationRequested)
+            if (next.IsAbandoned)
             {
                 next.Fail(new OperationCanceledException(next.CancellationToken));
                 continue;
@@ -322,7 +331,7 @@ public sealed class GenerationScheduler : IDisposable
         var keep = new List<int>(_active.Count);
         for (var row = 0; row < _active.Count; row++)
         {
-            if (_active[row].CancellationToken.IsCancellationRequested)
+            if (_active[row].IsAbandoned)
             {
                 _active[row].Fail(new OperationCanceledException(_active[row].CancellationToken));
             }

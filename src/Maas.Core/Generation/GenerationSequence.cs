@@ -12,15 +12,19 @@ public sealed record GenerationParameters(int MaxTokens, SamplingParameters Samp
 
 /// <summary>
 /// One prompt being completed by a <see cref="GenerationScheduler"/>: the caller reads <see cref="Events"/> while the
-/// scheduler's loop writes them. Cancelling the caller's token takes the sequence out of the batch before the next step.
+/// scheduler's loop writes them. Cancelling the caller's token, or disposing the sequence before its end, takes it out
+/// of the batch before the next step. It holds its place among the scheduler's in-flight sequences until disposed.
 /// </summary>
-public sealed class GenerationSequence
+public sealed class GenerationSequence : IDisposable
 {
+    private Action? _release;
+    private volatile bool _abandoned;
     private readonly Channel<GenerationEvent> _events = Channel.CreateUnbounded<GenerationEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly long _submitted = Stopwatch.GetTimestamp();
 
-    internal GenerationSequence(IReadOnlyList<int> prompt, GenerationParameters parameters, TextTokenizer tokenizer, int contextLimit, CancellationToken cancellationToken)
+    internal GenerationSequence(IReadOnlyList<int> prompt, GenerationParameters parameters, TextTokenizer tokenizer, int contextLimit, Action release, CancellationToken cancellationToken)
     {
+        _release = release;
         Prompt = prompt;
         Parameters = parameters;
         ContextLimit = contextLimit;
@@ -47,6 +51,9 @@ public sealed class GenerationSequence
     internal int ContextLimit { get; }
 
     internal CancellationToken CancellationToken { get; }
+
+    /// <summary>Whether the caller went away or gave the sequence up: the loop takes it out before the next step.</summary>
+    internal bool IsAbandoned => _abandoned || CancellationToken.IsCancellationRequested;
 
     internal TokenSampler Sampler { get; }
 
@@ -87,6 +94,13 @@ public sealed class GenerationSequence
 
         _events.Writer.TryWrite(new GenerationEvent(text, 1, null));
         return true;
+    }
+
+    /// <summary>Gives the sequence up (if it has not finished) and frees its place among the scheduler's in-flight sequences.</summary>
+    public void Dispose()
+    {
+        _abandoned = true;
+        Interlocked.Exchange(ref _release, null)?.Invoke();
     }
 
     /// <summary>Ends the sequence with an error (the caller's read throws it).</summary>

@@ -23,7 +23,11 @@ public sealed class GenerationRun(ModelVersionRecord model, GenerationSequence s
 
     public GenerationSequence Sequence { get; } = sequence;
 
-    public void Dispose() => lease.Dispose();
+    public void Dispose()
+    {
+        Sequence.Dispose();
+        lease.Dispose();
+    }
 }
 
 /// <summary>

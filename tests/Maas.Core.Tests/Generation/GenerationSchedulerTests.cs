@@ -1,3 +1,4 @@
+using Maas.Core.Errors;
 using Maas.Core.Generation;
 using Maas.Core.Inference;
 using Maas.TestKit.Generation;
@@ -22,7 +23,7 @@ public sealed class GenerationSchedulerTests : IDisposable
     public async Task Submit_GreedyPrompt_ReproducesTheCorpus()
     {
         using var scheduler = Scheduler(maxConcurrent: 4);
-        var sequence = scheduler.Submit(TinyGpt2.PromptIds, Parameters(TinyGpt2.ContinuationTokens), 128, CancellationToken.None);
+        using var sequence = scheduler.Submit(TinyGpt2.PromptIds, Parameters(TinyGpt2.ContinuationTokens), 128, CancellationToken.None);
 
         var (text, tokens, reason) = await ReadAsync(sequence);
 
@@ -42,16 +43,50 @@ public sealed class GenerationSchedulerTests : IDisposable
 
         foreach (var (start, sequence) in sequences)
         {
-            var (text, tokens, _) = await ReadAsync(sequence);
-            Assert.Equal(_tokenizer.Decode(ids.Skip(start).Take(20)), text);
-            Assert.Equal(20, tokens);
+            using (sequence)
+            {
+                var (text, tokens, _) = await ReadAsync(sequence);
+                Assert.Equal(_tokenizer.Decode(ids.Skip(start).Take(20)), text);
+                Assert.Equal(20, tokens);
+            }
         }
     }
 
-    private GenerationScheduler Scheduler(int maxConcurrent)
+    [Fact]
+    public async Task Submit_CallerCancelsAfterTheFirstToken_SequenceEndsCancelledAndTheNextOneRunsWhole()
+    {
+        using var scheduler = Scheduler(maxConcurrent: 1);
+        using var cancellation = new CancellationTokenSource();
+        using var cancelled = scheduler.Submit(TinyGpt2.PromptIds, Parameters(120), 128, cancellation.Token);
+
+        Assert.True(await cancelled.Events.WaitToReadAsync());
+        await cancellation.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ReadAsync(cancelled));
+        Assert.InRange(cancelled.CompletionTokens, 1, 119);
+        using var next = scheduler.Submit(TinyGpt2.PromptIds, Parameters(TinyGpt2.ContinuationTokens), 128, CancellationToken.None);
+        Assert.Equal(TinyGpt2.Continuation, (await ReadAsync(next)).Text);
+    }
+
+    [Fact]
+    public void Submit_EveryPlaceAndQueueSlotTaken_Is429WithRetryAfterUntilOneIsDisposed()
+    {
+        using var scheduler = Scheduler(maxConcurrent: 1, maxQueued: 1);
+        using var first = scheduler.Submit(TinyGpt2.PromptIds, Parameters(5), 128, CancellationToken.None);
+        var second = scheduler.Submit(TinyGpt2.PromptIds, Parameters(5), 128, CancellationToken.None);
+
+        var refused = Assert.Throws<MaasException>(() => scheduler.Submit(TinyGpt2.PromptIds, Parameters(5), 128, CancellationToken.None));
+
+        Assert.Equal(ErrorKind.Throttled, refused.Kind);
+        Assert.NotNull(refused.RetryAfter);
+        second.Dispose();
+        using var third = scheduler.Submit(TinyGpt2.PromptIds, Parameters(5), 128, CancellationToken.None);
+    }
+
+    private GenerationScheduler Scheduler(int maxConcurrent, int maxQueued = 16)
     {
         var graph = DecoderGraph.From(SessionFactory.Signature(_session.InputMetadata), SessionFactory.Signature(_session.OutputMetadata), TinyGpt2.Folder);
-        return new GenerationScheduler(_session, graph, _tokenizer, maxConcurrent, maxQueued: 16);
+        return new GenerationScheduler(_session, graph, _tokenizer, maxConcurrent, maxQueued);
     }
 
     private static GenerationParameters Parameters(int maxTokens) => new(maxTokens, SamplingParameters.Greedy, []);
