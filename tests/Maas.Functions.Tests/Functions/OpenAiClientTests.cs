@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Maas.TestKit;
+using Maas.TestKit.Azurite;
+using Maas.TestKit.Generation;
+using Maas.TestKit.Hosting;
+using Maas.TestKit.Serving;
+
+namespace Maas.Functions.Tests.Functions;
+
+/// <summary>The official OpenAI client library (npm <c>openai</c>, pinned in package.json) against the app on a loopback port, through the host-shaped forwarder.</summary>
+[Collection(UsesAzurite.Name)]
+public sealed class OpenAiClientTests(AzuriteFixture azurite) : IDisposable
+{
+    private readonly ServingHarness _serving = new(azurite);
+
+    [Fact]
+    public async Task OpenAiNodeClient_ChatStreamCompletionsModelsAndErrors_WorkAsAgainstOpenAi()
+    {
+        var model = await _serving.AddModelFolderAsync(TinyGpt2.Graph(), TinyGpt2.TokenizerFiles(), TinyGpt2.Config);
+        await using var app = await LoopbackApp.StartAsync(_serving);
+        await using var host = await FunctionsHostForwarder.StartAsync(app.BaseAddress);
+
+        using var result = JsonDocument.Parse(await RunClientAsync(host.BaseAddress, model));
+        var root = result.RootElement;
+
+        Assert.Equal(TinyGpt2.Continuation, root.GetProperty("chat").GetProperty("content").GetString());
+        Assert.Equal(64, root.GetProperty("chat").GetProperty("usage").GetProperty("total_tokens").GetInt32());
+        Assert.Equal(TinyGpt2.Continuation, root.GetProperty("stream").GetProperty("content").GetString());
+        Assert.True(root.GetProperty("stream").GetProperty("chunks").GetInt32() > 30);
+        Assert.Equal(60, root.GetProperty("stream").GetProperty("usage").GetProperty("completion_tokens").GetInt32());
+        Assert.Equal(TinyGpt2.Continuation, root.GetProperty("completion").GetProperty("text").GetString());
+        Assert.Contains(model, root.GetProperty("models").EnumerateArray().Select(m => m.GetString()));
+        var notFound = root.GetProperty("notFound");
+        Assert.Equal((404, "NotFoundError", "model_not_found"), (notFound.GetProperty("status").GetInt32(), notFound.GetProperty("type").GetString(), notFound.GetProperty("code").GetString()));
+        var tooLong = root.GetProperty("tooLong");
+        Assert.Equal((400, "BadRequestError", "context_length_exceeded"), (tooLong.GetProperty("status").GetInt32(), tooLong.GetProperty("type").GetString(), tooLong.GetProperty("code").GetString()));
+        Assert.Contains("maximum context length is 128 tokens", tooLong.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    private static async Task<string> RunClientAsync(Uri baseAddress, string model)
+    {
+        var start = new ProcessStartInfo("node")
+        {
+            ArgumentList = { RepoPaths.Combine("tests", "Maas.Functions.Tests", "Clients", "openai-client.mjs"), baseAddress.ToString(), model },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = RepoPaths.Root,
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"The OpenAI client failed: {await errors}");
+        return await output;
+    }
+
+    public void Dispose() => _serving.Dispose();
+}
