@@ -30,6 +30,8 @@ public static class OpenApiContract
     public const string PrimaryErrorMessageExtension = "x-ms-primary-error-message";
     private const string ProblemSchema = "Problem";
     private const string V2ErrorSchema = "V2Error";
+    private const string OpenAiErrorSchema = "OpenAIError";
+    private const string OpenAiTag = "openai";
     private const string ServingTag = "server";
     private const string ManagementTag = "management";
     private const string ProblemJson = "application/problem+json";
@@ -74,6 +76,25 @@ public static class OpenApiContract
             Required = new HashSet<string> { "error" },
             Properties = new Dictionary<string, IOpenApiSchema> { ["error"] = PrimaryErrorMessage() },
         };
+        document.Components.Schemas[OpenAiErrorSchema] = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Required = new HashSet<string> { "error" },
+            Properties = new Dictionary<string, IOpenApiSchema>
+            {
+                ["error"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object,
+                    Properties = new Dictionary<string, IOpenApiSchema>
+                    {
+                        ["message"] = PrimaryErrorMessage(),
+                        ["type"] = new OpenApiSchema { Type = JsonSchemaType.String },
+                        ["param"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null },
+                        ["code"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null },
+                    },
+                },
+            },
+        };
         var context = new Context(document, security);
         if (security is not null)
         {
@@ -103,6 +124,7 @@ public static class OpenApiContract
         if (onlyModel is null)
         {
             AddServerEndpoints(context);
+            AddOpenAiEndpoints(context);
             AddAnyModelPredictions(context);
             document.Extensions = new Dictionary<string, IOpenApiExtension>(StringComparer.Ordinal) { [ModelsExtension] = new JsonNodeExtension(ModelList(versions)) };
             return document;
@@ -206,6 +228,17 @@ public static class OpenApiContract
         context.Add("/openapi.json", HttpMethod.Get, ManagementTag, "getContract", "This document", Permission.Read, v2: false);
     }
 
+    /// <summary>The OpenAI-compatible API (generative models, whose <c>model</c> field names them).</summary>
+    private static void AddOpenAiEndpoints(Context context)
+    {
+        context.AddOpenAi("/v1/chat/completions", HttpMethod.Post, "createChatCompletion", "Chat completion from a text-generation model (OpenAI's shape; stream: true answers server-sent events)", Permission.Predict, ["model", "messages"]);
+        context.AddOpenAi("/v1/completions", HttpMethod.Post, "createCompletion", "Text completion from a text-generation model (OpenAI's shape; stream: true answers server-sent events)", Permission.Predict, ["model", "prompt"]);
+        context.AddOpenAi("/v1/embeddings", HttpMethod.Post, "createEmbedding", "Embeddings from an embeddings model (OpenAI's shape; encoding_format float or base64, dimensions)", Permission.Predict, ["model", "input"]);
+        context.AddOpenAi("/v1/models", HttpMethod.Get, "listOpenAiModels", "The generative models (id, task)", Permission.Read, []);
+        context.AddOpenAi("/v1/models/{name}", HttpMethod.Get, "getOpenAiModel", "One generative model", Permission.Read, [], "name");
+        context.AddOpenAi("/v1/models/{name}/versions/{version}", HttpMethod.Get, "getOpenAiModelVersion", "One version of a generative model", Permission.Read, [], "name", "version");
+    }
+
     /// <summary>Typed prediction operations of a model: its default version and each Ready version, on both APIs.</summary>
     private static void AddModel(Context context, string name, IReadOnlyList<ModelVersionRecord> versions)
     {
@@ -273,6 +306,59 @@ public static class OpenApiContract
             operation.Responses!["200"] = bodyless
                 ? new OpenApiResponse { Description = "OK" }
                 : new OpenApiResponse { Description = "OK", Content = new Dictionary<string, IOpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.Object } } } };
+            operation.Parameters = [.. parameters.Select(PathParameter)];
+            AddOperation(path, method, operation);
+        }
+
+        /// <summary>An OpenAI-compatible operation: a JSON body with <paramref name="required"/> fields (none for a GET), errors in OpenAI's shape.</summary>
+        public void AddOpenAi(string path, HttpMethod method, string operationId, string summary, Permission permission, string[] required, params string[] parameters)
+        {
+            var operation = Operation(OpenAiTag, operationId, summary, permission, v2: false);
+            foreach (var status in operation.Responses!.Keys.ToList())
+            {
+                operation.Responses[status] = new OpenApiResponse
+                {
+                    Description = operation.Responses[status].Description,
+                    Content = new Dictionary<string, IOpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(OpenAiErrorSchema, document) } },
+                };
+            }
+
+            if (permission == Permission.Predict)
+            {
+                operation.Responses["429"] = new OpenApiResponse
+                {
+                    Description = "Too many generations waiting for the model on this instance (Retry-After)",
+                    Content = new Dictionary<string, IOpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(OpenAiErrorSchema, document) } },
+                };
+            }
+
+            var content = new Dictionary<string, IOpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.Object } } };
+            if (path.EndsWith("completions", StringComparison.Ordinal))
+            {
+                content[Maas.Core.Protocol.OpenAI.OpenAiResponses.EventStream] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "data: {chunk} events, then data: [DONE]" } };
+            }
+
+            operation.Responses["200"] = new OpenApiResponse { Description = "OK", Content = content };
+            if (required.Length > 0)
+            {
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, IOpenApiMediaType>
+                    {
+                        ["application/json"] = new OpenApiMediaType
+                        {
+                            Schema = new OpenApiSchema
+                            {
+                                Type = JsonSchemaType.Object,
+                                Required = new HashSet<string>(required),
+                                Properties = required.ToDictionary(name => name, name => (IOpenApiSchema)new OpenApiSchema { Description = name == "model" ? "<name> or <name>/versions/<version>" : "as OpenAI's API takes it" }),
+                            },
+                        },
+                    },
+                };
+            }
+
             operation.Parameters = [.. parameters.Select(PathParameter)];
             AddOperation(path, method, operation);
         }
@@ -360,6 +446,7 @@ public static class OpenApiContract
         {
             ServingTag => "Open Inference Protocol V2 server, health and repository endpoints",
             ManagementTag => "Models, versions, metrics and this contract",
+            OpenAiTag => "The OpenAI-compatible API for generative models: chat, completions, embeddings, models",
             _ => $"Predictions with model {tag}, typed from its ONNX signature",
         };
 

@@ -98,6 +98,22 @@ public sealed class OpenApiContractTests
 
     /// <summary>Generated clients (Kiota) surface the field marked as the primary error message as the exception's message.</summary>
     [Fact]
+    public async Task Build_ServiceDocument_HasTheOpenAiOperationsWithOpenAiErrorsAndStreaming()
+    {
+        var document = await Document(Rows, Security);
+
+        var chat = document["paths"]!["/v1/chat/completions"]!["post"]!;
+        Assert.Equal("createChatCompletion", chat["operationId"]!.GetValue<string>());
+        Assert.Equal(["model", "messages"], chat["requestBody"]!["content"]!["application/json"]!["schema"]!["required"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.NotNull(chat["responses"]!["200"]!["content"]!["text/event-stream"]);
+        Assert.Equal("#/components/schemas/OpenAIError", chat["responses"]!["404"]!["content"]!["application/json"]!["schema"]!["$ref"]!.GetValue<string>());
+        Assert.NotNull(chat["responses"]!["429"]);
+        Assert.NotNull(document["paths"]!["/v1/embeddings"]!["post"]);
+        Assert.NotNull(document["paths"]!["/v1/models"]!["get"]);
+        Assert.True(document["components"]!["schemas"]!["OpenAIError"]!["properties"]!["error"]!["properties"]!["message"]![OpenApiContract.PrimaryErrorMessageExtension]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task Build_ErrorSchemas_MarkTheirMessageAsThePrimaryErrorMessage()
     {
         var schemas = (await Document(Rows, Security))["components"]!["schemas"]!;
