@@ -10,6 +10,7 @@
 #   bash bench/run.sh --upload   # only maas push's upload of 100 MB against a plain upload, printed
 #   bash bench/run.sh --host     # only the host-shaped path (a YARP forwarder in front) against a bare function, printed
 #   bash bench/run.sh --openapi  # only the OpenAPI documents with 1,000 models (--quick: 100), printed
+#   bash bench/run.sh --generation # only text generation on the tiny GPT-2 fixture, printed
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -12,6 +12,13 @@ await azurite.InitializeAsync();
 try
 {
     using var serving = new ServingHarness(azurite, lookupCacheTtl: TimeSpan.FromSeconds(5));
+    if (args.Contains("--generation"))
+    {
+        await GenerationSuite.RunAsync(report, quick ? 1 : 3);
+        Console.WriteLine(report.ToString());
+        return;
+    }
+
     if (args.Contains("--codec") || args.Contains("--capture") || args.Contains("--drift") || args.Contains("--registry") || args.Contains("--upload") || args.Contains("--host") || args.Contains("--openapi"))
     {
         // One section alone, printed rather than written to docs/benchmarks.md: for working on it.

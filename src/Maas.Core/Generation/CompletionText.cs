@@ -15,6 +15,7 @@ public sealed class CompletionText(Func<IEnumerable<int>, string> decode, IReadO
     private int _prefixOffset;
     private int _readOffset;
     private int _emitted;
+    private readonly int _longestStop = stops.Count == 0 ? 0 : stops.Max(stop => stop.Length);
 
     /// <summary>All the text emitted so far.</summary>
     public string Emitted => _text.ToString(0, _emitted);
@@ -32,21 +33,31 @@ public sealed class CompletionText(Func<IEnumerable<int>, string> decode, IReadO
             _readOffset = _ids.Count;
         }
 
-        var text = _text.ToString();
+        if (stops.Count == 0)
+        {
+            var piece = _text.ToString(_emitted, _text.Length - _emitted);
+            _emitted = _text.Length;
+            return (piece, false);
+        }
+
+        // Only the text not yet shown, and the few characters before it a stop string could start in, are searched.
+        var windowStart = Math.Max(0, _emitted - _longestStop + 1);
+        var window = _text.ToString(windowStart, _text.Length - windowStart);
         foreach (var stop in stops)
         {
-            var at = text.IndexOf(stop, Math.Max(0, _emitted - stop.Length + 1), StringComparison.Ordinal);
-            if (at >= 0)
+            var at = window.IndexOf(stop, StringComparison.Ordinal);
+            if (at >= 0 && windowStart + at + stop.Length > _emitted)
             {
-                var piece = text[_emitted..at];
-                _emitted = at;
-                _text.Length = at;
+                var end = Math.Max(windowStart + at, _emitted);
+                var piece = _text.ToString(_emitted, end - _emitted);
+                _emitted = end;
+                _text.Length = end;
                 return (piece, true);
             }
         }
 
-        var safe = text.Length - HeldBack(text);
-        var shown = safe > _emitted ? text[_emitted..safe] : string.Empty;
+        var safe = _text.Length - HeldBack(window);
+        var shown = safe > _emitted ? _text.ToString(_emitted, safe - _emitted) : string.Empty;
         _emitted = Math.Max(_emitted, safe);
         return (shown, false);
     }

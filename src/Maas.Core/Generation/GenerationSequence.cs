@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using System.Threading.Channels;
 
 namespace Maas.Core.Generation;
@@ -8,7 +9,11 @@ namespace Maas.Core.Generation;
 public readonly record struct GenerationEvent(string Text, int Tokens, string? FinishReason);
 
 /// <summary>What a caller asks of one generation, in tokens.</summary>
-public sealed record GenerationParameters(int MaxTokens, SamplingParameters Sampling, IReadOnlyList<string> Stop);
+/// <param name="Streamed">True: every piece of text is an event as it comes; false: only <see cref="GenerationSequence.Completion"/> (no wake-up per token).</param>
+public sealed record GenerationParameters(int MaxTokens, SamplingParameters Sampling, IReadOnlyList<string> Stop, bool Streamed = true);
+
+/// <summary>A finished generation's whole text and why it finished (<c>stop</c> or <c>length</c>).</summary>
+public sealed record GenerationOutcome(string Text, string FinishReason);
 
 /// <summary>
 /// One prompt being completed by a <see cref="GenerationScheduler"/>: the caller reads <see cref="Events"/> while the
@@ -21,6 +26,8 @@ public sealed class GenerationSequence : IDisposable
     private volatile bool _abandoned;
     private readonly Channel<GenerationEvent> _events = Channel.CreateUnbounded<GenerationEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly long _submitted = Stopwatch.GetTimestamp();
+    private readonly TaskCompletionSource<GenerationOutcome> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly StringBuilder _all = new();
 
     internal GenerationSequence(IReadOnlyList<int> prompt, GenerationParameters parameters, TextTokenizer tokenizer, int contextLimit, Action release, CancellationToken cancellationToken)
     {
@@ -34,7 +41,11 @@ public sealed class GenerationSequence : IDisposable
         Position = prompt.Count;
     }
 
+    /// <summary>The text as it comes (when the parameters ask for a stream).</summary>
     public ChannelReader<GenerationEvent> Events => _events.Reader;
+
+    /// <summary>The whole text once the sequence finishes; faults or is cancelled as the sequence does.</summary>
+    public Task<GenerationOutcome> Completion => _completion.Task;
 
     public int PromptTokens => Prompt.Count;
 
@@ -92,7 +103,7 @@ public sealed class GenerationSequence : IDisposable
             return Finish(text + Text.Flush(), "length");
         }
 
-        _events.Writer.TryWrite(new GenerationEvent(text, 1, null));
+        Emit(new GenerationEvent(text, 1, null));
         return true;
     }
 
@@ -104,12 +115,26 @@ public sealed class GenerationSequence : IDisposable
     }
 
     /// <summary>Ends the sequence with an error (the caller's read throws it).</summary>
-    internal void Fail(Exception error) => _events.Writer.TryComplete(error);
+    internal void Fail(Exception error)
+    {
+        _events.Writer.TryComplete(error);
+        _completion.TrySetException(error);
+    }
 
     private bool Finish(string text, string reason)
     {
-        _events.Writer.TryWrite(new GenerationEvent(text, 1, reason));
+        Emit(new GenerationEvent(text, 1, reason));
         _events.Writer.TryComplete();
+        _completion.TrySetResult(new GenerationOutcome(_all.ToString(), reason));
         return false;
+    }
+
+    private void Emit(GenerationEvent piece)
+    {
+        _all.Append(piece.Text);
+        if (Parameters.Streamed)
+        {
+            _events.Writer.TryWrite(piece);
+        }
     }
 }

@@ -14,7 +14,8 @@ public sealed record GenerationPrompt(string? Text, IReadOnlyList<ChatMessage>? 
 }
 
 /// <summary>What a caller asks of a completion: null <paramref name="MaxTokens"/> takes the model's default (within the context).</summary>
-public sealed record CompletionOptions(int? MaxTokens, SamplingParameters Sampling, IReadOnlyList<string> Stop);
+/// <param name="Stream">Whether the caller reads the text as it comes (events) or only once finished.</param>
+public sealed record CompletionOptions(int? MaxTokens, SamplingParameters Sampling, IReadOnlyList<string> Stop, bool Stream = false);
 
 /// <summary>A generation under way: its sequence's events, and the session lease it holds until disposed.</summary>
 public sealed class GenerationRun(ModelVersionRecord model, GenerationSequence sequence, SessionLease lease) : IDisposable
@@ -97,7 +98,7 @@ public sealed class TextGenerator(SessionCache sessions, IOptions<GenerationOpti
             }
 
             string[] stops = [.. config.Stop, .. completion.Stop, .. prompt.Messages is not null && ChatPrompt.EndOfTurn(config) is { } end ? [end] : Array.Empty<string>()];
-            var sequence = generative.Scheduler!.Submit(ids, new GenerationParameters(maxTokens, completion.Sampling, stops), limit, cancellationToken);
+            var sequence = generative.Scheduler!.Submit(ids, new GenerationParameters(maxTokens, completion.Sampling, stops, completion.Stream), limit, cancellationToken);
             return new GenerationRun(model, sequence, lease);
         }
         catch

@@ -169,7 +169,7 @@ public static class OpenAiRequests
         }
 
         var sampling = new SamplingParameters(temperature, topP, topK, seed);
-        return new CompletionCall(model ?? throw Missing("model"), prompts ?? throw Missing(chat ? "messages" : "prompt"), new CompletionOptions(maxTokens, sampling, stop), stream, includeUsage, chat);
+        return new CompletionCall(model ?? throw Missing("model"), prompts ?? throw Missing(chat ? "messages" : "prompt"), new CompletionOptions(maxTokens, sampling, stop, stream), stream, includeUsage, chat);
     }
 
     private static JsonDocument Parse(ReadOnlySpan<byte> body)

@@ -69,15 +69,8 @@ public sealed class OpenAiService(InferenceService inference, ModelResolver reso
             var choices = new List<CompletionChoice>(runs.Count);
             foreach (var run in runs)
             {
-                var text = new System.Text.StringBuilder();
-                var finish = "stop";
-                await foreach (var piece in run.Sequence.Events.ReadAllAsync(cancellationToken))
-                {
-                    text.Append(piece.Text);
-                    finish = piece.FinishReason ?? finish;
-                }
-
-                choices.Add(new CompletionChoice(text.ToString(), finish));
+                var outcome = await run.Sequence.Completion.WaitAsync(cancellationToken);
+                choices.Add(new CompletionChoice(outcome.Text, outcome.FinishReason));
             }
 
             var output = new PooledBufferWriter();
