@@ -55,6 +55,14 @@ public sealed class GenerationSequence : IDisposable
     /// <summary>From submission to the first token (queueing and the prompt's pass included); null before it.</summary>
     public TimeSpan? TimeToFirstToken { get; private set; }
 
+    /// <summary>From submission to the last token; null before the sequence finishes.</summary>
+    public TimeSpan? TimeToLastToken { get; private set; }
+
+    /// <summary>Mean time per token after the first; null with fewer than two tokens or before the end.</summary>
+    public TimeSpan? TimePerOutputToken => TimeToLastToken is { } last && TimeToFirstToken is { } first && CompletionTokens > 1
+        ? (last - first) / (CompletionTokens - 1)
+        : null;
+
     internal IReadOnlyList<int> Prompt { get; }
 
     internal GenerationParameters Parameters { get; }
@@ -123,6 +131,7 @@ public sealed class GenerationSequence : IDisposable
 
     private bool Finish(string text, string reason)
     {
+        TimeToLastToken = Stopwatch.GetElapsedTime(_submitted);
         Emit(new GenerationEvent(text, 1, reason));
         _events.Writer.TryComplete();
         _completion.TrySetResult(new GenerationOutcome(_all.ToString(), reason));

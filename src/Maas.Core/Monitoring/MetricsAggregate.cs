@@ -38,8 +38,20 @@ public sealed class MetricsAggregate
     /// <summary>Calls sampled for capture whose record was dropped because the capture queue was full.</summary>
     public long CaptureDropped { get; private set; }
 
+    /// <summary>Tokens generative calls read (prompts, embedding inputs).</summary>
+    public long PromptTokens { get; private set; }
+
+    /// <summary>Tokens generative calls generated.</summary>
+    public long CompletionTokens { get; private set; }
+
     /// <summary>Total latency of every prediction.</summary>
     public LatencyHistogram Latency { get; private set; } = new();
+
+    /// <summary>Time to first token of the generative calls that generated one.</summary>
+    public LatencyHistogram TimeToFirstToken { get; private set; } = new();
+
+    /// <summary>Mean time per output token (after the first) of each generative call that generated two or more.</summary>
+    public LatencyHistogram TimePerOutputToken { get; private set; } = new();
 
     public Dictionary<string, CallerFigures> Callers { get; } = new(StringComparer.Ordinal);
 
@@ -67,9 +79,20 @@ public sealed class MetricsAggregate
         }
 
         CaptureDropped += record.CaptureDropped ? 1 : 0;
+        PromptTokens += record.PromptTokens;
+        CompletionTokens += record.CompletionTokens;
+        if (record.TimeToFirstToken is { } firstToken)
+        {
+            TimeToFirstToken.Record(firstToken);
+        }
+
+        if (record.TimePerOutputToken is { } perToken)
+        {
+            TimePerOutputToken.Record(perToken);
+        }
 
         Latency.Record(record.TotalTime);
-        var figures = new CallerFigures(1, record.Outcome == OutcomeClass.Ok ? 0 : 1);
+        var figures = new CallerFigures(1, record.Outcome == OutcomeClass.Ok ? 0 : 1, record.PromptTokens, record.CompletionTokens);
         Callers[record.CallerAppId] = Callers.TryGetValue(record.CallerAppId, out var seen) ? seen.Plus(figures) : figures;
         if (!string.IsNullOrEmpty(record.ExecutionProvider))
         {
@@ -95,7 +118,11 @@ public sealed class MetricsAggregate
         ColdLoads += other.ColdLoads;
         ColdLoadMicroseconds += other.ColdLoadMicroseconds;
         CaptureDropped += other.CaptureDropped;
+        PromptTokens += other.PromptTokens;
+        CompletionTokens += other.CompletionTokens;
         Latency.Add(other.Latency);
+        TimeToFirstToken.Add(other.TimeToFirstToken);
+        TimePerOutputToken.Add(other.TimePerOutputToken);
         foreach (var (caller, figures) in other.Callers)
         {
             Callers[caller] = Callers.TryGetValue(caller, out var seen) ? seen.Plus(figures) : figures;
@@ -123,6 +150,17 @@ public sealed class MetricsAggregate
         entity[nameof(ColdLoadMicroseconds)] = ColdLoadMicroseconds;
         entity[nameof(CaptureDropped)] = CaptureDropped;
         entity[nameof(Latency)] = Latency.ToBytes();
+        entity[nameof(PromptTokens)] = PromptTokens;
+        entity[nameof(CompletionTokens)] = CompletionTokens;
+        if (TimeToFirstToken.Count > 0)
+        {
+            entity[nameof(TimeToFirstToken)] = TimeToFirstToken.ToBytes();
+        }
+
+        if (TimePerOutputToken.Count > 0)
+        {
+            entity[nameof(TimePerOutputToken)] = TimePerOutputToken.ToBytes();
+        }
         entity[nameof(Callers)] = JsonSerializer.Serialize(Callers);
         entity[nameof(ExecutionProviders)] = string.Join(',', ExecutionProviders);
     }
@@ -143,6 +181,10 @@ public sealed class MetricsAggregate
             ColdLoadMicroseconds = Long(entity, nameof(ColdLoadMicroseconds)),
             CaptureDropped = Long(entity, nameof(CaptureDropped)),
             Latency = entity.GetBinary(nameof(Latency)) is { } bytes ? LatencyHistogram.FromBytes(bytes) : new LatencyHistogram(),
+            PromptTokens = Long(entity, nameof(PromptTokens)),
+            CompletionTokens = Long(entity, nameof(CompletionTokens)),
+            TimeToFirstToken = entity.GetBinary(nameof(TimeToFirstToken)) is { } first ? LatencyHistogram.FromBytes(first) : new LatencyHistogram(),
+            TimePerOutputToken = entity.GetBinary(nameof(TimePerOutputToken)) is { } perToken ? LatencyHistogram.FromBytes(perToken) : new LatencyHistogram(),
         };
         foreach (var outcome in Outcomes)
         {

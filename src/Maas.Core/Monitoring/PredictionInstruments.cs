@@ -14,6 +14,10 @@ internal static class PredictionInstruments
     private static readonly Histogram<long> BatchSize = MaasTelemetry.Meter.CreateHistogram<long>("maas.prediction.batch_size", description: "Rows per ONNX Runtime run.");
     private static readonly Counter<long> BytesIn = MaasTelemetry.Meter.CreateCounter<long>("maas.prediction.bytes_in", "By", "Request body bytes.");
     private static readonly Counter<long> BytesOut = MaasTelemetry.Meter.CreateCounter<long>("maas.prediction.bytes_out", "By", "Response body bytes.");
+    private static readonly Counter<long> PromptTokens = MaasTelemetry.Meter.CreateCounter<long>("maas.tokens.prompt", "{token}", "Tokens generative calls read (prompts, embedding inputs).");
+    private static readonly Counter<long> CompletionTokens = MaasTelemetry.Meter.CreateCounter<long>("maas.tokens.completion", "{token}", "Tokens generative calls generated.");
+    private static readonly Histogram<double> TimeToFirstToken = MaasTelemetry.Meter.CreateHistogram<double>("maas.generation.time_to_first_token", "s", "From a generative call's start to its first token.");
+    private static readonly Histogram<double> TimePerOutputToken = MaasTelemetry.Meter.CreateHistogram<double>("maas.generation.time_per_output_token", "s", "Mean time per generated token after the first, per call.");
     private static readonly Histogram<double> ColdLoad = MaasTelemetry.Meter.CreateHistogram<double>("maas.sessions.cold_load_duration", "s", "Blob to ready session, for calls that waited for it.");
 
     public static void Record(in PredictionRecord record)
@@ -41,6 +45,23 @@ internal static class PredictionInstruments
         if (record.ColdLoadTime is { } coldLoad)
         {
             ColdLoad.Record(coldLoad.TotalSeconds, modelTags);
+        }
+
+        if (record.PromptTokens + record.CompletionTokens > 0)
+        {
+            var callerTags = new TagList { { "model", record.Model }, { "version", record.Version }, { "caller", record.CallerAppId } };
+            PromptTokens.Add(record.PromptTokens, callerTags);
+            CompletionTokens.Add(record.CompletionTokens, callerTags);
+        }
+
+        if (record.TimeToFirstToken is { } firstToken)
+        {
+            TimeToFirstToken.Record(firstToken.TotalSeconds, modelTags);
+        }
+
+        if (record.TimePerOutputToken is { } perToken)
+        {
+            TimePerOutputToken.Record(perToken.TotalSeconds, modelTags);
         }
     }
 }

@@ -39,4 +39,16 @@ public sealed record PredictionRecord
 
     /// <summary>Set when the call was sampled for capture but its record was dropped (the capture queue was full).</summary>
     public bool CaptureDropped { get; init; }
+
+    /// <summary>Tokens of the prompt(s) or inputs a generative call read (0 for other models).</summary>
+    public long PromptTokens { get; init; }
+
+    /// <summary>Tokens a generative call generated.</summary>
+    public long CompletionTokens { get; init; }
+
+    /// <summary>From the call's start to its first generated token; null when it generated none.</summary>
+    public TimeSpan? TimeToFirstToken { get; init; }
+
+    /// <summary>Mean time per generated token after the first; null with fewer than two.</summary>
+    public TimeSpan? TimePerOutputToken { get; init; }
 }

@@ -43,6 +43,18 @@ public sealed class PredictionMeasurement
     /// <summary>Set when the call was sampled for capture but its record was dropped (the capture queue was full).</summary>
     public bool CaptureDropped { get; set; }
 
+    /// <summary>Tokens read by a generative call (prompts, or embedding inputs).</summary>
+    public long PromptTokens { get; set; }
+
+    /// <summary>Tokens a generative call generated.</summary>
+    public long CompletionTokens { get; set; }
+
+    /// <summary>From the call's start to its first generated token.</summary>
+    public TimeSpan? TimeToFirstToken { get; set; }
+
+    /// <summary>Mean time per generated token after the first.</summary>
+    public TimeSpan? TimePerOutputToken { get; set; }
+
     /// <summary>Time since the call started.</summary>
     public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_started);
 
@@ -82,5 +94,9 @@ public sealed class PredictionMeasurement
         ExecutionProvider = ExecutionProvider,
         ColdLoadTime = ColdLoad,
         CaptureDropped = CaptureDropped,
+        PromptTokens = PromptTokens,
+        CompletionTokens = CompletionTokens,
+        TimeToFirstToken = TimeToFirstToken,
+        TimePerOutputToken = TimePerOutputToken,
     };
 }

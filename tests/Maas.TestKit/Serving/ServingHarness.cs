@@ -250,6 +250,25 @@ public sealed class ServingHarness : IDisposable
         }
     }
 
+    /// <summary>A whole (not streamed) chat or text completion through the OpenAI API, recorded into <see cref="Metrics"/> like the app's recording middleware does; returns the response body.</summary>
+    public async Task<string> CompleteAsync(string json, bool chat, Caller? caller = null)
+    {
+        var body = System.Text.Encoding.UTF8.GetBytes(json);
+        var measurement = new PredictionMeasurement(string.Empty) { CallerAppId = (caller ?? Caller.Anonymous).AppId };
+        LastMeasurement = measurement;
+        try
+        {
+            using var completion = await OpenAi.CompleteAsync(new WireRequest("application/json", body.Length, _ => null, new MemoryStream(body)), chat, caller ?? Caller.Anonymous, measurement, CancellationToken.None);
+            Metrics.Record(measurement.ToRecord(DateTimeOffset.UtcNow, failure: null));
+            return System.Text.Encoding.UTF8.GetString(completion.Body!.Body.Span);
+        }
+        catch (Exception error)
+        {
+            Metrics.Record(measurement.ToRecord(DateTimeOffset.UtcNow, error));
+            throw;
+        }
+    }
+
     public void Dispose()
     {
         Batcher.Dispose();

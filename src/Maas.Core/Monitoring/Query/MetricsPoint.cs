@@ -20,7 +20,11 @@ public sealed record MetricsPoint(
     long CaptureDropped,
     IReadOnlyList<string> ExecutionProviders,
     bool SloBreached,
-    IReadOnlyDictionary<string, CallerFigures> Callers)
+    IReadOnlyDictionary<string, CallerFigures> Callers,
+    long PromptTokens,
+    long CompletionTokens,
+    IReadOnlyDictionary<string, double>? TimeToFirstTokenMs,
+    IReadOnlyDictionary<string, double>? TimePerOutputTokenMs)
 {
     /// <summary>The version value of a point that merges every version of the model.</summary>
     public const string AllVersions = "all";
@@ -55,6 +59,18 @@ public sealed record MetricsPoint(
             aggregate.CaptureDropped,
             [.. aggregate.ExecutionProviders],
             SloCheck.IsBreached(aggregate, slo),
-            aggregate.Callers.Where(c => caller is null || c.Key == caller).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal));
+            aggregate.Callers.Where(c => caller is null || c.Key == caller).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal),
+            aggregate.PromptTokens,
+            aggregate.CompletionTokens,
+            Quantiles(aggregate.TimeToFirstToken),
+            Quantiles(aggregate.TimePerOutputToken));
     }
+
+    /// <summary>p50, p95 and max of a histogram in milliseconds; null when it holds nothing (not a generative model).</summary>
+    private static Dictionary<string, double>? Quantiles(LatencyHistogram histogram) => histogram.Count == 0 ? null : new()
+    {
+        ["p50"] = histogram.Quantile(0.50).TotalMilliseconds,
+        ["p95"] = histogram.Quantile(0.95).TotalMilliseconds,
+        ["max"] = histogram.Max.TotalMilliseconds,
+    };
 }

@@ -50,6 +50,7 @@ public sealed class OpenAiService(InferenceService inference, ModelResolver reso
         var model = await ResolveAsync(call.Model, caller, measurement, cancellationToken);
         TextGenerator.RequireTask(model, GenerationTask.TextGeneration);
         var runs = new List<GenerationRun>(call.Prompts.Count);
+        var submittedAt = measurement.Elapsed;
         try
         {
             foreach (var prompt in call.Prompts)
@@ -63,7 +64,7 @@ public sealed class OpenAiService(InferenceService inference, ModelResolver reso
             var name = OpenAiModelId.Of(model.Name, model.Version);
             if (call.Stream)
             {
-                return new OpenAiCompletion(model, null, StreamAsync(runs, id, created, name, call, measurement, cancellationToken), runs);
+                return new OpenAiCompletion(model, null, StreamAsync(runs, id, created, name, call, measurement, submittedAt, cancellationToken), runs);
             }
 
             var choices = new List<CompletionChoice>(runs.Count);
@@ -73,6 +74,7 @@ public sealed class OpenAiService(InferenceService inference, ModelResolver reso
                 choices.Add(new CompletionChoice(outcome.Text, outcome.FinishReason));
             }
 
+            Meter(measurement, runs, submittedAt);
             var output = new PooledBufferWriter();
             OpenAiResponses.WriteCompletion(output, id, created, name, chat, choices, UsageOf(runs));
             measurement.BytesOut = output.WrittenCount;
@@ -102,6 +104,7 @@ public sealed class OpenAiService(InferenceService inference, ModelResolver reso
         var model = await ResolveAsync(call.Model, caller, measurement, cancellationToken);
         var result = await embedder.EmbedAsync(model, call.Inputs, call.Dimensions, cancellationToken);
         measurement.BatchSize = call.Inputs.Count;
+        measurement.PromptTokens = result.PromptTokens;
         var output = new PooledBufferWriter();
         OpenAiResponses.WriteEmbeddings(output, OpenAiModelId.Of(model.Name, model.Version), result, call.Base64);
         measurement.BytesOut = output.WrittenCount;
@@ -181,6 +184,7 @@ public sealed class OpenAiService(InferenceService inference, ModelResolver reso
         string model,
         CompletionCall call,
         PredictionMeasurement measurement,
+        TimeSpan submittedAt,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         for (var index = 0; index < runs.Count; index++)
@@ -195,12 +199,25 @@ public sealed class OpenAiService(InferenceService inference, ModelResolver reso
             }
         }
 
+        Meter(measurement, runs, submittedAt);
         if (call.IncludeUsage)
         {
             yield return OpenAiResponses.UsageChunk(id, created, model, call.IsChat, UsageOf(runs));
         }
 
         yield return OpenAiResponses.Done;
+    }
+
+    /// <summary>The call's tokens and its time to first token (from the call's start) and per output token, for monitoring.</summary>
+    private static void Meter(PredictionMeasurement measurement, List<GenerationRun> runs, TimeSpan submittedAt)
+    {
+        var usage = UsageOf(runs);
+        (measurement.PromptTokens, measurement.CompletionTokens) = (usage.PromptTokens, usage.CompletionTokens);
+        var first = runs.Select(run => run.Sequence.TimeToFirstToken).Where(t => t is not null).Min();
+        measurement.TimeToFirstToken = first is { } ttft ? submittedAt + ttft : null;
+        var perToken = runs.Select(run => run.Sequence.TimePerOutputToken).Where(t => t is not null).ToList();
+        measurement.TimePerOutputToken = perToken.Count == 0 ? null : TimeSpan.FromTicks((long)perToken.Average(t => t!.Value.Ticks));
+        measurement.Inference = runs.Max(run => run.Sequence.TimeToLastToken ?? TimeSpan.Zero);
     }
 
     private static TokenUsage UsageOf(List<GenerationRun> runs)
