@@ -22,6 +22,8 @@ public static class MaasCli
             ListCommand.Create(global, io),
             ShowCommand.Create(global, io),
             PredictCommand.Create(global, io),
+            ChatCommand.Create(global, io),
+            EmbedCommand.Create(global, io),
             MetricsCommand.Create(global, io),
             DriftCommand.Create(global, io),
             RemoveCommand.Create(global, io),

@@ -21,6 +21,15 @@ public static class MetricsCommand
         ("cold loads", p => (double)p["coldLoads"]!),
     ];
 
+    /// <summary>What a generative model adds (shown when any point has tokens): the tokens it is metered in, and token times.</summary>
+    private static readonly (string Label, Func<JsonNode, double> Read)[] TokenFigures =
+    [
+        ("prompt tokens", p => (double?)p["promptTokens"] ?? 0),
+        ("completion tokens", p => (double?)p["completionTokens"] ?? 0),
+        ("first token p50 ms", p => (double?)p["timeToFirstTokenMs"]?["p50"] ?? 0),
+        ("per token p50 ms", p => (double?)p["timePerOutputTokenMs"]?["p50"] ?? 0),
+    ];
+
     public static Command Create(GlobalOptions global, CliIo io)
     {
         var target = new Argument<string>("model") { Description = "<name> or <name>/<version>." };
@@ -50,7 +59,8 @@ public static class MetricsCommand
             }
 
             var table = new Table().Title(Markup.Escape($"{model}, {points.Count} {parsed.GetValue(grain)}s from {points[0]["time"]}")).AddColumns("figure", "trend", "last", "min", "max");
-            foreach (var (label, read) in Figures)
+            var generative = points.Any(p => (double?)p["promptTokens"] > 0);
+            foreach (var (label, read) in generative ? [.. Figures, .. TokenFigures] : Figures)
             {
                 var values = points.Select(read).ToList();
                 table.AddRow(label, Format.Sparkline(values), Format.Number(values[^1]), Format.Number(values.Min()), Format.Number(values.Max()));

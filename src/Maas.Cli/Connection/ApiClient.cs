@@ -47,7 +47,45 @@ public sealed class ApiClient(Uri baseAddress, TokenCredential? credential, stri
         return await ReadAsync(response, cancellationToken);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    /// <summary>
+    /// POST <paramref name="content"/> to <paramref name="path"/> and read the answer's server-sent events as they come
+    /// (each <c>data:</c> line's JSON, up to <c>[DONE]</c>); an error status is a <see cref="CliException"/> as for
+    /// <see cref="PostAsync"/>, and an error event inside the stream too.
+    /// </summary>
+    public async IAsyncEnumerable<JsonNode> StreamAsync(string path, HttpContent content, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content };
+        using var response = await SendAsync(request, cancellationToken, HttpCompletionOption.ResponseHeadersRead);
+        if (!response.IsSuccessStatusCode)
+        {
+            await ReadAsync(response, cancellationToken);
+        }
+
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (!line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var data = line["data: ".Length..];
+            if (data == "[DONE]")
+            {
+                yield break;
+            }
+
+            var node = JsonNode.Parse(data)!;
+            if (node["error"] is { } error)
+            {
+                throw new CliException($"POST {path} failed while streaming: {(string?)error["message"]}");
+            }
+
+            yield return node;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
     {
         if (credential is not null && scope is not null)
         {
@@ -58,7 +96,7 @@ public sealed class ApiClient(Uri baseAddress, TokenCredential? credential, stri
         Log(request);
         try
         {
-            var response = await _http.SendAsync(request, cancellationToken);
+            var response = await _http.SendAsync(request, completion, cancellationToken);
             Log(response);
             return response;
         }
@@ -86,7 +124,9 @@ public sealed class ApiClient(Uri baseAddress, TokenCredential? credential, stri
             return body;
         }
 
-        var detail = (string?)body?["detail"] ?? (string?)body?["error"] ?? (text.Length > 200 ? text[..200] : text);
+        // Problem details, the V2 error, or OpenAI's {"error": {"message": ...}}.
+        var error = body?["error"];
+        var detail = (string?)body?["detail"] ?? (error is JsonValue ? (string?)error : (string?)error?["message"]) ?? (text.Length > 200 ? text[..200] : text);
         var hint = response.StatusCode switch
         {
             HttpStatusCode.Unauthorized => " Sign in: `maas login --api <url> --client-id <the API's app id>` (tokens come from az login or --device-code).",

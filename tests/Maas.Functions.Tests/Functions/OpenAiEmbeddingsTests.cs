@@ -83,7 +83,8 @@ public sealed class OpenAiEmbeddingsTests(AzuriteFixture azurite) : IAsyncLifeti
         using var response = await _client!.PostAsync("/v1/completions", Json(new { model = _model, prompt = "hi" }));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Contains("has task 'embeddings'; this endpoint needs a 'text-generation' model", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Contains("has task 'embeddings'; this endpoint needs a 'text-generation' model", body.RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
