@@ -65,6 +65,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<TextGenerator>();
         services.AddSingleton<Embedder>();
         services.AddSingleton<OpenAiService>();
+        services.AddSingleton<V2Generate>();
         services.AddSingleton<DynamicBatcher>();
         services.AddSingleton<CaptureBuffer>();
         services.AddSingleton<PredictionCapture>();

@@ -51,6 +51,7 @@ public sealed class LoopbackApp(WebApplication app) : IAsyncDisposable
         var drift = new ModelDrift(serving.DriftQuery);
         var metadata = new ModelMetadata(serving.Catalog);
         var openAi = new OpenAi(serving.OpenAi);
+        var generate = new Generate(serving.Generate);
 
         app.MapGet("/docs", Handle(http => Task.FromResult(contract.Docs(http.Request))));
         var dashboard = new MonitoringDashboard(security);
@@ -77,6 +78,10 @@ public sealed class LoopbackApp(WebApplication app) : IAsyncDisposable
         app.MapGet("/v1/models", Handle(http => openAi.ListOpenAiModels(http.Request)));
         app.MapGet("/v1/models/{name}", Handle(http => openAi.GetOpenAiModel(http.Request, Route(http, "name"))));
         app.MapGet("/v1/models/{name}/versions/{version}", Handle(http => openAi.GetOpenAiModelVersion(http.Request, Route(http, "name"), Route(http, "version"))));
+        app.MapPost("/v2/models/{name}/generate", Handle(http => generate.Run(http.Request, Route(http, "name"))));
+        app.MapPost("/v2/models/{name}/versions/{version}/generate", Handle(http => generate.GenerateVersion(http.Request, Route(http, "name"), Route(http, "version"))));
+        app.MapPost("/v2/models/{name}/generate_stream", Handle(http => generate.GenerateStream(http.Request, Route(http, "name"))));
+        app.MapPost("/v2/models/{name}/versions/{version}/generate_stream", Handle(http => generate.GenerateStreamVersion(http.Request, Route(http, "name"), Route(http, "version"))));
         routes?.Invoke(app);
         await app.StartAsync();
         return new LoopbackApp(app);

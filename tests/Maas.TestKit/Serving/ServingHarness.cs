@@ -91,6 +91,7 @@ public sealed class ServingHarness : IDisposable
         Generator = new TextGenerator(Sessions, Options.Create(GenerationOptions));
         Embedder = new Embedder(Generator, Options.Create(GenerationOptions));
         OpenAi = new OpenAiService(Inference, Registry.Resolver, Generator, Embedder, Options.Create(Limits), TimeProvider.System);
+        Generate = new V2Generate(Inference, Generator, Options.Create(Limits));
     }
 
     public GenerationOptions GenerationOptions { get; }
@@ -101,6 +102,9 @@ public sealed class ServingHarness : IDisposable
 
     /// <summary>The OpenAI-compatible API over this harness's data plane.</summary>
     public OpenAiService OpenAi { get; }
+
+    /// <summary>The V2 generate extension over this harness's data plane.</summary>
+    public V2Generate Generate { get; }
 
     public RegistryHarness Registry { get; }
 

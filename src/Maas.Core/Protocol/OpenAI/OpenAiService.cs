@@ -9,35 +9,13 @@ using Microsoft.Extensions.Options;
 namespace Maas.Core.Protocol.OpenAI;
 
 /// <summary>
-/// A completion under way: either its whole body (<see cref="Body"/>) or its server-sent events (<see cref="Events"/>),
-/// and the version that answers. Dispose it when the response is written: it holds the session leases.
-/// </summary>
-public sealed class OpenAiCompletion(ModelVersionRecord model, EncodedResponse? body, IAsyncEnumerable<ReadOnlyMemory<byte>>? events, IReadOnlyList<GenerationRun> runs) : IDisposable
-{
-    public ModelVersionRecord Model { get; } = model;
-
-    public EncodedResponse? Body { get; } = body;
-
-    public IAsyncEnumerable<ReadOnlyMemory<byte>>? Events { get; } = events;
-
-    public void Dispose()
-    {
-        Body?.Dispose();
-        foreach (var run in runs)
-        {
-            run.Dispose();
-        }
-    }
-}
-
-/// <summary>
 /// The OpenAI-compatible API, one direction: read and decode the body (protocol), resolve the model for the caller
 /// (data plane: roles, 404), generate or embed (<see cref="TextGenerator"/>, <see cref="Embedder"/>), encode OpenAI's
 /// shapes. Wire types stay here; the data plane sees prompts, sampling parameters and token ids.
 /// </summary>
 public sealed class OpenAiService(InferenceService inference, ModelResolver resolver, TextGenerator generator, Embedder embedder, IOptions<LimitsOptions> limits, TimeProvider clock)
 {
-    public async Task<OpenAiCompletion> CompleteAsync(WireRequest request, bool chat, Caller caller, PredictionMeasurement measurement, CancellationToken cancellationToken)
+    public async Task<GenerationResponse> CompleteAsync(WireRequest request, bool chat, Caller caller, PredictionMeasurement measurement, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(measurement);
         CompletionCall call;
@@ -64,7 +42,7 @@ public sealed class OpenAiService(InferenceService inference, ModelResolver reso
             var name = OpenAiModelId.Of(model.Name, model.Version);
             if (call.Stream)
             {
-                return new OpenAiCompletion(model, null, StreamAsync(runs, id, created, name, call, measurement, submittedAt, cancellationToken), runs);
+                return new GenerationResponse(model, null, StreamAsync(runs, id, created, name, call, measurement, submittedAt, cancellationToken), runs);
             }
 
             var choices = new List<CompletionChoice>(runs.Count);
@@ -74,11 +52,11 @@ public sealed class OpenAiService(InferenceService inference, ModelResolver reso
                 choices.Add(new CompletionChoice(outcome.Text, outcome.FinishReason));
             }
 
-            Meter(measurement, runs, submittedAt);
+            GenerationResponse.Meter(measurement, runs, submittedAt);
             var output = new PooledBufferWriter();
             OpenAiResponses.WriteCompletion(output, id, created, name, chat, choices, UsageOf(runs));
             measurement.BytesOut = output.WrittenCount;
-            return new OpenAiCompletion(model, new EncodedResponse(output, MediaTypes.Json), null, runs);
+            return new GenerationResponse(model, new EncodedResponse(output, MediaTypes.Json), null, runs);
         }
         catch
         {
@@ -199,25 +177,13 @@ public sealed class OpenAiService(InferenceService inference, ModelResolver reso
             }
         }
 
-        Meter(measurement, runs, submittedAt);
+        GenerationResponse.Meter(measurement, runs, submittedAt);
         if (call.IncludeUsage)
         {
             yield return OpenAiResponses.UsageChunk(id, created, model, call.IsChat, UsageOf(runs));
         }
 
         yield return OpenAiResponses.Done;
-    }
-
-    /// <summary>The call's tokens and its time to first token (from the call's start) and per output token, for monitoring.</summary>
-    private static void Meter(PredictionMeasurement measurement, List<GenerationRun> runs, TimeSpan submittedAt)
-    {
-        var usage = UsageOf(runs);
-        (measurement.PromptTokens, measurement.CompletionTokens) = (usage.PromptTokens, usage.CompletionTokens);
-        var first = runs.Select(run => run.Sequence.TimeToFirstToken).Where(t => t is not null).Min();
-        measurement.TimeToFirstToken = first is { } ttft ? submittedAt + ttft : null;
-        var perToken = runs.Select(run => run.Sequence.TimePerOutputToken).Where(t => t is not null).ToList();
-        measurement.TimePerOutputToken = perToken.Count == 0 ? null : TimeSpan.FromTicks((long)perToken.Average(t => t!.Value.Ticks));
-        measurement.Inference = runs.Max(run => run.Sequence.TimeToLastToken ?? TimeSpan.Zero);
     }
 
     private static TokenUsage UsageOf(List<GenerationRun> runs)

@@ -217,6 +217,8 @@ public static class OpenApiContract
         context.Add("/v2/models/{name}/versions/{version}", HttpMethod.Get, ServingTag, "getModelVersionMetadata", "V2 model metadata of a version", Permission.Read, v2: true, "name", "version");
         context.Add("/v2/models/{name}/ready", HttpMethod.Get, ServingTag, "getModelReady", "200 once the default version is loaded here (this call loads it)", Permission.Read, v2: true, "name");
         context.Add("/v2/models/{name}/versions/{version}/ready", HttpMethod.Get, ServingTag, "getModelVersionReady", "200 once the version is loaded here (this call loads it)", Permission.Read, v2: true, "name", "version");
+        context.Add("/v2/models/{name}/generate", HttpMethod.Post, ServingTag, "generate", "Generate extension (text-generation models): {text_input, parameters} in, {model_name, model_version, text_output} out", Permission.Predict, v2: true, "name");
+        context.Add("/v2/models/{name}/generate_stream", HttpMethod.Post, ServingTag, "generateStream", "Generate extension, streamed: the same objects as server-sent events, one per piece of text", Permission.Predict, v2: true, "name");
         context.Add("/models", HttpMethod.Get, ManagementTag, "listModels", "Every model: default version, counts by status", Permission.Read, v2: false);
         context.Add("/models/{name}", HttpMethod.Get, ManagementTag, "getModel", "A model's versions: status, reason, signature, provider, evaluation, promotion", Permission.Read, v2: false, "name");
         context.Add("/models/{name}/versions/{version}", HttpMethod.Get, ManagementTag, "getModelVersion", "One version", Permission.Read, v2: false, "name", "version");

@@ -6,7 +6,7 @@ public sealed record ServerMetadata(string Name, string Version, IReadOnlyList<s
     public const string ServerName = "maas-functions";
 
     /// <summary>The extensions this server implements, as KServe and Triton clients look for them.</summary>
-    public static IReadOnlyList<string> SupportedExtensions { get; } = ["binary_tensor_data", "model_repository"];
+    public static IReadOnlyList<string> SupportedExtensions { get; } = ["binary_tensor_data", "model_repository", "generate"];
 
     public static ServerMetadata Current { get; } = new(
         ServerName,
