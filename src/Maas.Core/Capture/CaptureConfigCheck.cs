@@ -5,8 +5,9 @@ using Microsoft.Extensions.Options;
 namespace Maas.Core.Capture;
 
 /// <summary>
-/// A model's <c>capture</c> must name only tensors the graph has (a misspelt sensitive field would otherwise fall to
-/// the default and be captured), and may ask for <c>hash</c> only when <c>Capture:HashKey</c> is set.
+/// A model's <c>capture</c> must name only tensors the graph has, or for a generative model only its <c>prompt</c> and
+/// <c>completion</c> (a misspelt sensitive field would otherwise fall to the default and be captured), and may ask for
+/// <c>hash</c> only when <c>Capture:HashKey</c> is set.
 /// </summary>
 public sealed class CaptureConfigCheck(IOptions<CaptureOptions> options) : IModelConfigCheck
 {
@@ -19,8 +20,17 @@ public sealed class CaptureConfigCheck(IOptions<CaptureOptions> options) : IMode
             return null;
         }
 
+        if (config.Generation is not null)
+        {
+            var other = capture.Fields.Keys.Where(name => name is not (GenerationConfig.PromptField or GenerationConfig.CompletionField)).Order(StringComparer.Ordinal).ToList();
+            if (other.Count > 0)
+            {
+                return $"config.json capture.fields names {string.Join(", ", other.Select(name => $"'{name}'"))}; a generative model's calls are captured as '{GenerationConfig.PromptField}' and '{GenerationConfig.CompletionField}'.";
+            }
+        }
+
         var tensors = inspection.Inputs.Concat(inspection.Outputs).Select(tensor => tensor.Name).ToHashSet(StringComparer.Ordinal);
-        var unknown = capture.Fields.Keys.Where(name => !tensors.Contains(name)).Order(StringComparer.Ordinal).ToList();
+        var unknown = config.Generation is not null ? [] : capture.Fields.Keys.Where(name => !tensors.Contains(name)).Order(StringComparer.Ordinal).ToList();
         if (unknown.Count > 0)
         {
             return $"config.json capture.fields names {string.Join(", ", unknown.Select(name => $"'{name}'"))}, which the graph does not have; "

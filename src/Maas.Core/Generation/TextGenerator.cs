@@ -18,9 +18,12 @@ public sealed record GenerationPrompt(string? Text, IReadOnlyList<ChatMessage>? 
 public sealed record CompletionOptions(int? MaxTokens, SamplingParameters Sampling, IReadOnlyList<string> Stop, bool Stream = false);
 
 /// <summary>A generation under way: its sequence's events, and the session lease it holds until disposed.</summary>
-public sealed class GenerationRun(ModelVersionRecord model, GenerationSequence sequence, SessionLease lease) : IDisposable
+/// <param name="promptText">The prompt as the model read it (a chat rendered in its format; decoded when given as token ids), for capture.</param>
+public sealed class GenerationRun(ModelVersionRecord model, GenerationSequence sequence, SessionLease lease, string promptText) : IDisposable
 {
     public ModelVersionRecord Model { get; } = model;
+
+    public string PromptText { get; } = promptText;
 
     public GenerationSequence Sequence { get; } = sequence;
 
@@ -76,7 +79,8 @@ public sealed class TextGenerator(SessionCache sessions, IOptions<GenerationOpti
         var (generative, lease) = await AcquireAsync(model, cancellationToken);
         try
         {
-            var ids = prompt.TokenIds ?? generative.Tokenizer.Encode(prompt.Messages is { } messages ? ChatPrompt.Render(config, messages) : prompt.Text ?? string.Empty);
+            var text = prompt.TokenIds is { } given ? generative.Tokenizer.Decode(given) : prompt.Messages is { } messages ? ChatPrompt.Render(config, messages) : prompt.Text ?? string.Empty;
+            var ids = prompt.TokenIds ?? generative.Tokenizer.Encode(text);
             if (ids.Count == 0)
             {
                 throw new MaasException(ErrorKind.InvalidInput, $"The {prompt.Field} is empty; give at least one token of text.") { Field = prompt.Field };
@@ -99,7 +103,7 @@ public sealed class TextGenerator(SessionCache sessions, IOptions<GenerationOpti
 
             string[] stops = [.. config.Stop, .. completion.Stop, .. prompt.Messages is not null && ChatPrompt.EndOfTurn(config) is { } end ? [end] : Array.Empty<string>()];
             var sequence = generative.Scheduler!.Submit(ids, new GenerationParameters(maxTokens, completion.Sampling, stops, completion.Stream), limit, cancellationToken);
-            return new GenerationRun(model, sequence, lease);
+            return new GenerationRun(model, sequence, lease, text);
         }
         catch
         {

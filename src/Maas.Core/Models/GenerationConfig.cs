@@ -41,6 +41,12 @@ public enum EmbeddingPooling
 public sealed record GenerationConfig
 {
     public const int DefaultMaxTokensDefault = 256;
+
+    /// <summary>The field capture records a generative call's prompt under (config.json <c>capture.fields</c> names it).</summary>
+    public const string PromptField = "prompt";
+
+    /// <summary>The field capture records a generative call's completion under.</summary>
+    public const string CompletionField = "completion";
     public const int DefaultMaxConcurrentSequences = 8;
 
     public GenerationTask Task { get; init; } = GenerationTask.TextGeneration;

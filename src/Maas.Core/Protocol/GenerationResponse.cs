@@ -1,4 +1,6 @@
 using Maas.Core.Generation;
+using Maas.Core.Inference;
+using Microsoft.ML.OnnxRuntime;
 using Maas.Core.Models;
 using Maas.Core.Serving;
 
@@ -24,6 +26,31 @@ public sealed class GenerationResponse(ModelVersionRecord model, EncodedResponse
         {
             run.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Hands a finished generative call to the prediction observers (capture records it when config.json asks): the
+    /// prompts as string input <c>prompt</c> and the completions as string output <c>completion</c>, one element per choice.
+    /// </summary>
+    public static void Observe(InferenceService inference, IReadOnlyList<GenerationRun> runs, IReadOnlyList<string> completions, string? requestId, Caller caller, PredictionMeasurement measurement)
+    {
+        ArgumentNullException.ThrowIfNull(inference);
+        ArgumentNullException.ThrowIfNull(runs);
+        ArgumentNullException.ThrowIfNull(completions);
+        if (runs.Count == 0 || runs[0].Model.Config.Capture is null)
+        {
+            return;
+        }
+
+        using var request = new InferenceRequest(requestId, [new InputTensor(GenerationConfig.PromptField, [runs.Count], [.. runs.Select(run => System.Text.Encoding.UTF8.GetBytes(run.PromptText))])], []);
+        var completion = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, [completions.Count]);
+        for (var i = 0; i < completions.Count; i++)
+        {
+            completion.StringTensorSetElementAt(completions[i].AsSpan(), i);
+        }
+
+        using var result = new InferenceResult([new RequestedOutput(GenerationConfig.CompletionField, Binary: false)], [completion], completion);
+        inference.Observe(runs[0].Model, request, result, requestId, caller, measurement, failure: null);
     }
 
     /// <summary>

@@ -4,7 +4,9 @@ using Azure.Storage.Blobs;
 using Maas.Core.Capture;
 using Maas.Core.Models;
 using Maas.TestKit.Azurite;
+using Maas.TestKit.Generation;
 using Maas.TestKit.Onnx;
+using Maas.TestKit.Registry;
 using Maas.TestKit.Serving;
 using Maas.TestKit.Storage;
 
@@ -50,6 +52,41 @@ public sealed class PredictionCaptureTests(AzuriteFixture azurite)
         Assert.DoesNotContain(Ssn, text, StringComparison.Ordinal);
         Assert.DoesNotContain("8675309", text, StringComparison.Ordinal);
         Assert.DoesNotContain("98765", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Capture_GenerativeCall_RecordsThePromptAndTheCompletionWithTheirActions()
+    {
+        using var serving = Serving();
+        var name = await serving.AddModelFolderAsync(
+            TinyGpt2.Graph(),
+            TinyGpt2.TokenizerFiles(),
+            """{"generation": {"maxContextTokens": 128}, "capture": {"sampleRate": 1, "fields": {"prompt": "keep", "completion": "mask"}}}""");
+
+        await serving.CompleteAsync($$"""{"model": "{{name}}", "prompt": "The quick brown fox", "max_tokens": 10}""", chat: false);
+        await serving.CaptureWriter.FlushAsync(CancellationToken.None);
+
+        var record = Assert.Single((await ReadCapturesAsync(serving, name)).Lines).RootElement;
+        Assert.Equal("The quick brown fox", record.GetProperty("inputs").GetProperty("prompt")[0].GetString());
+        var completion = record.GetProperty("outputs").GetProperty("completion")[0].GetString()!;
+        Assert.Equal(Deidentifier.Mask(" jumps over the lazy dog. The model server loads"), completion);
+    }
+
+    [Fact]
+    public async Task Capture_GenerativeModelNamingAGraphTensor_FailsRegistrationNamingPromptAndCompletion()
+    {
+        using var serving = Serving();
+        var name = RegistryHarness.NewModelName();
+        foreach (var (file, content) in TinyGpt2.TokenizerFiles())
+        {
+            await serving.Registry.UploadAsync($"{name}/1/{file}", content);
+        }
+
+        await serving.Registry.UploadAsync($"{name}/config.json", Encoding.UTF8.GetBytes("""{"generation": {}, "capture": {"sampleRate": 1, "fields": {"input_ids": "drop"}}}"""));
+        await serving.Registry.UploadAndRegisterAsync($"{name}/1/model.onnx", TinyGpt2.Graph());
+
+        var row = await serving.Registry.RowAsync(name, 1);
+        Assert.Equal("config.json capture.fields names 'input_ids'; a generative model's calls are captured as 'prompt' and 'completion'.", row!.Reason);
     }
 
     [Fact]

@@ -42,7 +42,7 @@ public sealed class OpenAiService(InferenceService inference, ModelResolver reso
             var name = OpenAiModelId.Of(model.Name, model.Version);
             if (call.Stream)
             {
-                return new GenerationResponse(model, null, StreamAsync(runs, id, created, name, call, measurement, submittedAt, cancellationToken), runs);
+                return new GenerationResponse(model, null, StreamAsync(runs, id, created, name, call, caller, measurement, submittedAt, cancellationToken), runs);
             }
 
             var choices = new List<CompletionChoice>(runs.Count);
@@ -53,6 +53,7 @@ public sealed class OpenAiService(InferenceService inference, ModelResolver reso
             }
 
             GenerationResponse.Meter(measurement, runs, submittedAt);
+            GenerationResponse.Observe(inference, runs, [.. choices.Select(choice => choice.Text)], requestId: null, caller, measurement);
             var output = new PooledBufferWriter();
             OpenAiResponses.WriteCompletion(output, id, created, name, chat, choices, UsageOf(runs));
             measurement.BytesOut = output.WrittenCount;
@@ -155,29 +156,36 @@ public sealed class OpenAiService(InferenceService inference, ModelResolver reso
         }
     }
 
-    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> StreamAsync(
+    private async IAsyncEnumerable<ReadOnlyMemory<byte>> StreamAsync(
         List<GenerationRun> runs,
         string id,
         long created,
         string model,
         CompletionCall call,
+        Caller caller,
         PredictionMeasurement measurement,
         TimeSpan submittedAt,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var texts = new List<string>(runs.Count);
         for (var index = 0; index < runs.Count; index++)
         {
             var first = true;
+            var text = new System.Text.StringBuilder();
             await foreach (var piece in runs[index].Sequence.Events.ReadAllAsync(cancellationToken))
             {
+                text.Append(piece.Text);
                 var chunk = OpenAiResponses.Chunk(id, created, model, call.IsChat, index, piece.Text, first, piece.FinishReason, call.IncludeUsage);
                 measurement.BytesOut += chunk.Length;
                 first = false;
                 yield return chunk;
             }
+
+            texts.Add(text.ToString());
         }
 
         GenerationResponse.Meter(measurement, runs, submittedAt);
+        GenerationResponse.Observe(inference, runs, texts, requestId: null, caller, measurement);
         if (call.IncludeUsage)
         {
             yield return OpenAiResponses.UsageChunk(id, created, model, call.IsChat, UsageOf(runs));

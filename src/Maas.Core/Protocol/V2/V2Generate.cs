@@ -35,11 +35,12 @@ public sealed class V2Generate(InferenceService inference, TextGenerator generat
             var modelVersion = model.Version.ToString(CultureInfo.InvariantCulture);
             if (stream)
             {
-                return new GenerationResponse(model, null, StreamAsync(run, model.Name, modelVersion, measurement, submittedAt, cancellationToken), [run]);
+                return new GenerationResponse(model, null, StreamAsync(run, model.Name, modelVersion, caller, measurement, submittedAt, cancellationToken), [run]);
             }
 
             var outcome = await run.Sequence.Completion.WaitAsync(cancellationToken);
             GenerationResponse.Meter(measurement, [run], submittedAt);
+            GenerationResponse.Observe(inference, [run], [outcome.Text], requestId: null, caller, measurement);
             var output = new PooledBufferWriter();
             Write(output, model.Name, modelVersion, outcome.Text, outcome.FinishReason);
             measurement.BytesOut = output.WrittenCount;
@@ -68,10 +69,12 @@ public sealed class V2Generate(InferenceService inference, TextGenerator generat
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> StreamAsync(GenerationRun run, string name, string version, PredictionMeasurement measurement, TimeSpan submittedAt, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<ReadOnlyMemory<byte>> StreamAsync(GenerationRun run, string name, string version, Caller caller, PredictionMeasurement measurement, TimeSpan submittedAt, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var text = new System.Text.StringBuilder();
         await foreach (var piece in run.Sequence.Events.ReadAllAsync(cancellationToken))
         {
+            text.Append(piece.Text);
             var buffer = new ArrayBufferWriter<byte>();
             buffer.Write("data: "u8);
             Write(buffer, name, version, piece.Text, piece.FinishReason);
@@ -81,6 +84,7 @@ public sealed class V2Generate(InferenceService inference, TextGenerator generat
         }
 
         GenerationResponse.Meter(measurement, [run], submittedAt);
+        GenerationResponse.Observe(inference, [run], [text.ToString()], requestId: null, caller, measurement);
     }
 
     private static void Write(IBufferWriter<byte> output, string name, string version, string text, string? finishReason)
