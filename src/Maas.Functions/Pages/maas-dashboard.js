@@ -42,6 +42,8 @@
   const batch = chart("chart-batch", "line", ["mean batch size (calls that ran)"]);
   const cold = chart("chart-cold", "bar", ["cold loads"]);
   const callers = chart("chart-callers", "bar", ["requests"], { indexAxis: "y" }, { beginAtZero: true });
+  const tokens = chart("chart-tokens", "bar", ["prompt tokens", "completion tokens"]);
+  const firstToken = chart("chart-ttft", "line", ["p50", "p95"]);
 
   function draw(report) {
     const points = report.points;
@@ -65,6 +67,14 @@
     callers.data.labels = Object.keys(byCaller);
     callers.data.datasets[0].data = Object.values(byCaller);
     callers.update();
+    // A generative model is metered in tokens: its sections show only when the range has some.
+    const generative = points.some(p => p.promptTokens > 0);
+    document.getElementById("tokens-section").hidden = !generative;
+    document.getElementById("ttft-section").hidden = !generative;
+    if (generative) {
+      set(tokens, [points.map(p => p.promptTokens), points.map(p => p.completionTokens)]);
+      set(firstToken, [points.map(p => p.timeToFirstTokenMs?.p50 ?? null), points.map(p => p.timeToFirstTokenMs?.p95 ?? null)]);
+    }
   }
 
   function note(text) {

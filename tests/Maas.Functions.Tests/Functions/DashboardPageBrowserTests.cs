@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Maas.Core.Errors;
 using Maas.Core.Serving;
 using Maas.TestKit.Azurite;
+using Maas.TestKit.Generation;
 using Maas.TestKit.Hosting;
 using Maas.TestKit.Onnx;
 using Maas.TestKit.Serving;
@@ -73,6 +74,38 @@ public sealed class DashboardPageBrowserTests(AzuriteFixture azurite) : IDisposa
         var callers = plotted["callers"]!["labels"]!.AsArray().Select(l => (string)l!).Zip(Values(plotted["callers"]!["values"]!)).ToDictionary(p => p.First, p => p.Second);
         Assert.Equal(new Dictionary<string, double> { ["alice-app"] = 3, ["bob-app"] = 4 }, callers);
         Assert.StartsWith($"{name}: 7 requests", (string?)plotted["status"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dashboard_GenerativeTraffic_PlotsTokensAndTimeToFirstTokenFromTheMetricsApi()
+    {
+        var name = await _serving.AddModelFolderAsync(TinyGpt2.Graph(), TinyGpt2.TokenizerFiles(), TinyGpt2.Config);
+        for (var i = 0; i < 3; i++)
+        {
+            await _serving.CompleteAsync($$"""{"model": "{{name}}", "prompt": "The quick brown fox", "max_tokens": {{5 + i}}}""", chat: false);
+        }
+
+        await _serving.RollUpAsync(DateTimeOffset.UtcNow);
+        await using var app = await LoopbackApp.StartAsync(_serving);
+        using var http = new HttpClient { BaseAddress = app.BaseAddress };
+        var api = (await http.GetFromJsonAsync<JsonNode>($"/models/{name}/metrics?grain=minute&from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(-1).ToString("O"))}"))!;
+        using var browser = Chromium.Start();
+
+        await OpenDashboardAsync(browser, app, name);
+        var plotted = JsonNode.Parse((string?)((IJavaScriptExecutor)browser).ExecuteScript("""
+            const c = window.maasDashboard.charts;
+            const series = id => c[id].data.datasets.map(d => d.data.map(p => p.y));
+            return JSON.stringify({ tokens: series("chart-tokens"), ttft: series("chart-ttft"), shown: !document.getElementById("tokens-section").hidden });
+            """) ?? "null")!;
+        browser.SaveScreenshot("dashboard", "dashboard-tokens.png");
+
+        var points = api["points"]!.AsArray().Select(p => p!).ToList();
+        Assert.True((bool)plotted["shown"]!);
+        Assert.Equal(12, points.Sum(p => (long)p["promptTokens"]!));
+        Assert.Equal(18, points.Sum(p => (long)p["completionTokens"]!));
+        Assert.Equal(points.Select(p => (double)p["promptTokens"]!), Values(plotted["tokens"]![0]!));
+        Assert.Equal(points.Select(p => (double)p["completionTokens"]!), Values(plotted["tokens"]![1]!));
+        Assert.Equal(points.Select(p => (double)p["timeToFirstTokenMs"]!["p50"]!), Values(plotted["ttft"]![0]!));
     }
 
     [Fact]
