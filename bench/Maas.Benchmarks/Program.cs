@@ -14,7 +14,7 @@ try
     using var serving = new ServingHarness(azurite, lookupCacheTtl: TimeSpan.FromSeconds(5));
     if (args.Contains("--generation"))
     {
-        await GenerationSuite.RunAsync(report, quick ? 1 : 3);
+        await GenerationSuite.RunAsync(report, quick ? 1 : 5);
         Console.WriteLine(report.ToString());
         return;
     }
