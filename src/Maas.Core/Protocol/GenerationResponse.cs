@@ -1,8 +1,8 @@
 using Maas.Core.Generation;
 using Maas.Core.Inference;
-using Microsoft.ML.OnnxRuntime;
 using Maas.Core.Models;
 using Maas.Core.Serving;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Maas.Core.Protocol;
 

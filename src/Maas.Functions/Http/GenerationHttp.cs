@@ -25,7 +25,7 @@ internal static class GenerationHttp
             return;
         }
 
-        response.ContentType = OpenAiResponses.EventStream;
+        response.ContentType = ServerSentEvents.ContentType;
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         try

@@ -40,10 +40,8 @@ public sealed class DashboardPageBrowserTests(AzuriteFixture azurite) : IDisposa
             await Assert.ThrowsAsync<MaasException>(() => _serving.PredictAsync(name, """{"input": [[1, 2]]}""", caller: bob));
         }
 
-        await _serving.RollUpAsync(DateTimeOffset.UtcNow);
-        await using var app = await LoopbackApp.StartAsync(_serving);
-        using var http = new HttpClient { BaseAddress = app.BaseAddress };
-        var api = (await http.GetFromJsonAsync<JsonNode>($"/models/{name}/metrics?grain=minute&from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(-1).ToString("O"))}"))!;
+        await using var app = await RollUpAndServeAsync();
+        var api = await MinuteMetricsAsync(app, name);
         using var browser = Chromium.Start();
 
         await OpenDashboardAsync(browser, app, name);
@@ -85,10 +83,8 @@ public sealed class DashboardPageBrowserTests(AzuriteFixture azurite) : IDisposa
             await _serving.CompleteAsync($$"""{"model": "{{name}}", "prompt": "The quick brown fox", "max_tokens": {{5 + i}}}""", chat: false);
         }
 
-        await _serving.RollUpAsync(DateTimeOffset.UtcNow);
-        await using var app = await LoopbackApp.StartAsync(_serving);
-        using var http = new HttpClient { BaseAddress = app.BaseAddress };
-        var api = (await http.GetFromJsonAsync<JsonNode>($"/models/{name}/metrics?grain=minute&from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(-1).ToString("O"))}"))!;
+        await using var app = await RollUpAndServeAsync();
+        var api = await MinuteMetricsAsync(app, name);
         using var browser = Chromium.Start();
 
         await OpenDashboardAsync(browser, app, name);
@@ -208,6 +204,20 @@ public sealed class DashboardPageBrowserTests(AzuriteFixture azurite) : IDisposa
         Assert.DoesNotContain("cdn", page, StringComparison.OrdinalIgnoreCase);
         Assert.Equal("text/javascript", chart.Content.Headers.ContentType?.MediaType);
         Assert.Contains("Chart.js v4", await chart.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    /// <summary>Rolls the recorded traffic up and serves the app's functions (auth off) on a loopback port.</summary>
+    private async Task<LoopbackApp> RollUpAndServeAsync()
+    {
+        await _serving.RollUpAsync(DateTimeOffset.UtcNow);
+        return await LoopbackApp.StartAsync(_serving);
+    }
+
+    /// <summary>The metrics API's own answer for the last hour at minute grain: what the page must have drawn.</summary>
+    private static async Task<JsonNode> MinuteMetricsAsync(LoopbackApp app, string model)
+    {
+        using var http = new HttpClient { BaseAddress = app.BaseAddress };
+        return (await http.GetFromJsonAsync<JsonNode>($"/models/{model}/metrics?grain=minute&from={Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(-1).ToString("O"))}"))!;
     }
 
     /// <summary>Opens the dashboard on <paramref name="model"/> and waits until it has drawn the metrics and drift APIs' answers.</summary>

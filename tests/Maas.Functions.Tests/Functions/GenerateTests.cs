@@ -3,27 +3,21 @@ using System.Text;
 using System.Text.Json;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Generation;
-using Maas.TestKit.Hosting;
-using Maas.TestKit.Serving;
 
 namespace Maas.Functions.Tests.Functions;
 
 /// <summary>The V2 generate extension (Triton's shape) with the real tiny GPT-2, through the host-shaped forwarder.</summary>
 [Collection(UsesAzurite.Name)]
-public sealed class GenerateTests(AzuriteFixture azurite) : IAsyncLifetime, IDisposable
+public sealed class GenerateTests(AzuriteFixture azurite) : IAsyncLifetime
 {
-    private readonly ServingHarness _serving = new(azurite);
-    private LoopbackApp? _app;
-    private FunctionsHostForwarder? _host;
+    private GenerativeApp? _generative;
     private HttpClient? _client;
     private string _model = string.Empty;
 
     public async Task InitializeAsync()
     {
-        _model = await _serving.AddModelFolderAsync(TinyGpt2.Graph(), TinyGpt2.TokenizerFiles(), TinyGpt2.Config);
-        _app = await LoopbackApp.StartAsync(_serving);
-        _host = await FunctionsHostForwarder.StartAsync(_app.BaseAddress);
-        _client = new HttpClient { BaseAddress = _host.BaseAddress };
+        _generative = await GenerativeApp.StartAsync(azurite);
+        (_client, _model) = (_generative.Client, _generative.Model);
     }
 
     [Fact]
@@ -79,17 +73,9 @@ public sealed class GenerateTests(AzuriteFixture azurite) : IAsyncLifetime, IDis
 
     public async Task DisposeAsync()
     {
-        _client?.Dispose();
-        if (_host is not null)
+        if (_generative is not null)
         {
-            await _host.DisposeAsync();
-        }
-
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
+            await _generative.DisposeAsync();
         }
     }
-
-    public void Dispose() => _serving.Dispose();
 }

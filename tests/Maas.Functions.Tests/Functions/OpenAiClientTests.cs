@@ -3,25 +3,20 @@ using System.Text.Json;
 using Maas.TestKit;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Generation;
-using Maas.TestKit.Hosting;
-using Maas.TestKit.Serving;
 
 namespace Maas.Functions.Tests.Functions;
 
 /// <summary>The official OpenAI client library (npm <c>openai</c>, pinned in package.json) against the app on a loopback port, through the host-shaped forwarder.</summary>
 [Collection(UsesAzurite.Name)]
-public sealed class OpenAiClientTests(AzuriteFixture azurite) : IDisposable
+public sealed class OpenAiClientTests(AzuriteFixture azurite)
 {
-    private readonly ServingHarness _serving = new(azurite);
-
     [Fact]
     public async Task OpenAiNodeClient_ChatStreamCompletionsModelsAndErrors_WorkAsAgainstOpenAi()
     {
-        var model = await _serving.AddModelFolderAsync(TinyGpt2.Graph(), TinyGpt2.TokenizerFiles(), TinyGpt2.Config);
-        await using var app = await LoopbackApp.StartAsync(_serving);
-        await using var host = await FunctionsHostForwarder.StartAsync(app.BaseAddress);
+        await using var generative = await GenerativeApp.StartAsync(azurite);
+        var model = generative.Model;
 
-        using var result = JsonDocument.Parse(await RunClientAsync(host.BaseAddress, model));
+        using var result = JsonDocument.Parse(await RunClientAsync(generative.Host.BaseAddress, model));
         var root = result.RootElement;
 
         Assert.Equal(TinyGpt2.Continuation, root.GetProperty("chat").GetProperty("content").GetString());
@@ -54,6 +49,4 @@ public sealed class OpenAiClientTests(AzuriteFixture azurite) : IDisposable
         Assert.True(process.ExitCode == 0, $"The OpenAI client failed: {await errors}");
         return await output;
     }
-
-    public void Dispose() => _serving.Dispose();
 }

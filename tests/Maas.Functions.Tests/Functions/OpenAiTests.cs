@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Generation;
-using Maas.TestKit.Hosting;
 using Maas.TestKit.Onnx;
 using Maas.TestKit.Serving;
 
@@ -11,20 +10,18 @@ namespace Maas.Functions.Tests.Functions;
 
 /// <summary>The OpenAI-compatible API over HTTP, with the real tiny GPT-2 registered from a model folder, through a forwarder shaped like the Functions host.</summary>
 [Collection(UsesAzurite.Name)]
-public sealed class OpenAiTests(AzuriteFixture azurite) : IAsyncLifetime, IDisposable
+public sealed class OpenAiTests(AzuriteFixture azurite) : IAsyncLifetime
 {
-    private readonly ServingHarness _serving = new(azurite);
-    private LoopbackApp? _app;
-    private FunctionsHostForwarder? _host;
+    private GenerativeApp? _generative;
     private HttpClient? _client;
     private string _model = string.Empty;
 
+    private ServingHarness Serving => _generative!.Serving;
+
     public async Task InitializeAsync()
     {
-        _model = await _serving.AddModelFolderAsync(TinyGpt2.Graph(), TinyGpt2.TokenizerFiles(), TinyGpt2.Config);
-        _app = await LoopbackApp.StartAsync(_serving);
-        _host = await FunctionsHostForwarder.StartAsync(_app.BaseAddress);
-        _client = new HttpClient { BaseAddress = _host.BaseAddress };
+        _generative = await GenerativeApp.StartAsync(azurite);
+        (_client, _model) = (_generative.Client, _generative.Model);
     }
 
     [Fact]
@@ -120,7 +117,7 @@ public sealed class OpenAiTests(AzuriteFixture azurite) : IAsyncLifetime, IDispo
     [Fact]
     public async Task CreateChatCompletion_ClassicModel_Is400NamingWhatItIs()
     {
-        var classic = await _serving.AddModelAsync(TestModels.Linear());
+        var classic = await Serving.AddModelAsync(TestModels.Linear());
 
         using var response = await PostAsync("/v1/chat/completions", new { model = classic, messages = new[] { new { role = "user", content = "hi" } } });
 
@@ -199,17 +196,9 @@ public sealed class OpenAiTests(AzuriteFixture azurite) : IAsyncLifetime, IDispo
 
     public async Task DisposeAsync()
     {
-        _client?.Dispose();
-        if (_host is not null)
+        if (_generative is not null)
         {
-            await _host.DisposeAsync();
-        }
-
-        if (_app is not null)
-        {
-            await _app.DisposeAsync();
+            await _generative.DisposeAsync();
         }
     }
-
-    public void Dispose() => _serving.Dispose();
 }

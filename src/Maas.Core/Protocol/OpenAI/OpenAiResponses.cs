@@ -17,8 +17,6 @@ public sealed record TokenUsage(int PromptTokens, int CompletionTokens)
 /// <summary>Writes OpenAI's response bodies and server-sent-event chunks, in its shapes and field names.</summary>
 public static class OpenAiResponses
 {
-    public const string EventStream = "text/event-stream";
-
     /// <summary>The event that ends a stream.</summary>
     public static ReadOnlyMemory<byte> Done { get; } = "data: [DONE]\n\n"u8.ToArray();
 
@@ -61,10 +59,7 @@ public static class OpenAiResponses
     /// the finish reason on the last; <c>usage: null</c> on every chunk when the caller asked for usage at the end.
     /// </summary>
     public static byte[] Chunk(string id, long created, string model, bool chat, int index, string text, bool first, string? finishReason, bool includeUsage)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        buffer.Write("data: "u8);
-        using (var json = new Utf8JsonWriter(buffer))
+        => ServerSentEvents.Data(json =>
         {
             json.WriteStartObject();
             Header(json, id, created, model, chat ? "chat.completion.chunk" : "text_completion");
@@ -109,18 +104,11 @@ public static class OpenAiResponses
             }
 
             json.WriteEndObject();
-        }
-
-        buffer.Write("\n\n"u8);
-        return buffer.WrittenSpan.ToArray();
-    }
+        });
 
     /// <summary>The last chunk of a stream that asked for usage: no choices, the call's tokens.</summary>
     public static byte[] UsageChunk(string id, long created, string model, bool chat, TokenUsage usage)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        buffer.Write("data: "u8);
-        using (var json = new Utf8JsonWriter(buffer))
+        => ServerSentEvents.Data(json =>
         {
             json.WriteStartObject();
             Header(json, id, created, model, chat ? "chat.completion.chunk" : "text_completion");
@@ -128,25 +116,11 @@ public static class OpenAiResponses
             json.WriteEndArray();
             Usage(json, usage);
             json.WriteEndObject();
-        }
-
-        buffer.Write("\n\n"u8);
-        return buffer.WrittenSpan.ToArray();
-    }
+        });
 
     /// <summary>An error inside a stream that has already started (its status line is gone): OpenAI's error object as an event.</summary>
     public static byte[] ErrorEvent(string message, string type, string? code)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        buffer.Write("data: "u8);
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            WriteError(json, message, type, null, code);
-        }
-
-        buffer.Write("\n\n"u8);
-        return buffer.WrittenSpan.ToArray();
-    }
+        => ServerSentEvents.Data(json => WriteError(json, message, type, null, code));
 
     /// <summary><c>{"error": {"message", "type", "param", "code"}}</c>.</summary>
     public static void WriteError(Utf8JsonWriter json, string message, string type, string? param, string? code)

@@ -337,7 +337,7 @@ public static class OpenApiContract
             var content = new Dictionary<string, IOpenApiMediaType> { ["application/json"] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.Object } } };
             if (path.EndsWith("completions", StringComparison.Ordinal))
             {
-                content[Maas.Core.Protocol.OpenAI.OpenAiResponses.EventStream] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "data: {chunk} events, then data: [DONE]" } };
+                content[ServerSentEvents.ContentType] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "data: {chunk} events, then data: [DONE]" } };
             }
 
             operation.Responses["200"] = new OpenApiResponse { Description = "OK", Content = content };

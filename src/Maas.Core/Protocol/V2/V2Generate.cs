@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -42,7 +41,11 @@ public sealed class V2Generate(InferenceService inference, TextGenerator generat
             GenerationResponse.Meter(measurement, [run], submittedAt);
             GenerationResponse.Observe(inference, [run], [outcome.Text], requestId: null, caller, measurement);
             var output = new PooledBufferWriter();
-            Write(output, model.Name, modelVersion, outcome.Text, outcome.FinishReason);
+            using (var json = new Utf8JsonWriter(output))
+            {
+                Write(json, model.Name, modelVersion, outcome.Text, outcome.FinishReason);
+            }
+
             measurement.BytesOut = output.WrittenCount;
             return new GenerationResponse(model, new EncodedResponse(output, MediaTypes.Json), null, [run]);
         }
@@ -55,19 +58,12 @@ public sealed class V2Generate(InferenceService inference, TextGenerator generat
 
     /// <summary>An error inside a stream that has started: V2's error object as an event.</summary>
     public static byte[] ErrorEvent(string message)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        buffer.Write("data: "u8);
-        using (var json = new Utf8JsonWriter(buffer))
+        => ServerSentEvents.Data(json =>
         {
             json.WriteStartObject();
             json.WriteString("error", message);
             json.WriteEndObject();
-        }
-
-        buffer.Write("\n\n"u8);
-        return buffer.WrittenSpan.ToArray();
-    }
+        });
 
     private async IAsyncEnumerable<ReadOnlyMemory<byte>> StreamAsync(GenerationRun run, string name, string version, Caller caller, PredictionMeasurement measurement, TimeSpan submittedAt, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -75,21 +71,17 @@ public sealed class V2Generate(InferenceService inference, TextGenerator generat
         await foreach (var piece in run.Sequence.Events.ReadAllAsync(cancellationToken))
         {
             text.Append(piece.Text);
-            var buffer = new ArrayBufferWriter<byte>();
-            buffer.Write("data: "u8);
-            Write(buffer, name, version, piece.Text, piece.FinishReason);
-            buffer.Write("\n\n"u8);
-            measurement.BytesOut += buffer.WrittenCount;
-            yield return buffer.WrittenMemory;
+            var chunk = ServerSentEvents.Data(json => Write(json, name, version, piece.Text, piece.FinishReason));
+            measurement.BytesOut += chunk.Length;
+            yield return chunk;
         }
 
         GenerationResponse.Meter(measurement, [run], submittedAt);
         GenerationResponse.Observe(inference, [run], [text.ToString()], requestId: null, caller, measurement);
     }
 
-    private static void Write(IBufferWriter<byte> output, string name, string version, string text, string? finishReason)
+    private static void Write(Utf8JsonWriter json, string name, string version, string text, string? finishReason)
     {
-        using var json = new Utf8JsonWriter(output);
         json.WriteStartObject();
         json.WriteString("model_name", name);
         json.WriteString("model_version", version);
