@@ -109,7 +109,18 @@ public sealed class Embedder(TextGenerator generator, IOptions<GenerationOptions
             values.Add(typesValue);
         }
 
-        using var outputs = ModelRunner.RunSession(loaded.Session, names, values, [graph.Output], cancellationToken);
+        IDisposableReadOnlyCollection<OrtValue> outputs;
+        try
+        {
+            outputs = ModelRunner.RunSession(loaded.Session, names, values, [graph.Output], cancellationToken);
+        }
+        catch (OnnxRuntimeException error) when (ModelRunner.IsRejectedInput(error))
+        {
+            // An input longer than the encoder's positions, say, when config.json sets no maxContextTokens.
+            throw new MaasException(ErrorKind.InvalidInput, $"Model '{loaded.Model.Name}' refused the input ({length} tokens in the longest): {ModelRunner.Shorten(loaded.Redacted(error.Message))} Set generation.maxContextTokens to the encoder's limit to have such inputs named before they run.") { Field = "input" };
+        }
+
+        using var owned = outputs;
         var output = outputs[0];
         var data = output.GetTensorDataAsSpan<float>();
         var dims = output.GetTensorTypeAndShape().Shape;

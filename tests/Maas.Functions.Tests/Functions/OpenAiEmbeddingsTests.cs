@@ -97,6 +97,19 @@ public sealed class OpenAiEmbeddingsTests(AzuriteFixture azurite) : IAsyncLifeti
         Assert.Equal("dimensions", body.RootElement.GetProperty("error").GetProperty("param").GetString());
     }
 
+    [Fact]
+    public async Task CreateEmbeddings_TooLongWithoutAContextLimit_Is400FromTheGraphNotA500()
+    {
+        var files = RealModels.ArcticXs();
+        var unlimited = await _serving.AddModelFolderAsync(files["model.onnx"], new Dictionary<string, byte[]> { ["vocab.txt"] = files["vocab.txt"] }, """{"generation": {"task": "embeddings"}}""");
+
+        using var response = await _client!.PostAsync("/v1/embeddings", Json(new { model = unlimited, input = string.Join(' ', Enumerable.Repeat("word", 600)) }));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Contains("refused the input (602 tokens in the longest)", body.RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
     /// <summary>The reference: the tokenizer's ids straight into ONNX Runtime, the first token's state, scaled to unit length.</summary>
     private static float[] Direct(string sentence)
     {
