@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.ML.Tokenizers;
 
 namespace Maas.Core.Generation;
@@ -90,15 +91,15 @@ public sealed class TextTokenizer
         var tokenizerJson = Path.Combine(folder, TokenizerJson);
         if (File.Exists(tokenizerJson))
         {
-            return FromTokenizerJson(tokenizerJson);
+            return FromTokenizerJson(tokenizerJson, special.AddedTokens);
         }
 
         if (File.Exists(Path.Combine(folder, VocabJson)) && File.Exists(Path.Combine(folder, MergesTxt)))
         {
-            using var vocab = File.OpenRead(Path.Combine(folder, VocabJson));
-            using var merges = File.OpenRead(Path.Combine(folder, MergesTxt));
-            var bpe = CodeGenTokenizer.Create(vocab, merges, addPrefixSpace: special.AddPrefixSpace);
-            return (bpe, bpe.Vocabulary.Values.Max() + 1, false);
+            var vocabulary = JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllBytes(Path.Combine(folder, VocabJson)))
+                ?? throw new FormatException($"{VocabJson} must be an object of tokens and their ids.");
+            var merges = File.ReadLines(Path.Combine(folder, MergesTxt)).Where(line => line.Length > 0 && !line.StartsWith("#version", StringComparison.Ordinal)).ToList();
+            return ByteLevelBpe(vocabulary, merges, special.AddedTokens);
         }
 
         if (File.Exists(Path.Combine(folder, SentencePieceModel)))
@@ -118,8 +119,34 @@ public sealed class TextTokenizer
         throw new FormatException($"No tokenizer beside model.onnx: expected {TokenizerJson}, {VocabJson} + {MergesTxt}, {SentencePieceModel} or {VocabTxt}.");
     }
 
+    /// <summary>GPT-2's pre-tokenization: contractions, letters, numbers, other symbols, each with an optional leading space; then spaces.</summary>
+    private static readonly Regex ByteLevelWords = new(@"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+", RegexOptions.Compiled);
+
+    /// <summary>
+    /// A byte-level BPE tokenizer (GPT-2's scheme, used by GPT-2, Llama 3, Qwen, Phi and most decoders) whose added
+    /// tokens (<c>&lt;|im_start|&gt;</c>, <c>&lt;|eot_id|&gt;</c>, …) encode to their own ids wherever they appear, as
+    /// the model was trained; the vocabulary counts them.
+    /// </summary>
+    private static (Tokenizer Tokenizer, int Vocabulary, bool IsBert) ByteLevelBpe(Dictionary<string, int> vocabulary, List<string> merges, IReadOnlyDictionary<string, int> added)
+    {
+        // Control tokens in the vocabulary itself (GPT-2's <|endoftext|>) are special too: never split into characters.
+        var special = vocabulary.Where(pair => pair.Key.Length > 4 && pair.Key.StartsWith("<|", StringComparison.Ordinal) && pair.Key.EndsWith("|>", StringComparison.Ordinal))
+            .Concat(added)
+            .GroupBy(pair => pair.Key, StringComparer.Ordinal)
+            .ToDictionary(group => group.Key, group => group.Last().Value, StringComparer.Ordinal);
+        var options = new BpeOptions(vocabulary)
+        {
+            Merges = merges,
+            ByteLevel = true,
+            SpecialTokens = special.Count == 0 ? null : special,
+            PreTokenizer = new RegexPreTokenizer(ByteLevelWords, special.Count == 0 ? null : special),
+        };
+        var size = Math.Max(vocabulary.Values.Max(), added.Count == 0 ? 0 : added.Values.Max()) + 1;
+        return (BpeTokenizer.Create(options), size, false);
+    }
+
     /// <summary>A Hugging Face tokenizer.json: its BPE model becomes a byte-level BPE tokenizer, its WordPiece model a BERT tokenizer.</summary>
-    private static (Tokenizer Tokenizer, int Vocabulary, bool IsBert) FromTokenizerJson(string path)
+    private static (Tokenizer Tokenizer, int Vocabulary, bool IsBert) FromTokenizerJson(string path, IReadOnlyDictionary<string, int> addedTokens)
     {
         using var document = JsonDocument.Parse(File.ReadAllBytes(path));
         var model = document.RootElement.TryGetProperty("model", out var m) && m.ValueKind == JsonValueKind.Object
@@ -132,17 +159,19 @@ public sealed class TextTokenizer
         var size = vocab.Values.Max() + 1;
         if (type == "BPE")
         {
-            var merges = new StringBuilder("#version: 0.2\n");
-            foreach (var merge in model.GetProperty("merges").EnumerateArray())
+            var merges = model.GetProperty("merges").EnumerateArray()
+                .Select(merge => merge.ValueKind == JsonValueKind.Array ? $"{merge[0].GetString()} {merge[1].GetString()}" : merge.GetString()!)
+                .ToList();
+            var added = new Dictionary<string, int>(addedTokens, StringComparer.Ordinal);
+            if (document.RootElement.TryGetProperty("added_tokens", out var tokens) && tokens.ValueKind == JsonValueKind.Array)
             {
-                merges.Append(merge.ValueKind == JsonValueKind.Array ? $"{merge[0].GetString()} {merge[1].GetString()}" : merge.GetString()).Append('\n');
+                foreach (var token in tokens.EnumerateArray())
+                {
+                    added[token.GetProperty("content").GetString()!] = token.GetProperty("id").GetInt32();
+                }
             }
 
-            using var vocabStream = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(vocab));
-            using var mergesStream = new MemoryStream(Encoding.UTF8.GetBytes(merges.ToString()));
-            var addPrefixSpace = document.RootElement.TryGetProperty("pre_tokenizer", out var pre) && pre.ValueKind == JsonValueKind.Object
-                && pre.TryGetProperty("add_prefix_space", out var prefix) && prefix.ValueKind == JsonValueKind.True;
-            return (CodeGenTokenizer.Create(vocabStream, mergesStream, addPrefixSpace), size, false);
+            return ByteLevelBpe(vocab, merges, added);
         }
 
         if (type == "WordPiece")
@@ -163,13 +192,14 @@ public sealed class TextTokenizer
     }
 
     /// <summary>What tokenizer_config.json and genai_config.json say about special tokens.</summary>
-    private sealed record SpecialTokens(string? EndToken, string? BeginToken, bool AddBegin, bool AddPrefixSpace, bool? LowerCase, IReadOnlyList<int> EndIds, int? BeginId)
+    private sealed record SpecialTokens(string? EndToken, string? BeginToken, bool AddBegin, bool? LowerCase, IReadOnlyList<int> EndIds, int? BeginId, IReadOnlyDictionary<string, int> AddedTokens)
     {
         public static SpecialTokens Read(string folder)
         {
             string? end = null, begin = null;
-            bool addBegin = false, addPrefixSpace = false;
+            var addBegin = false;
             bool? lowerCase = null;
+            var added = new Dictionary<string, int>(StringComparer.Ordinal);
             var configPath = Path.Combine(folder, TokenizerConfigJson);
             try
             {
@@ -180,8 +210,14 @@ public sealed class TextTokenizer
                     end = TokenText(root, "eos_token");
                     begin = TokenText(root, "bos_token");
                     addBegin = root.TryGetProperty("add_bos_token", out var add) && add.ValueKind == JsonValueKind.True;
-                    addPrefixSpace = root.TryGetProperty("add_prefix_space", out var prefix) && prefix.ValueKind == JsonValueKind.True;
                     lowerCase = root.TryGetProperty("do_lower_case", out var lower) && lower.ValueKind is JsonValueKind.True or JsonValueKind.False ? lower.GetBoolean() : null;
+                    if (root.TryGetProperty("added_tokens_decoder", out var decoder) && decoder.ValueKind == JsonValueKind.Object)
+                    {
+                        foreach (var token in decoder.EnumerateObject())
+                        {
+                            added[token.Value.GetProperty("content").GetString()!] = int.Parse(token.Name, CultureInfo.InvariantCulture);
+                        }
+                    }
                 }
 
                 var endIds = new List<int>();
@@ -201,9 +237,9 @@ public sealed class TextTokenizer
                     }
                 }
 
-                return new SpecialTokens(end, begin, addBegin, addPrefixSpace, lowerCase, endIds, beginId);
+                return new SpecialTokens(end, begin, addBegin, lowerCase, endIds, beginId, added);
             }
-            catch (Exception error) when (error is JsonException or InvalidOperationException or FormatException)
+            catch (Exception error) when (error is JsonException or InvalidOperationException or FormatException or KeyNotFoundException)
             {
                 throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{TokenizerConfigJson} or {GenAiConfigJson} is not what was expected: {error.Message}"), error);
             }
