@@ -1,6 +1,6 @@
 namespace Maas.Core.Errors;
 
-/// <summary>The protocol-neutral classes of failure. The HTTP layer maps each to exactly one status code.</summary>
+/// <summary>The protocol-neutral classes of failure, each with exactly one status code (<see cref="ErrorStatus"/>).</summary>
 public enum ErrorKind
 {
     /// <summary>The request is malformed or does not fit the model (400).</summary>

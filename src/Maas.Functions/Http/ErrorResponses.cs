@@ -29,19 +29,8 @@ internal static class ErrorResponses
         _ => "invalid_request_error",
     };
 
-    public static int StatusCodeFor(ErrorKind kind) => kind switch
-    {
-        ErrorKind.InvalidInput => StatusCodes.Status400BadRequest,
-        ErrorKind.Unauthenticated => StatusCodes.Status401Unauthorized,
-        ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
-        ErrorKind.NotFound => StatusCodes.Status404NotFound,
-        ErrorKind.NotReady => StatusCodes.Status409Conflict,
-        ErrorKind.PayloadTooLarge => StatusCodes.Status413PayloadTooLarge,
-        ErrorKind.UnsupportedMediaType => StatusCodes.Status415UnsupportedMediaType,
-        ErrorKind.Throttled => StatusCodes.Status429TooManyRequests,
-        ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Every ErrorKind needs a status code."),
-    };
+    /// <summary>The status code of <paramref name="kind"/>: Core's one map (<see cref="ErrorStatus"/>).</summary>
+    public static int StatusCodeFor(ErrorKind kind) => ErrorStatus.CodeOf(kind);
 
     /// <summary>
     /// Writes the response for an expected failure; its message is meant for the caller. A 401 carries the JwtBearer
