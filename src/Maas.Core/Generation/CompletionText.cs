@@ -17,7 +17,7 @@ public sealed class CompletionText(Func<IEnumerable<int>, string> decode, IReadO
     private int _emitted;
     private readonly int _longestStop = stops.Count == 0 ? 0 : stops.Max(stop => stop.Length);
 
-    /// <summary>All the text emitted so far.</summary>
+    /// <summary>All the text shown so far (at the end: the whole completion).</summary>
     public string Emitted => _text.ToString(0, _emitted);
 
     /// <summary>Adds a token; returns the text that can be shown now (possibly empty) and whether a stop string ended the completion.</summary>

@@ -45,20 +45,6 @@ public sealed class GenerationScheduler : IDisposable
 
     public DecoderGraph Graph => _graph;
 
-    public TextTokenizer Tokenizer => _tokenizer;
-
-    /// <summary>Sequences decoding now (for tests and metrics).</summary>
-    public int Active
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _active.Count;
-            }
-        }
-    }
-
     /// <summary>Queues a prompt; its events start once it joins the batch. Throws 429 when the queue is full.</summary>
     public GenerationSequence Submit(IReadOnlyList<int> prompt, GenerationParameters parameters, int contextLimit, CancellationToken cancellationToken)
     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Threading.Channels;
 
 namespace Maas.Core.Generation;
@@ -27,7 +26,6 @@ public sealed class GenerationSequence : IDisposable
     private readonly Channel<GenerationEvent> _events = Channel.CreateUnbounded<GenerationEvent>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly long _submitted = Stopwatch.GetTimestamp();
     private readonly TaskCompletionSource<GenerationOutcome> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly StringBuilder _all = new();
 
     internal GenerationSequence(IReadOnlyList<int> prompt, GenerationParameters parameters, TextTokenizer tokenizer, int contextLimit, Action release, CancellationToken cancellationToken)
     {
@@ -129,18 +127,21 @@ public sealed class GenerationSequence : IDisposable
         _completion.TrySetException(error);
     }
 
+    /// <summary>
+    /// Emits the last piece and ends the sequence: the whole text (what <see cref="CompletionText"/> has shown) is its
+    /// <see cref="Completion"/>, set before the events end, so a caller that has read them all finds it done.
+    /// </summary>
     private bool Finish(string text, string reason)
     {
         TimeToLastToken = Stopwatch.GetElapsedTime(_submitted);
         Emit(new GenerationEvent(text, 1, reason));
+        _completion.TrySetResult(new GenerationOutcome(Text.Emitted, reason));
         _events.Writer.TryComplete();
-        _completion.TrySetResult(new GenerationOutcome(_all.ToString(), reason));
         return false;
     }
 
     private void Emit(GenerationEvent piece)
     {
-        _all.Append(piece.Text);
         if (Parameters.Streamed)
         {
             _events.Writer.TryWrite(piece);

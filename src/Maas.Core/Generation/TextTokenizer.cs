@@ -22,9 +22,6 @@ public sealed class TextTokenizer
     public const string TokenizerConfigJson = "tokenizer_config.json";
     public const string GenAiConfigJson = "genai_config.json";
 
-    /// <summary>The tokenizer file names a generative model folder may hold, besides <c>model.onnx</c>.</summary>
-    public static IReadOnlyList<string> FileNames { get; } = [TokenizerJson, VocabJson, MergesTxt, SentencePieceModel, VocabTxt, TokenizerConfigJson, GenAiConfigJson];
-
     private TextTokenizer(Tokenizer inner, int vocabularySize, IReadOnlySet<int> endTokens, int? beginToken, bool isBert)
     {
         Inner = inner;

@@ -30,17 +30,19 @@ public sealed class GenerationResponse(ModelVersionRecord model, EncodedResponse
 
     /// <summary>
     /// Hands a finished generative call to the prediction observers (capture records it when config.json asks): the
-    /// prompts as string input <c>prompt</c> and the completions as string output <c>completion</c>, one element per choice.
+    /// prompts as string input <c>prompt</c> and the completions as string output <c>completion</c>, one element per
+    /// choice. Every run's sequence has finished (its completion is set before its events end).
     /// </summary>
-    public static void Observe(InferenceService inference, IReadOnlyList<GenerationRun> runs, IReadOnlyList<string> completions, string? requestId, Caller caller, PredictionMeasurement measurement)
+    public static void Observe(InferenceService inference, IReadOnlyList<GenerationRun> runs, string? requestId, Caller caller, PredictionMeasurement measurement)
     {
         ArgumentNullException.ThrowIfNull(inference);
         ArgumentNullException.ThrowIfNull(runs);
-        ArgumentNullException.ThrowIfNull(completions);
         if (runs.Count == 0 || runs[0].Model.Config.Capture is null)
         {
             return;
         }
+
+        var completions = runs.Select(run => run.Sequence.Completion.Result.Text).ToList();
 
         using var request = new InferenceRequest(requestId, [new InputTensor(GenerationConfig.PromptField, [runs.Count], [.. runs.Select(run => System.Text.Encoding.UTF8.GetBytes(run.PromptText))])], []);
         var completion = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, [completions.Count]);

@@ -53,7 +53,7 @@ public sealed class OpenAiService(InferenceService inference, ModelResolver reso
             }
 
             GenerationResponse.Meter(measurement, runs, submittedAt);
-            GenerationResponse.Observe(inference, runs, [.. choices.Select(choice => choice.Text)], requestId: null, caller, measurement);
+            GenerationResponse.Observe(inference, runs, requestId: null, caller, measurement);
             var output = new PooledBufferWriter();
             OpenAiResponses.WriteCompletion(output, id, created, name, chat, choices, UsageOf(runs));
             measurement.BytesOut = output.WrittenCount;
@@ -167,25 +167,20 @@ public sealed class OpenAiService(InferenceService inference, ModelResolver reso
         TimeSpan submittedAt,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var texts = new List<string>(runs.Count);
         for (var index = 0; index < runs.Count; index++)
         {
             var first = true;
-            var text = new System.Text.StringBuilder();
             await foreach (var piece in runs[index].Sequence.Events.ReadAllAsync(cancellationToken))
             {
-                text.Append(piece.Text);
                 var chunk = OpenAiResponses.Chunk(id, created, model, call.IsChat, index, piece.Text, first, piece.FinishReason, call.IncludeUsage);
                 measurement.BytesOut += chunk.Length;
                 first = false;
                 yield return chunk;
             }
-
-            texts.Add(text.ToString());
         }
 
         GenerationResponse.Meter(measurement, runs, submittedAt);
-        GenerationResponse.Observe(inference, runs, texts, requestId: null, caller, measurement);
+        GenerationResponse.Observe(inference, runs, requestId: null, caller, measurement);
         if (call.IncludeUsage)
         {
             yield return OpenAiResponses.UsageChunk(id, created, model, call.IsChat, UsageOf(runs));

@@ -39,7 +39,7 @@ public sealed class V2Generate(InferenceService inference, TextGenerator generat
 
             var outcome = await run.Sequence.Completion.WaitAsync(cancellationToken);
             GenerationResponse.Meter(measurement, [run], submittedAt);
-            GenerationResponse.Observe(inference, [run], [outcome.Text], requestId: null, caller, measurement);
+            GenerationResponse.Observe(inference, [run], requestId: null, caller, measurement);
             var output = new PooledBufferWriter();
             using (var json = new Utf8JsonWriter(output))
             {
@@ -67,17 +67,15 @@ public sealed class V2Generate(InferenceService inference, TextGenerator generat
 
     private async IAsyncEnumerable<ReadOnlyMemory<byte>> StreamAsync(GenerationRun run, string name, string version, Caller caller, PredictionMeasurement measurement, TimeSpan submittedAt, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var text = new System.Text.StringBuilder();
         await foreach (var piece in run.Sequence.Events.ReadAllAsync(cancellationToken))
         {
-            text.Append(piece.Text);
             var chunk = ServerSentEvents.Data(json => Write(json, name, version, piece.Text, piece.FinishReason));
             measurement.BytesOut += chunk.Length;
             yield return chunk;
         }
 
         GenerationResponse.Meter(measurement, [run], submittedAt);
-        GenerationResponse.Observe(inference, [run], [text.ToString()], requestId: null, caller, measurement);
+        GenerationResponse.Observe(inference, [run], requestId: null, caller, measurement);
     }
 
     private static void Write(Utf8JsonWriter json, string name, string version, string text, string? finishReason)
