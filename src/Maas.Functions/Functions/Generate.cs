@@ -44,7 +44,7 @@ public sealed class Generate(V2Generate generate)
     {
         var http = request.HttpContext;
         var measurement = PredictionRecordingMiddleware.MeasurementOf(http, name);
-        using var generation = await generate.GenerateAsync(OpenAiHttp.WireOf(request), name, version, stream, AuthMiddleware.CallerOf(http), measurement, http.RequestAborted);
+        using var generation = await generate.GenerateAsync(request.WireOf(), name, version, stream, AuthMiddleware.CallerOf(http), measurement, http.RequestAborted);
         await generation.WriteAsync(http, error => V2Generate.ErrorEvent(error.Message));
         return new EmptyResult();
     }

@@ -1,4 +1,3 @@
-using Maas.Core.Protocol;
 using Maas.Core.Protocol.OpenAI;
 using Maas.Functions.Auth;
 using Maas.Functions.Middleware;
@@ -14,7 +13,7 @@ internal static class OpenAiHttp
     {
         var http = request.HttpContext;
         var measurement = PredictionRecordingMiddleware.MeasurementOf(http, ModelOf(request));
-        using var completion = await openAi.CompleteAsync(WireOf(request), chat, AuthMiddleware.CallerOf(http), measurement, http.RequestAborted);
+        using var completion = await openAi.CompleteAsync(request.WireOf(), chat, AuthMiddleware.CallerOf(http), measurement, http.RequestAborted);
         await completion.WriteAsync(http, error => OpenAiResponses.ErrorEvent(error.Message, ErrorResponses.OpenAiTypeOf(ErrorResponses.StatusCodeFor(error.Kind)), error.Code));
         return new EmptyResult();
     }
@@ -23,14 +22,8 @@ internal static class OpenAiHttp
     {
         var http = request.HttpContext;
         var measurement = PredictionRecordingMiddleware.MeasurementOf(http, ModelOf(request));
-        return new EncodedResponseResult(await openAi.EmbedAsync(WireOf(request), AuthMiddleware.CallerOf(http), measurement, http.RequestAborted));
+        return new EncodedResponseResult(await openAi.EmbedAsync(request.WireOf(), AuthMiddleware.CallerOf(http), measurement, http.RequestAborted));
     }
-
-    internal static WireRequest WireOf(HttpRequest request) => new(
-        request.ContentType,
-        request.ContentLength,
-        header => request.Headers.TryGetValue(header, out var value) ? value.ToString() : null,
-        request.Body);
 
     /// <summary>What the measurement names before the body is read (the body names the model; the data plane fills it in).</summary>
     private static string ModelOf(HttpRequest request) => request.Path.Value ?? "v1";

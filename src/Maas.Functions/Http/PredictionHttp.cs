@@ -15,11 +15,13 @@ internal static class PredictionHttp
         var http = request.HttpContext;
         var caller = AuthMiddleware.CallerOf(http);
         var measurement = PredictionRecordingMiddleware.MeasurementOf(http, name);
-        var wire = new WireRequest(
-            request.ContentType,
-            request.ContentLength,
-            header => request.Headers.TryGetValue(header, out var value) ? value.ToString() : null,
-            request.Body);
-        return new EncodedResponseResult(await inference.RunAsync(protocol, wire, name, version, caller, measurement, http.RequestAborted));
+        return new EncodedResponseResult(await inference.RunAsync(protocol, request.WireOf(), name, version, caller, measurement, http.RequestAborted));
     }
+
+    /// <summary>What a protocol reads of an HTTP request: content type, announced length, headers and the body.</summary>
+    public static WireRequest WireOf(this HttpRequest request) => new(
+        request.ContentType,
+        request.ContentLength,
+        header => request.Headers.TryGetValue(header, out var value) ? value.ToString() : null,
+        request.Body);
 }

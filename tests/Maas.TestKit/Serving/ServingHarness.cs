@@ -237,34 +237,30 @@ public sealed class ServingHarness : IDisposable
     }
 
     /// <summary>One prediction through <see cref="PredictionPipeline"/>, recorded into <see cref="Metrics"/> like the app's recording middleware does.</summary>
-    public async Task<EncodedResponse> RunAsync(IInferenceProtocol protocol, WireRequest request, string name, string? version, Caller? caller = null)
-    {
-        var measurement = new PredictionMeasurement(name) { CallerAppId = (caller ?? Caller.Anonymous).AppId };
-        LastMeasurement = measurement;
-        try
-        {
-            var response = await Inference.RunAsync(protocol, request, name, version, caller ?? Caller.Anonymous, measurement, CancellationToken.None);
-            Metrics.Record(measurement.ToRecord(DateTimeOffset.UtcNow, failure: null));
-            return response;
-        }
-        catch (Exception error)
-        {
-            Metrics.Record(measurement.ToRecord(DateTimeOffset.UtcNow, error));
-            throw;
-        }
-    }
+    public Task<EncodedResponse> RunAsync(IInferenceProtocol protocol, WireRequest request, string name, string? version, Caller? caller = null)
+        => RecordedAsync(name, caller, measurement => Inference.RunAsync(protocol, request, name, version, caller ?? Caller.Anonymous, measurement, CancellationToken.None));
 
     /// <summary>A whole (not streamed) chat or text completion through the OpenAI API, recorded into <see cref="Metrics"/> like the app's recording middleware does; returns the response body.</summary>
-    public async Task<string> CompleteAsync(string json, bool chat, Caller? caller = null)
+    public Task<string> CompleteAsync(string json, bool chat, Caller? caller = null)
     {
         var body = System.Text.Encoding.UTF8.GetBytes(json);
-        var measurement = new PredictionMeasurement(string.Empty) { CallerAppId = (caller ?? Caller.Anonymous).AppId };
+        return RecordedAsync(string.Empty, caller, async measurement =>
+        {
+            using var completion = await OpenAi.CompleteAsync(new WireRequest("application/json", body.Length, _ => null, new MemoryStream(body)), chat, caller ?? Caller.Anonymous, measurement, CancellationToken.None);
+            return System.Text.Encoding.UTF8.GetString(completion.Body!.Body.Span);
+        });
+    }
+
+    /// <summary>Runs a call with a fresh measurement (kept as <see cref="LastMeasurement"/>) and records it, failed or not, as the recording middleware does.</summary>
+    private async Task<T> RecordedAsync<T>(string requestedModel, Caller? caller, Func<PredictionMeasurement, Task<T>> call)
+    {
+        var measurement = new PredictionMeasurement(requestedModel) { CallerAppId = (caller ?? Caller.Anonymous).AppId };
         LastMeasurement = measurement;
         try
         {
-            using var completion = await OpenAi.CompleteAsync(new WireRequest("application/json", body.Length, _ => null, new MemoryStream(body)), chat, caller ?? Caller.Anonymous, measurement, CancellationToken.None);
+            var result = await call(measurement);
             Metrics.Record(measurement.ToRecord(DateTimeOffset.UtcNow, failure: null));
-            return System.Text.Encoding.UTF8.GetString(completion.Body!.Body.Span);
+            return result;
         }
         catch (Exception error)
         {

@@ -231,56 +231,39 @@ public static class OpenAiRequests
             : throw Invalid($"messages[{index}].content", $"messages[{index}].content parts must be {{\"type\": \"text\", \"text\": \"...\"}}; this model takes text only.");
 
     private static List<GenerationPrompt> PromptsOf(JsonElement value)
-    {
-        const string Expected = "'prompt' must be a string, an array of strings, an array of token ids, or an array of token-id arrays.";
-        if (value.ValueKind == JsonValueKind.String)
-        {
-            return [new GenerationPrompt(value.GetString(), null, null)];
-        }
-
-        if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() == 0)
-        {
-            throw Invalid("prompt", Expected);
-        }
-
-        var items = value.EnumerateArray().ToList();
-        if (items.All(item => item.ValueKind == JsonValueKind.Number))
-        {
-            return [new GenerationPrompt(null, null, TokensOf(value, "prompt", Expected))];
-        }
-
-        return [.. items.Select(item => item.ValueKind switch
-        {
-            JsonValueKind.String => new GenerationPrompt(item.GetString(), null, null),
-            JsonValueKind.Array => new GenerationPrompt(null, null, TokensOf(item, "prompt", Expected)),
-            _ => throw Invalid("prompt", Expected),
-        })];
-    }
+        => TextsOrTokens(value, "prompt", (text, tokens) => new GenerationPrompt(text, null, tokens));
 
     private static List<EmbeddingInput> EmbeddingInputsOf(JsonElement value)
+        => TextsOrTokens(value, "input", (text, tokens) => new EmbeddingInput(text, tokens));
+
+    /// <summary>
+    /// A field OpenAI lets be a string, an array of strings, an array of token ids, or an array of token-id arrays
+    /// (<c>prompt</c>, <c>input</c>): one item per string or token array, made by <paramref name="item"/> from its text or ids.
+    /// </summary>
+    private static List<T> TextsOrTokens<T>(JsonElement value, string field, Func<string?, List<int>?, T> item)
     {
-        const string Expected = "'input' must be a string, an array of strings, an array of token ids, or an array of token-id arrays.";
+        var expected = $"'{field}' must be a string, an array of strings, an array of token ids, or an array of token-id arrays.";
         if (value.ValueKind == JsonValueKind.String)
         {
-            return [new EmbeddingInput(value.GetString(), null)];
+            return [item(value.GetString(), null)];
         }
 
         if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() == 0)
         {
-            throw Invalid("input", Expected);
+            throw Invalid(field, expected);
         }
 
-        var items = value.EnumerateArray().ToList();
-        if (items.All(item => item.ValueKind == JsonValueKind.Number))
+        var elements = value.EnumerateArray().ToList();
+        if (elements.All(element => element.ValueKind == JsonValueKind.Number))
         {
-            return [new EmbeddingInput(null, TokensOf(value, "input", Expected))];
+            return [item(null, TokensOf(value, field, expected))];
         }
 
-        return [.. items.Select(item => item.ValueKind switch
+        return [.. elements.Select(element => element.ValueKind switch
         {
-            JsonValueKind.String => new EmbeddingInput(item.GetString(), null),
-            JsonValueKind.Array => new EmbeddingInput(null, TokensOf(item, "input", Expected)),
-            _ => throw Invalid("input", Expected),
+            JsonValueKind.String => item(element.GetString(), null),
+            JsonValueKind.Array => item(null, TokensOf(element, field, expected)),
+            _ => throw Invalid(field, expected),
         })];
     }
 

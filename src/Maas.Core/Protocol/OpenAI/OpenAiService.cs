@@ -132,23 +132,18 @@ public sealed class OpenAiService(InferenceService inference, ModelResolver reso
     /// <summary>The header every prediction response names the answering version in.</summary>
     public const string ModelVersionHeader = "x-maas-model-version";
 
-    private async Task<ModelVersionRecord> ResolveAsync(OpenAiModelId id, Caller caller, PredictionMeasurement measurement, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await inference.ResolveAsync(id.Name, id.Version, caller, measurement, cancellationToken);
-        }
-        catch (MaasException error) when (error.Kind == ErrorKind.NotFound)
-        {
-            throw new MaasException(ErrorKind.NotFound, error.Message) { Field = "model", Code = "model_not_found" };
-        }
-    }
+    private Task<ModelVersionRecord> ResolveAsync(OpenAiModelId id, Caller caller, PredictionMeasurement measurement, CancellationToken cancellationToken)
+        => AsModelNotFoundAsync(inference.ResolveAsync(id.Name, id.Version, caller, measurement, cancellationToken));
 
-    private async Task<ModelVersionRecord> ResolveModelAsync(OpenAiModelId id, CancellationToken cancellationToken)
+    private Task<ModelVersionRecord> ResolveModelAsync(OpenAiModelId id, CancellationToken cancellationToken)
+        => AsModelNotFoundAsync(resolver.ResolveAsync(id.Name, id.Version, cancellationToken));
+
+    /// <summary>An unknown model or version as OpenAI names it: <c>param</c> model, <c>code</c> model_not_found.</summary>
+    private static async Task<ModelVersionRecord> AsModelNotFoundAsync(Task<ModelVersionRecord> resolving)
     {
         try
         {
-            return await resolver.ResolveAsync(id.Name, id.Version, cancellationToken);
+            return await resolving;
         }
         catch (MaasException error) when (error.Kind == ErrorKind.NotFound)
         {
