@@ -95,7 +95,8 @@ public sealed class GenerationSequence : IDisposable
         LastToken = token;
         if (endTokens.Contains(token))
         {
-            return Finish(string.Empty, "stop");
+            // Text held back as the possible start of a stop string was no stop string after all.
+            return Finish(Text.Flush(), "stop");
         }
 
         var (text, stopped) = Text.Add(token);
