@@ -1,3 +1,4 @@
+using Maas.Core.Batch;
 using Maas.Core.Capture;
 using Maas.Core.Catalog;
 using Maas.Core.Drift;
@@ -30,6 +31,7 @@ public static class CoreServiceCollectionExtensions
         services.AddValidatedOptions<CaptureOptions>(CaptureOptions.SectionName);
         services.AddValidatedOptions<DriftOptions>(DriftOptions.SectionName);
         services.AddValidatedOptions<GenerationOptions>(GenerationOptions.SectionName);
+        services.AddValidatedOptions<BatchOptions>(BatchOptions.SectionName);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<DependencyHealth>();
         services.AddSingleton<ModelRegistryStore>();
@@ -80,6 +82,13 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<V2InferenceProtocol>();
         services.AddSingleton<SimpleInferenceProtocol>();
         services.AddSingleton<ModelCatalog>();
+        services.AddSingleton<BatchStore>();
+        services.AddSingleton<BatchFileStore>();
+        services.AddSingleton<BatchLineRunner>();
+        services.AddSingleton<BatchActivityLimiter>();
+        services.AddSingleton<BatchActivities>();
+        services.AddSingleton<BatchJobs>();
+        services.AddSingleton<OpenAiBatches>();
         services.AddSingleton<OpenApiDocuments>();
         return services;
     }

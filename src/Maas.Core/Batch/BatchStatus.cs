@@ -27,13 +27,13 @@ public static class BatchStatuses
 
     /// <summary>
     /// Whether a batch may move from <paramref name="from"/> to <paramref name="to"/>: validating to failed or in
-    /// progress; in progress to finalizing, cancelling or expired; finalizing to completed (or expired); cancelling to
+    /// progress; in progress to finalizing, cancelling or expired (or failed, when a chunk kept failing past its retries); finalizing to completed (or expired); cancelling to
     /// cancelled. A cancel or the window's end may come while validating too.
     /// </summary>
     public static bool CanMove(BatchStatus from, BatchStatus to) => (from, to) switch
     {
         (BatchStatus.Validating, BatchStatus.Failed or BatchStatus.InProgress or BatchStatus.Cancelling or BatchStatus.Expired) => true,
-        (BatchStatus.InProgress, BatchStatus.Finalizing or BatchStatus.Cancelling or BatchStatus.Expired) => true,
+        (BatchStatus.InProgress, BatchStatus.Finalizing or BatchStatus.Cancelling or BatchStatus.Expired or BatchStatus.Failed) => true,
         (BatchStatus.Finalizing, BatchStatus.Completed or BatchStatus.Expired) => true,
         (BatchStatus.Cancelling, BatchStatus.Cancelled) => true,
         _ => false,

@@ -15,7 +15,7 @@ public enum ErrorKind
     /// <summary>No such model or version (404).</summary>
     NotFound,
 
-    /// <summary>The version exists but is not servable: Failed or Removed (409).</summary>
+    /// <summary>The thing exists but is not in a state to do this: a version Failed or Removed, a batch that has already ended (409).</summary>
     NotReady,
 
     /// <summary>The body is larger than allowed (413).</summary>

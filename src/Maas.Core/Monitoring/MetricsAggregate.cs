@@ -38,6 +38,9 @@ public sealed class MetricsAggregate
     /// <summary>Calls sampled for capture whose record was dropped because the capture queue was full.</summary>
     public long CaptureDropped { get; private set; }
 
+    /// <summary>Calls that were lines of batch jobs (counted in <see cref="Requests"/> too).</summary>
+    public long BatchCalls { get; private set; }
+
     /// <summary>Tokens generative calls read (prompts, embedding inputs).</summary>
     public long PromptTokens { get; private set; }
 
@@ -79,6 +82,7 @@ public sealed class MetricsAggregate
         }
 
         CaptureDropped += record.CaptureDropped ? 1 : 0;
+        BatchCalls += record.FromBatch ? 1 : 0;
         PromptTokens += record.PromptTokens;
         CompletionTokens += record.CompletionTokens;
         if (record.TimeToFirstToken is { } firstToken)
@@ -118,6 +122,7 @@ public sealed class MetricsAggregate
         ColdLoads += other.ColdLoads;
         ColdLoadMicroseconds += other.ColdLoadMicroseconds;
         CaptureDropped += other.CaptureDropped;
+        BatchCalls += other.BatchCalls;
         PromptTokens += other.PromptTokens;
         CompletionTokens += other.CompletionTokens;
         Latency.Add(other.Latency);
@@ -149,6 +154,7 @@ public sealed class MetricsAggregate
         entity[nameof(ColdLoads)] = ColdLoads;
         entity[nameof(ColdLoadMicroseconds)] = ColdLoadMicroseconds;
         entity[nameof(CaptureDropped)] = CaptureDropped;
+        entity[nameof(BatchCalls)] = BatchCalls;
         entity[nameof(Latency)] = Latency.ToBytes();
         entity[nameof(PromptTokens)] = PromptTokens;
         entity[nameof(CompletionTokens)] = CompletionTokens;
@@ -180,6 +186,7 @@ public sealed class MetricsAggregate
             ColdLoads = Long(entity, nameof(ColdLoads)),
             ColdLoadMicroseconds = Long(entity, nameof(ColdLoadMicroseconds)),
             CaptureDropped = Long(entity, nameof(CaptureDropped)),
+            BatchCalls = Long(entity, nameof(BatchCalls)),
             Latency = entity.GetBinary(nameof(Latency)) is { } bytes ? LatencyHistogram.FromBytes(bytes) : new LatencyHistogram(),
             PromptTokens = Long(entity, nameof(PromptTokens)),
             CompletionTokens = Long(entity, nameof(CompletionTokens)),

@@ -40,6 +40,9 @@ public sealed record PredictionRecord
     /// <summary>Set when the call was sampled for capture but its record was dropped (the capture queue was full).</summary>
     public bool CaptureDropped { get; init; }
 
+    /// <summary>The call was a line of a batch job.</summary>
+    public bool FromBatch { get; init; }
+
     /// <summary>Tokens of the prompt(s) or inputs a generative call read (0 for other models).</summary>
     public long PromptTokens { get; init; }
 

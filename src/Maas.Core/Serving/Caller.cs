@@ -12,6 +12,9 @@ public sealed record Caller(string AppId, string? ObjectId, IReadOnlySet<string>
     /// <summary>Every call while <c>Auth:Mode</c> is <c>Disabled</c> (local development): model role requirements are not enforced.</summary>
     public static Caller AuthDisabled { get; } = new("auth-disabled", null, new HashSet<string>(), new HashSet<string>()) { IsAuthDisabled = true };
 
+    /// <summary>A caller the service itself vouches for (a batch file an operator dropped into storage): model role requirements are not enforced.</summary>
+    public static Caller Trusted(string appId) => new(appId, null, new HashSet<string>(), new HashSet<string>()) { IsAuthDisabled = true };
+
     public bool IsAuthDisabled { get; private init; }
 
     /// <summary>True when an app role or a delegated scope grants <paramref name="permission"/>.</summary>

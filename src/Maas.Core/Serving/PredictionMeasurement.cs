@@ -43,6 +43,9 @@ public sealed class PredictionMeasurement
     /// <summary>Set when the call was sampled for capture but its record was dropped (the capture queue was full).</summary>
     public bool CaptureDropped { get; set; }
 
+    /// <summary>Set for a line of a batch job (run without HTTP), so monitoring can tell batch work from live calls.</summary>
+    public bool FromBatch { get; set; }
+
     /// <summary>Tokens read by a generative call (prompts, or embedding inputs).</summary>
     public long PromptTokens { get; set; }
 
@@ -94,6 +97,7 @@ public sealed class PredictionMeasurement
         ExecutionProvider = ExecutionProvider,
         ColdLoadTime = ColdLoad,
         CaptureDropped = CaptureDropped,
+        FromBatch = FromBatch,
         PromptTokens = PromptTokens,
         CompletionTokens = CompletionTokens,
         TimeToFirstToken = TimeToFirstToken,

@@ -10,13 +10,16 @@ namespace Maas.Functions.Auth;
 /// </summary>
 internal static class FunctionPermissions
 {
-    private static readonly Dictionary<string, (bool Anonymous, string? Permission)> Functions = typeof(FunctionPermissions).Assembly.GetTypes()
+    private static readonly Dictionary<string, (bool Anonymous, string? Permission, bool Metered)> Functions = typeof(FunctionPermissions).Assembly.GetTypes()
         .SelectMany(type => type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static))
         .Select(method => (Method: method, Function: method.GetCustomAttribute<FunctionAttribute>()))
         .Where(pair => pair.Function is not null)
         .ToDictionary(
             pair => pair.Function!.Name,
-            pair => (pair.Method.GetCustomAttribute<AllowAnonymousAttribute>() is not null, pair.Method.GetCustomAttribute<RequiresPermissionAttribute>()?.Permission),
+            pair => (
+                pair.Method.GetCustomAttribute<AllowAnonymousAttribute>() is not null,
+                pair.Method.GetCustomAttribute<RequiresPermissionAttribute>() is { } required ? required.Permission : null,
+                pair.Method.GetCustomAttribute<RequiresPermissionAttribute>() is { Metered: true }),
             StringComparer.Ordinal);
 
     /// <summary>The names of every function in the app.</summary>
@@ -27,7 +30,10 @@ internal static class FunctionPermissions
     /// <summary>The permission the function requires, or null when it declares none.</summary>
     public static string? RequiredBy(string functionName) => Declared(functionName).Permission;
 
-    private static (bool Anonymous, string? Permission) Declared(string functionName)
+    /// <summary>Whether the function is a prediction call, recorded for monitoring: it needs <see cref="Permissions.Predict"/> and is not the Batch API (whose lines are recorded as they run).</summary>
+    public static bool IsPrediction(string functionName) => Declared(functionName) is { Permission: Permissions.Predict, Metered: true };
+
+    private static (bool Anonymous, string? Permission, bool Metered) Declared(string functionName)
         => Functions.TryGetValue(functionName, out var declared)
             ? declared
             : throw new InvalidOperationException($"No function named '{functionName}' in this app.");

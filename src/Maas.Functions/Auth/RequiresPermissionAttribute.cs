@@ -9,4 +9,10 @@ namespace Maas.Functions.Auth;
 public sealed class RequiresPermissionAttribute(string permission) : Attribute
 {
     public string Permission { get; } = permission;
+
+    /// <summary>
+    /// Whether a call of a <see cref="Permissions.Predict"/> function is a prediction, recorded for monitoring (true
+    /// unless set false: the Batch API's own calls are not predictions; the lines of its batches are recorded as they run).
+    /// </summary>
+    public bool Metered { get; set; } = true;
 }

@@ -4,7 +4,6 @@ using Maas.Core.Errors;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace Maas.Functions.Http;
 
@@ -15,19 +14,7 @@ namespace Maas.Functions.Http;
 /// </summary>
 internal static class ErrorResponses
 {
-    public const string ProblemContentType = "application/problem+json";
-    private const string V2PathPrefix = "/v2";
-    private const string OpenAiPathPrefix = "/v1";
-
-    /// <summary>OpenAI's error <c>type</c> for a status code.</summary>
-    public static string OpenAiTypeOf(int statusCode) => statusCode switch
-    {
-        StatusCodes.Status401Unauthorized => "authentication_error",
-        StatusCodes.Status403Forbidden => "permission_error",
-        StatusCodes.Status429TooManyRequests => "rate_limit_error",
-        >= StatusCodes.Status500InternalServerError => "server_error",
-        _ => "invalid_request_error",
-    };
+    public const string ProblemContentType = ErrorBody.ProblemContentType;
 
     /// <summary>The status code of <paramref name="kind"/>: Core's one map (<see cref="ErrorStatus"/>).</summary>
     public static int StatusCodeFor(ErrorKind kind) => ErrorStatus.CodeOf(kind);
@@ -72,38 +59,18 @@ internal static class ErrorResponses
     }
 
     /// <summary>
-    /// Writes a response with <paramref name="statusCode"/> and a caller-safe <paramref name="message"/>; the OpenAI shape
-    /// also carries the request <paramref name="field"/> at fault and a machine-readable <paramref name="code"/>.
+    /// Writes a response with <paramref name="statusCode"/> and a caller-safe <paramref name="message"/> in the shape of
+    /// the API the path belongs to (<see cref="ErrorBody"/>); the OpenAI shape also carries the request
+    /// <paramref name="field"/> at fault and a machine-readable <paramref name="code"/>.
     /// </summary>
     public static async Task WriteAsync(HttpResponse response, int statusCode, string message, string? field = null, string? code = null)
     {
         response.StatusCode = statusCode;
-        var path = response.HttpContext.Request.Path;
+        var path = response.HttpContext.Request.Path.Value;
+        var shape = ErrorBody.ShapeOf(path);
+        response.ContentType = ErrorBody.ContentTypeOf(shape);
         await using var writer = new Utf8JsonWriter(response.Body);
-        if (path.StartsWithSegments(OpenAiPathPrefix, StringComparison.Ordinal))
-        {
-            response.ContentType = "application/json";
-            Maas.Core.Protocol.OpenAI.OpenAiResponses.WriteError(writer, message, OpenAiTypeOf(statusCode), field, code ?? (statusCode == StatusCodes.Status404NotFound ? "not_found" : null));
-        }
-        else if (path.StartsWithSegments(V2PathPrefix, StringComparison.Ordinal))
-        {
-            response.ContentType = "application/json";
-            writer.WriteStartObject();
-            writer.WriteString("error", message);
-            writer.WriteEndObject();
-        }
-        else
-        {
-            response.ContentType = ProblemContentType;
-            writer.WriteStartObject();
-            writer.WriteString("type", "about:blank");
-            writer.WriteString("title", ReasonPhrases.GetReasonPhrase(statusCode));
-            writer.WriteNumber("status", statusCode);
-            writer.WriteString("detail", message);
-            writer.WriteString("instance", response.HttpContext.Request.Path.Value);
-            writer.WriteEndObject();
-        }
-
+        ErrorBody.Write(writer, shape, statusCode, message, field, code, path);
         await writer.FlushAsync(response.HttpContext.RequestAborted);
     }
 }

@@ -1,3 +1,4 @@
+using Maas.Core.Errors;
 using Maas.Core.Protocol.OpenAI;
 using Maas.Functions.Auth;
 using Maas.Functions.Middleware;
@@ -14,7 +15,7 @@ internal static class OpenAiHttp
         var http = request.HttpContext;
         var measurement = PredictionRecordingMiddleware.MeasurementOf(http, ModelOf(request));
         using var completion = await openAi.CompleteAsync(request.WireOf(), chat, AuthMiddleware.CallerOf(http), measurement, http.RequestAborted);
-        await completion.WriteAsync(http, error => OpenAiResponses.ErrorEvent(error.Message, ErrorResponses.OpenAiTypeOf(ErrorResponses.StatusCodeFor(error.Kind)), error.Code));
+        await completion.WriteAsync(http, error => OpenAiResponses.ErrorEvent(error.Message, ErrorBody.OpenAiTypeOf(ErrorResponses.StatusCodeFor(error.Kind)), error.Code));
         return new EmptyResult();
     }
 

@@ -20,7 +20,7 @@ internal sealed class PredictionRecordingMiddleware(MetricsRecorder metrics, Tim
     public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
     {
         var http = context.GetHttpContext();
-        if (http is null || FunctionPermissions.RequiredBy(context.FunctionDefinition.Name) != Permissions.Predict)
+        if (http is null || !FunctionPermissions.IsPrediction(context.FunctionDefinition.Name))
         {
             await next(context);
             return;

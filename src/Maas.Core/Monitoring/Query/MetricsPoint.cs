@@ -24,7 +24,8 @@ public sealed record MetricsPoint(
     long PromptTokens,
     long CompletionTokens,
     IReadOnlyDictionary<string, double>? TimeToFirstTokenMs,
-    IReadOnlyDictionary<string, double>? TimePerOutputTokenMs)
+    IReadOnlyDictionary<string, double>? TimePerOutputTokenMs,
+    long BatchCalls)
 {
     /// <summary>The version value of a point that merges every version of the model.</summary>
     public const string AllVersions = "all";
@@ -63,7 +64,8 @@ public sealed record MetricsPoint(
             aggregate.PromptTokens,
             aggregate.CompletionTokens,
             Quantiles(aggregate.TimeToFirstToken),
-            Quantiles(aggregate.TimePerOutputToken));
+            Quantiles(aggregate.TimePerOutputToken),
+            aggregate.BatchCalls);
     }
 
     /// <summary>p50, p95 and max of a histogram in milliseconds; null when it holds nothing (not a generative model).</summary>
