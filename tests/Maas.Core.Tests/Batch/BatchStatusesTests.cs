@@ -18,6 +18,8 @@ public sealed class BatchStatusesTests
     [InlineData(BatchStatus.InProgress, BatchStatus.Cancelling, true)]
     [InlineData(BatchStatus.Cancelling, BatchStatus.Cancelled, true)]
     [InlineData(BatchStatus.InProgress, BatchStatus.Expired, true)]
+    [InlineData(BatchStatus.InProgress, BatchStatus.Failed, true)]
+    [InlineData(BatchStatus.Cancelling, BatchStatus.Completed, false)]
     [InlineData(BatchStatus.Completed, BatchStatus.InProgress, false)]
     [InlineData(BatchStatus.Validating, BatchStatus.Completed, false)]
     [InlineData(BatchStatus.Cancelled, BatchStatus.Cancelling, false)]

@@ -12,6 +12,15 @@ public sealed class ErrorMappingMiddlewareTests
 {
     private readonly LogRecorder _logs = new();
 
+    [Fact]
+    public void TitleOf_EveryStatusFailuresAnswerWith_IsAspNetCoresReasonPhrase()
+    {
+        foreach (var status in Enum.GetValues<ErrorKind>().Select(ErrorStatus.CodeOf).Append(StatusCodes.Status500InternalServerError))
+        {
+            Assert.Equal(Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status), ErrorBody.TitleOf(status));
+        }
+    }
+
     [Theory]
     [InlineData(ErrorKind.InvalidInput, 400)]
     [InlineData(ErrorKind.NotFound, 404)]
