@@ -109,8 +109,8 @@ public sealed class BatchHarness : IAsyncDisposable
         return await Jobs.SubmitAsync(Durable, Owner, BatchOwner.Keep(Maas.Core.Serving.Caller.AuthDisabled), endpoint, file, metadata: null, CancellationToken.None);
     }
 
-    /// <summary>Waits for the batch's orchestration to end (it fails the test if the orchestration failed); the batch's record then.</summary>
-    public async Task<BatchRecord> WaitAsync(string batchId, string? owner = null)
+    /// <summary>Waits for the batch's orchestration to end (it fails the test if the orchestration failed); the batch's record then, whoever owns it.</summary>
+    public async Task<BatchRecord> WaitAsync(string batchId)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         var instance = await Durable.WaitForInstanceCompletionAsync(batchId, getInputsAndOutputs: true, timeout.Token);
@@ -119,7 +119,8 @@ public sealed class BatchHarness : IAsyncDisposable
             throw new InvalidOperationException($"The batch orchestration ended {instance.RuntimeStatus}: {instance.FailureDetails?.ErrorMessage}");
         }
 
-        return (await Store.GetAsync(owner ?? Owner, batchId, CancellationToken.None))!;
+        var run = instance.ReadInputAs<BatchRun>()!;
+        return (await Store.GetAsync(run.Owner, batchId, CancellationToken.None))!;
     }
 
     /// <summary>The lines of file <paramref name="fileId"/> (none when the id is null).</summary>

@@ -1,4 +1,5 @@
 using Maas.TestKit.Azurite;
+using Maas.TestKit.Batch;
 using Maas.TestKit.Hosting;
 using Maas.TestKit.Serving;
 
@@ -10,8 +11,9 @@ namespace Maas.TestKit.Generation;
 /// </summary>
 public sealed class GenerativeApp : IAsyncDisposable
 {
-    private GenerativeApp(ServingHarness serving, LoopbackApp app, FunctionsHostForwarder host, string model)
+    private GenerativeApp(ServingHarness serving, LoopbackApp app, FunctionsHostForwarder host, string model, BatchHarness? batches)
     {
+        Batches = batches;
         Serving = serving;
         App = app;
         Host = host;
@@ -20,6 +22,9 @@ public sealed class GenerativeApp : IAsyncDisposable
     }
 
     public ServingHarness Serving { get; }
+
+    /// <summary>The batch jobs the app serves the Batch API over, when started with them.</summary>
+    public BatchHarness? Batches { get; }
 
     public LoopbackApp App { get; }
 
@@ -31,17 +36,25 @@ public sealed class GenerativeApp : IAsyncDisposable
     /// <summary>Calls the app through the host-shaped forwarder.</summary>
     public HttpClient Client { get; }
 
-    public static async Task<GenerativeApp> StartAsync(AzuriteFixture azurite)
+    /// <param name="batches">Whether the app also serves the Batch API (batch jobs on the Durable Task SDK's in-process test host).</param>
+    public static async Task<GenerativeApp> StartAsync(AzuriteFixture azurite, bool batches = false)
     {
         var serving = new ServingHarness(azurite);
+        BatchHarness? jobs = null;
         try
         {
             var model = await serving.AddModelFolderAsync(TinyGpt2.Graph(), TinyGpt2.TokenizerFiles(), TinyGpt2.Config);
-            var app = await LoopbackApp.StartAsync(serving);
-            return new GenerativeApp(serving, app, await FunctionsHostForwarder.StartAsync(app.BaseAddress), model);
+            jobs = batches ? await BatchHarness.StartAsync(serving, azurite) : null;
+            var app = await LoopbackApp.StartAsync(serving, batches: jobs);
+            return new GenerativeApp(serving, app, await FunctionsHostForwarder.StartAsync(app.BaseAddress), model, jobs);
         }
         catch
         {
+            if (jobs is not null)
+            {
+                await jobs.DisposeAsync();
+            }
+
             serving.Dispose();
             throw;
         }
@@ -52,6 +65,11 @@ public sealed class GenerativeApp : IAsyncDisposable
         Client.Dispose();
         await Host.DisposeAsync();
         await App.DisposeAsync();
+        if (Batches is not null)
+        {
+            await Batches.DisposeAsync();
+        }
+
         Serving.Dispose();
     }
 }

@@ -4,6 +4,7 @@ using Maas.Functions.Auth;
 using Maas.Functions.Functions;
 using Maas.Functions.Hosting;
 using Maas.Functions.Http;
+using Maas.TestKit.Batch;
 using Maas.TestKit.Serving;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -31,7 +32,8 @@ public sealed class LoopbackApp(WebApplication app) : IAsyncDisposable
     public Uri BaseAddress { get; } = new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
 
     /// <param name="routes">Further routes beside the app's (a benchmark's bare function, say).</param>
-    public static async Task<LoopbackApp> StartAsync(ServingHarness serving, Action<WebApplication>? routes = null)
+    /// <param name="batches">Batch jobs to serve the Batch API (<c>/v1/files</c>, <c>/v1/batches</c>) over; without it those routes are absent.</param>
+    public static async Task<LoopbackApp> StartAsync(ServingHarness serving, Action<WebApplication>? routes = null, BatchHarness? batches = null)
     {
         ArgumentNullException.ThrowIfNull(serving);
         var builder = WebApplication.CreateSlimBuilder();
@@ -82,6 +84,19 @@ public sealed class LoopbackApp(WebApplication app) : IAsyncDisposable
         app.MapPost("/v2/models/{name}/versions/{version}/generate", Handle(http => generate.GenerateVersion(http.Request, Route(http, "name"), Route(http, "version"))));
         app.MapPost("/v2/models/{name}/generate_stream", Handle(http => generate.GenerateStream(http.Request, Route(http, "name"))));
         app.MapPost("/v2/models/{name}/versions/{version}/generate_stream", Handle(http => generate.GenerateStreamVersion(http.Request, Route(http, "name"), Route(http, "version"))));
+        if (batches is not null)
+        {
+            var api = new Batches(batches.Api);
+            app.MapPost("/v1/files", Handle(http => api.UploadFile(http.Request)));
+            app.MapGet("/v1/files/{id}", Handle(http => api.GetFile(http.Request, Route(http, "id"))));
+            app.MapGet("/v1/files/{id}/content", Handle(http => api.GetFileContent(http.Request, Route(http, "id"))));
+            app.MapDelete("/v1/files/{id}", Handle(http => api.DeleteFile(http.Request, Route(http, "id"))));
+            app.MapPost("/v1/batches", Handle(http => api.CreateBatch(http.Request, batches.Durable)));
+            app.MapGet("/v1/batches", Handle(http => api.ListBatches(http.Request)));
+            app.MapGet("/v1/batches/{id}", Handle(http => api.GetBatch(http.Request, Route(http, "id"))));
+            app.MapPost("/v1/batches/{id}/cancel", Handle(http => api.CancelBatch(http.Request, Route(http, "id"))));
+        }
+
         routes?.Invoke(app);
         await app.StartAsync();
         return new LoopbackApp(app);
