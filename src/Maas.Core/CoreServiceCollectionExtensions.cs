@@ -88,6 +88,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<BatchActivityLimiter>();
         services.AddSingleton<BatchActivities>();
         services.AddSingleton<BatchJobs>();
+        services.AddSingleton<BatchDrops>();
         services.AddSingleton<OpenAiBatches>();
         services.AddSingleton<OpenApiDocuments>();
         return services;

@@ -81,6 +81,19 @@ public sealed class BatchFileStore(BlobServiceClient blobs, IOptions<BatchOption
         return await _files.GetBlobClient(FileBlob(id)).DeleteIfExistsAsync(cancellationToken: cancellationToken);
     }
 
+    /// <summary>The blob <paramref name="path"/> of the drop container, or null when there is none.</summary>
+    public async Task<BinaryData?> ReadDropAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await _drops.GetBlobClient(path).DownloadContentAsync(cancellationToken)).Value.Content;
+        }
+        catch (RequestFailedException error) when (error.Status == 404)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The whole input of <paramref name="batch"/>: its input file, or its dropped blob.</summary>
     public async Task<byte[]> ReadInputAsync(BatchRecord batch, CancellationToken cancellationToken)
     {

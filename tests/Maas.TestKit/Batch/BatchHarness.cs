@@ -40,6 +40,9 @@ public sealed class BatchHarness : IAsyncDisposable
 
     public BatchActivityLimiter Limiter { get; }
 
+    /// <summary>Batches started by dropping files into <see cref="BatchOptions.DropContainer"/>.</summary>
+    public BatchDrops Drops => new(Jobs, Files, Serving.Registry.Logs.CreateLogger<BatchDrops>());
+
     /// <summary>The test host's client: what <c>[DurableClient]</c> binds in the app.</summary>
     public DurableTaskClient Durable => _durable.Client;
 
