@@ -65,6 +65,11 @@ param captureContainerName string = 'captures'
 @maxValue(3650)
 param captureRetentionDays int = 30
 
+@description('Days the Batch API\'s files and dropped batches are kept before they are deleted (the app\'s Batch:RetentionDays).')
+@minValue(1)
+@maxValue(3650)
+param batchRetentionDays int = 30
+
 @description('Encrypt the storage account with a customer-managed RSA key in Key Vault (purge-protected, rotated yearly) instead of a Microsoft-managed key.')
 param customerManagedKey bool = false
 
@@ -121,6 +126,9 @@ module storage 'modules/storage.bicep' = {
     deletionQueueName: 'model-deletions'
     captureContainerName: captureContainerName
     captureRetentionDays: captureRetentionDays
+    batchFilesContainerName: 'batch-files'
+    batchDropContainerName: 'batches'
+    batchRetentionDays: batchRetentionDays
     customerManagedKey: customerManagedKey
     keyVaultUri: keyVault.outputs.uri
     keyName: keyVault.outputs.storageKeyName
@@ -179,6 +187,9 @@ var settings = union(
     Capture__ContainerName: captureContainerName
     // Never a literal: the secret operators create in the vault (README, Privacy), read as the app's identity.
     Capture__HashKey: keyVault.outputs.captureHashKeyReference
+    // The dropped-batch trigger binds to it (%Batch:DropContainer%); the retention the lifecycle rule applies.
+    Batch__DropContainer: 'batches'
+    Batch__RetentionDays: string(batchRetentionDays)
   },
   isGpu ? {
     Inference__ExecutionProvider: 'Cuda'

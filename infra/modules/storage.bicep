@@ -26,6 +26,16 @@ param captureContainerName string
 @minValue(1)
 param captureRetentionDays int
 
+@description('Blob container of the Batch API\'s files (inputs, outputs, error files) and the chunks\' results.')
+param batchFilesContainerName string
+
+@description('Blob container watched for dropped batch inputs (<model>/<anything>.jsonl); their results land beside them.')
+param batchDropContainerName string
+
+@description('Days batch files and dropped batches are kept before lifecycle management deletes them.')
+@minValue(1)
+param batchRetentionDays int
+
 @description('Encrypt with the customer-managed key in Key Vault (auto-rotated) instead of a Microsoft-managed key.')
 param customerManagedKey bool
 
@@ -54,6 +64,7 @@ var tableNames = [
   'ModelVersions'
   'MetricsRaw'
   'MetricsRollup'
+  'Batches'
 ]
 
 
@@ -160,6 +171,25 @@ resource captures 'Microsoft.Storage/storageAccounts/blobServices/containers@202
   }
 }
 
+// Batch jobs: the Batch API's files, and the container dropped batch inputs go to. The Durable Functions task hub the
+// batches run on lives in the host's storage (AzureWebJobsStorage, this account): its queues, tables and lease blobs
+// need the queue, table and blob roles below, nothing more.
+resource batchFiles 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-06-01' = {
+  parent: blobs
+  name: batchFilesContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource batchDrops 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-06-01' = {
+  parent: blobs
+  name: batchDropContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
 resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2026-06-01' = {
   parent: account
   name: 'default'
@@ -184,6 +214,29 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2026-06
               baseBlob: {
                 delete: {
                   daysAfterModificationGreaterThan: captureRetentionDays
+                }
+              }
+            }
+          }
+        }
+        {
+          name: 'delete-old-batch-files'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                '${batchFilesContainerName}/'
+                '${batchDropContainerName}/'
+              ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: batchRetentionDays
                 }
               }
             }

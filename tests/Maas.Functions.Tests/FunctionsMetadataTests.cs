@@ -38,6 +38,24 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
+    public void BatchJobs_AreAnOrchestrationItsActivitiesADurableClientAndADropTrigger()
+    {
+        Assert.Equal("orchestrationTrigger", Trigger("RunBatch").GetProperty("type").GetString());
+        foreach (var activity in new[] { "ValidateBatch", "RunBatchChunk", "RecordBatchProgress", "FinishBatch" })
+        {
+            Assert.Equal("activityTrigger", Trigger(activity).GetProperty("type").GetString());
+        }
+
+        Assert.Contains(Functions.Value["CreateBatch"].GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == "durableClient");
+        var drop = Trigger("SubmitDroppedBatch");
+        Assert.Equal("blobTrigger", drop.GetProperty("type").GetString());
+        Assert.Equal("%Batch:DropContainer%/{path}", drop.GetProperty("path").GetString());
+        Assert.Contains(Functions.Value["SubmitDroppedBatch"].GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == "durableClient");
+        using var host = JsonDocument.Parse(File.ReadAllBytes(RepoPaths.Combine("host.json")));
+        Assert.Equal(2, host.RootElement.GetProperty("extensions").GetProperty("durableTask").GetProperty("maxConcurrentActivityFunctions").GetInt32());
+    }
+
+    [Fact]
     public void RemoveModel_IsAQueueTriggerOnTheDeletionQueueSetting()
     {
         var trigger = Trigger("RemoveModel");

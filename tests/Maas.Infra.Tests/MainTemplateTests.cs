@@ -46,7 +46,7 @@ public sealed class MainTemplateTests(CompiledInfra infra)
         var storage = infra.Modules["storage"];
         var tableNames = storage["properties"]!["template"]!["variables"]!["tableNames"]!.AsArray().Select(n => (string?)n);
 
-        Assert.Equal(["ModelVersions", "MetricsRaw", "MetricsRollup"], tableNames);
+        Assert.Equal(["ModelVersions", "MetricsRaw", "MetricsRollup", "Batches"], tableNames);
         Assert.Equal("[parameters('modelsContainerName')]", (string?)storage["properties"]!["parameters"]!["modelsContainerName"]!["value"]);
         Assert.Equal("models", (string?)infra.Template["parameters"]!["modelsContainerName"]!["defaultValue"]);
         Assert.All(infra.OfType("Microsoft.Storage/storageAccounts/blobServices/containers"), c => Assert.Equal("None", (string?)c["properties"]!["publicAccess"]));
@@ -59,7 +59,7 @@ public sealed class MainTemplateTests(CompiledInfra infra)
         var variables = storage["variables"]!;
         var condition = (string?)variables["writeOnlyOnCaptures"];
         var assignment = Assert.Single(infra.Resources, r => r.Module == "storage" && (string?)r.Resource["type"] == "Microsoft.Authorization/roleAssignments").Resource["properties"]!;
-        var rule = Assert.Single(Assert.Single(infra.OfType("Microsoft.Storage/storageAccounts/managementPolicies"))["properties"]!["policy"]!["rules"]!.AsArray())!["definition"]!;
+        var rule = LifecycleRule("delete-old-captures");
 
         // The blob role (and only it) carries the condition: on the captures container, no reading and no deleting.
         Assert.Equal("[variables('roleIds')[0]]", (string?)variables["blobDataOwner"]);
@@ -83,6 +83,26 @@ public sealed class MainTemplateTests(CompiledInfra infra)
         Assert.Equal(30, (int?)infra.Template["parameters"]!["captureRetentionDays"]!["defaultValue"]);
         Assert.Contains(infra.OfType("Microsoft.Storage/storageAccounts/blobServices/containers"), c => ((string?)c["name"])!.Contains("parameters('captureContainerName')", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Storage_BatchContainersExistAndTheirFilesAreDeletedAfterBatchRetention()
+    {
+        var rule = LifecycleRule("delete-old-batch-files");
+        var containers = infra.OfType("Microsoft.Storage/storageAccounts/blobServices/containers").Select(c => (string?)c["name"]).ToList();
+        var storage = infra.Modules["storage"]["properties"]!["parameters"]!;
+
+        Assert.Equal(["[format('{0}/', parameters('batchFilesContainerName'))]", "[format('{0}/', parameters('batchDropContainerName'))]"], rule["filters"]!["prefixMatch"]!.AsArray().Select(p => (string?)p));
+        Assert.Equal("[parameters('batchRetentionDays')]", (string?)rule["actions"]!["baseBlob"]!["delete"]!["daysAfterModificationGreaterThan"]);
+        Assert.Contains(containers, c => c!.Contains("parameters('batchFilesContainerName')", StringComparison.Ordinal));
+        Assert.Contains(containers, c => c!.Contains("parameters('batchDropContainerName')", StringComparison.Ordinal));
+        Assert.Equal(("batch-files", "batches"), ((string?)storage["batchFilesContainerName"]!["value"], (string?)storage["batchDropContainerName"]!["value"]));
+        Assert.Equal(30, (int?)infra.Template["parameters"]!["batchRetentionDays"]!["defaultValue"]);
+    }
+
+    private System.Text.Json.Nodes.JsonNode LifecycleRule(string name)
+        => Assert.Single(
+            Assert.Single(infra.OfType("Microsoft.Storage/storageAccounts/managementPolicies"))["properties"]!["policy"]!["rules"]!.AsArray(),
+            r => (string?)r!["name"] == name)!["definition"]!;
 
     [Fact]
     public void CustomerManagedKey_IsARotatingKeyInAPurgeProtectedVault_UnwrappedByTheAppsIdentity()
