@@ -24,6 +24,7 @@ public static class MaasCli
             PredictCommand.Create(global, io),
             ChatCommand.Create(global, io),
             EmbedCommand.Create(global, io),
+            BatchCommand.Create(global, io),
             MetricsCommand.Create(global, io),
             DriftCommand.Create(global, io),
             RemoveCommand.Create(global, io),

@@ -84,12 +84,13 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ModelCatalog>();
         services.AddSingleton<BatchStore>();
         services.AddSingleton<BatchFileStore>();
+        services.AddSingleton(provider => new BatchProtocols(provider.GetRequiredService<SimpleInferenceProtocol>(), provider.GetRequiredService<V2InferenceProtocol>()));
         services.AddSingleton<BatchLineRunner>();
         services.AddSingleton<BatchActivityLimiter>();
         services.AddSingleton<BatchActivities>();
         services.AddSingleton<BatchJobs>();
         services.AddSingleton<BatchDrops>();
-        services.AddSingleton<OpenAiBatches>();
+        services.AddSingleton<BatchApi>();
         services.AddSingleton<OpenApiDocuments>();
         return services;
     }

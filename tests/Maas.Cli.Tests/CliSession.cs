@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Azure.Storage.Blobs;
 using Maas.Core.Registry;
 using Maas.TestKit.Azurite;
+using Maas.TestKit.Batch;
 using Maas.TestKit.Hosting;
 using Maas.TestKit.Registry;
 using Maas.TestKit.Serving;
@@ -32,8 +33,9 @@ public sealed class CliSession : IAsyncDisposable
 {
     private readonly DirectoryInfo _home = Directory.CreateTempSubdirectory("maas-cli-test-");
 
-    private CliSession(AzuriteFixture azurite, ServingHarness serving, LoopbackApp app, RegistrationPump pump)
+    private CliSession(AzuriteFixture azurite, ServingHarness serving, LoopbackApp app, RegistrationPump pump, BatchHarness? batches = null)
     {
+        Batches = batches;
         Azurite = azurite;
         Serving = serving;
         App = app;
@@ -48,6 +50,9 @@ public sealed class CliSession : IAsyncDisposable
 
     public LoopbackApp App { get; }
 
+    /// <summary>The batch jobs the app serves the Batch API over, when the session was started with them.</summary>
+    public BatchHarness? Batches { get; }
+
     /// <summary>Every storage request the CLI makes passes here (and can be made to fail or cancel).</summary>
     public StorageRequestObserver Requests { get; } = new();
 
@@ -58,14 +63,16 @@ public sealed class CliSession : IAsyncDisposable
 
     public BlobContainerClient Models => Serving.Registry.Container;
 
-    public static async Task<CliSession> StartAsync(AzuriteFixture azurite, Action<RegistryOptions>? registry = null)
+    /// <param name="batches">Whether the app also serves the Batch API (batch jobs on the Durable Task SDK's in-process test host).</param>
+    public static async Task<CliSession> StartAsync(AzuriteFixture azurite, Action<RegistryOptions>? registry = null, bool batches = false)
     {
         var serving = new ServingHarness(azurite, registry: options =>
         {
             options.LookupCacheTtl = TimeSpan.Zero;
             registry?.Invoke(options);
         });
-        return new CliSession(azurite, serving, await LoopbackApp.StartAsync(serving), RegistrationPump.Start(serving.Registry));
+        var jobs = batches ? await BatchHarness.StartAsync(serving, azurite) : null;
+        return new CliSession(azurite, serving, await LoopbackApp.StartAsync(serving, batches: jobs), RegistrationPump.Start(serving.Registry), jobs);
     }
 
     /// <summary>Runs <c>maas</c> with <paramref name="args"/> followed by this session's connection options.</summary>
@@ -101,6 +108,11 @@ public sealed class CliSession : IAsyncDisposable
     {
         await _pump.DisposeAsync();
         await App.DisposeAsync();
+        if (Batches is not null)
+        {
+            await Batches.DisposeAsync();
+        }
+
         Serving.Dispose();
         _home.Delete(recursive: true);
     }

@@ -89,6 +89,11 @@ public sealed class ArchitectureTests
         Assert.True(used.Count == 0, "Layering broken: " + string.Join("; ", used));
     }
 
+    /// <summary>Batch jobs run lines through the protocols and the data plane as a transport does: nothing else in Core uses them.</summary>
+    [Fact]
+    public void Batch_IsUsedByNoOtherCoreNamespace()
+        => Assert.Empty(Dependencies.Where(pair => !InNamespace(pair.Key, "Maas.Core.Batch") && pair.Value.Contains("Maas.Core.Batch")).Select(pair => pair.Key));
+
     [Fact]
     public void V2WireTypes_AreUsedOnlyInsideProtocolV2()
     {

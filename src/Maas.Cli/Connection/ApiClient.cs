@@ -34,6 +34,22 @@ public sealed class ApiClient(Uri baseAddress, TokenCredential? credential, stri
         return response.StatusCode == HttpStatusCode.NotFound ? null : await ReadAsync(response, cancellationToken);
     }
 
+    /// <summary>GET <paramref name="path"/> and copy its body to <paramref name="target"/> as it comes; a non-success status is a <see cref="CliException"/>.</summary>
+    public async Task<long> DownloadAsync(string path, Stream target, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        using var response = await SendAsync(request, cancellationToken, HttpCompletionOption.ResponseHeadersRead);
+        if (!response.IsSuccessStatusCode)
+        {
+            await ReadAsync(response, cancellationToken);
+        }
+
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var before = target.Position;
+        await body.CopyToAsync(target, cancellationToken);
+        return target.Position - before;
+    }
+
     /// <summary>POST <paramref name="content"/> to <paramref name="path"/> and read the JSON answer.</summary>
     public async Task<JsonNode> PostAsync(string path, HttpContent content, CancellationToken cancellationToken, IEnumerable<KeyValuePair<string, string>>? headers = null)
     {

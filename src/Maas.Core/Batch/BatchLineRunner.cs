@@ -7,8 +7,6 @@ using Maas.Core.Models;
 using Maas.Core.Monitoring;
 using Maas.Core.Protocol;
 using Maas.Core.Protocol.OpenAI;
-using Maas.Core.Protocol.Simple;
-using Maas.Core.Protocol.V2;
 using Maas.Core.Serving;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -26,8 +24,7 @@ namespace Maas.Core.Batch;
 public sealed partial class BatchLineRunner(
     InferenceService inference,
     SessionCache sessions,
-    SimpleInferenceProtocol simple,
-    V2InferenceProtocol v2,
+    BatchProtocols protocols,
     OpenAiService openAi,
     MetricsRecorder metrics,
     IOptions<BatchOptions> options,
@@ -44,8 +41,8 @@ public sealed partial class BatchLineRunner(
         var caller = BatchOwner.Restore(batch.Caller);
         return endpoint.Kind switch
         {
-            BatchEndpointKind.Predict => await RunTensorLinesAsync(endpoint, simple, lines, caller, cancellationToken),
-            BatchEndpointKind.Infer => await RunTensorLinesAsync(endpoint, v2, lines, caller, cancellationToken),
+            BatchEndpointKind.Predict => await RunTensorLinesAsync(endpoint, protocols.Predict, lines, caller, cancellationToken),
+            BatchEndpointKind.Infer => await RunTensorLinesAsync(endpoint, protocols.Infer, lines, caller, cancellationToken),
             _ => await RunOpenAiLinesAsync(endpoint, lines, caller, cancellationToken),
         };
     }

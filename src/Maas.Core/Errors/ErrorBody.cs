@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Maas.Core.Protocol.OpenAI;
 
 namespace Maas.Core.Errors;
 
@@ -45,7 +44,7 @@ public static class ErrorBody
         switch (shape)
         {
             case ErrorShape.OpenAi:
-                OpenAiResponses.WriteError(writer, message, OpenAiTypeOf(statusCode), field, code ?? (statusCode == 404 ? "not_found" : null));
+                WriteOpenAi(writer, message, OpenAiTypeOf(statusCode), field, code ?? (statusCode == 404 ? "not_found" : null));
                 break;
             case ErrorShape.V2:
                 writer.WriteStartObject();
@@ -62,6 +61,20 @@ public static class ErrorBody
                 writer.WriteEndObject();
                 break;
         }
+    }
+
+    /// <summary>OpenAI's <c>{"error": {"message", "type", "param", "code"}}</c>.</summary>
+    public static void WriteOpenAi(Utf8JsonWriter writer, string message, string type, string? param, string? code)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStartObject();
+        writer.WriteStartObject("error");
+        writer.WriteString("message", message);
+        writer.WriteString("type", type);
+        writer.WriteString("param", param);
+        writer.WriteString("code", code);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
     }
 
     /// <summary>OpenAI's error <c>type</c> for a status code.</summary>

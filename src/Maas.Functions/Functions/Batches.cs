@@ -1,4 +1,4 @@
-using Maas.Core.Protocol.OpenAI;
+using Maas.Core.Batch;
 using Maas.Functions.Auth;
 using Maas.Functions.Http;
 using Microsoft.AspNetCore.Http;
@@ -13,7 +13,7 @@ namespace Maas.Functions.Functions;
 /// Creating needs <c>Models.Predict</c>; a caller sees, cancels and downloads only what it created (others get 404).
 /// These calls are not predictions: a batch's lines are recorded as they run.
 /// </summary>
-public sealed class Batches(OpenAiBatches batches)
+public sealed class Batches(BatchApi batches)
 {
     [Function(nameof(UploadFile))]
     [RequiresPermission(Permissions.Predict, Metered = false)]

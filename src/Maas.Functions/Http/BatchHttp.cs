@@ -1,20 +1,20 @@
 using Maas.Core.Errors;
 using Maas.Core.Protocol;
-using Maas.Core.Protocol.OpenAI;
+using Maas.Core.Batch;
 using Maas.Functions.Auth;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Maas.Functions.Http;
 
-/// <summary>Hands the Batch API's HTTP requests to <see cref="OpenAiBatches"/> with their caller: the multipart upload read here, file content streamed back.</summary>
+/// <summary>Hands the Batch API's HTTP requests to <see cref="BatchApi"/> with their caller: the multipart upload read here, file content streamed back.</summary>
 internal static class BatchHttp
 {
     private const string FormPurpose = "purpose";
     private const string FormFile = "file";
 
     /// <summary><c>POST /v1/files</c>: 415 unless multipart/form-data, 413 past the form's limits, then the upload.</summary>
-    public static async Task<IActionResult> UploadFileAsync(this OpenAiBatches batches, HttpRequest request)
+    public static async Task<IActionResult> UploadFileAsync(this BatchApi batches, HttpRequest request)
     {
         var http = request.HttpContext;
         if (!request.HasFormContentType)
@@ -38,7 +38,7 @@ internal static class BatchHttp
     }
 
     /// <summary><c>GET /v1/files/{id}/content</c>: the file's bytes as they were stored.</summary>
-    public static async Task<IActionResult> FileContentAsync(this OpenAiBatches batches, HttpRequest request, string id)
+    public static async Task<IActionResult> FileContentAsync(this BatchApi batches, HttpRequest request, string id)
     {
         var http = request.HttpContext;
         var (file, content) = await batches.OpenFileAsync(AuthMiddleware.CallerOf(http), id, http.RequestAborted);

@@ -114,7 +114,7 @@ public sealed class BatchLineRunnerTests(AzuriteFixture azurite)
     }
 
     private static BatchLineRunner Runner(ServingHarness serving, BatchHarness batches)
-        => new(serving.Inference, serving.Sessions, serving.Simple, serving.V2, serving.OpenAi, serving.Metrics, Microsoft.Extensions.Options.Options.Create(batches.Options), TimeProvider.System, serving.Registry.Logs.CreateLogger<BatchLineRunner>());
+        => new(serving.Inference, serving.Sessions, new BatchProtocols(serving.Simple, serving.V2), serving.OpenAi, serving.Metrics, Microsoft.Extensions.Options.Options.Create(batches.Options), TimeProvider.System, serving.Registry.Logs.CreateLogger<BatchLineRunner>());
 
     private static BatchRecord Batch(string endpoint) => new()
     {

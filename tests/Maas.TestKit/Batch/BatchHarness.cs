@@ -1,6 +1,5 @@
 using System.Text;
 using Maas.Core.Batch;
-using Maas.Core.Protocol.OpenAI;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Serving;
 using Microsoft.DurableTask.Client;
@@ -18,7 +17,7 @@ public sealed class BatchHarness : IAsyncDisposable
 {
     private readonly DurableTaskTestHost _durable;
 
-    private BatchHarness(ServingHarness serving, BatchOptions options, BatchStore store, BatchFileStore files, BatchActivities activities, BatchJobs jobs, OpenAiBatches api, BatchActivityLimiter limiter, DurableTaskTestHost durable)
+    private BatchHarness(ServingHarness serving, BatchOptions options, BatchStore store, BatchFileStore files, BatchActivities activities, BatchJobs jobs, BatchApi api, BatchActivityLimiter limiter, DurableTaskTestHost durable)
     {
         (Serving, Options, Store, Files, Activities, Jobs, Api, Limiter, _durable) = (serving, options, store, files, activities, jobs, api, limiter, durable);
     }
@@ -36,7 +35,7 @@ public sealed class BatchHarness : IAsyncDisposable
     public BatchJobs Jobs { get; }
 
     /// <summary>The Batch API over this harness, as the HTTP functions call it.</summary>
-    public OpenAiBatches Api { get; }
+    public BatchApi Api { get; }
 
     public BatchActivityLimiter Limiter { get; }
 
@@ -63,12 +62,12 @@ public sealed class BatchHarness : IAsyncDisposable
         var clock = TimeProvider.System;
         var store = new BatchStore(azurite.TableService, wrapped, clock);
         var files = new BatchFileStore(azurite.BlobService, wrapped);
-        var runner = new BatchLineRunner(serving.Inference, serving.Sessions, serving.Simple, serving.V2, serving.OpenAi, serving.Metrics, wrapped, clock, serving.Registry.Logs.CreateLogger<BatchLineRunner>());
+        var runner = new BatchLineRunner(serving.Inference, serving.Sessions, new BatchProtocols(serving.Simple, serving.V2), serving.OpenAi, serving.Metrics, wrapped, clock, serving.Registry.Logs.CreateLogger<BatchLineRunner>());
         var limiter = new BatchActivityLimiter(wrapped);
         var activities = new BatchActivities(store, files, runner, limiter, wrapped, clock);
         var jobs = new BatchJobs(store, files, wrapped, clock);
-        var api = new OpenAiBatches(jobs, files, Microsoft.Extensions.Options.Options.Create(serving.Limits), clock);
-        var durable = await DurableTaskTestHost.StartAsync(
+        var api = new BatchApi(jobs, files, Microsoft.Extensions.Options.Options.Create(serving.Limits), clock);
+        var durable = await StartDurableAsync(
             tasks =>
             {
                 tasks.AddOrchestratorFunc<BatchRun, BatchStatus>(BatchOrchestration.Name, (context, _) => BatchOrchestration.RunAsync(context));
@@ -84,9 +83,26 @@ public sealed class BatchHarness : IAsyncDisposable
                 });
                 tasks.AddActivityFunc<BatchProgress, BatchStatus>(BatchOrchestration.RecordProgress, (_, progress) => activities.RecordProgressAsync(progress, CancellationToken.None));
                 tasks.AddActivityFunc<BatchFinish, BatchStatus>(BatchOrchestration.Finish, (_, finish) => activities.FinishAsync(finish, CancellationToken.None));
-            },
-            new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance });
+            });
         return new BatchHarness(serving, options, store, files, activities, jobs, api, limiter, durable);
+    }
+
+    /// <summary>Most tries at starting the test host: it picks a free port and binds it later, so another server may take it in between.</summary>
+    private const int StartAttempts = 5;
+
+    private static async Task<DurableTaskTestHost> StartDurableAsync(Action<Microsoft.DurableTask.DurableTaskRegistry> tasks)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await DurableTaskTestHost.StartAsync(tasks, new DurableTaskTestHostOptions { LoggerFactory = NullLoggerFactory.Instance });
+            }
+            catch (IOException error) when (attempt < StartAttempts && error.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                // The port was taken between the host choosing it and binding it: choose again.
+            }
+        }
     }
 
     /// <summary>The owner key of the harness's caller (auth off, as with <c>Auth:Mode</c> Disabled).</summary>

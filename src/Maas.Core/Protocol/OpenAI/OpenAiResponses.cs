@@ -1,3 +1,4 @@
+using Maas.Core.Errors;
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
@@ -120,21 +121,7 @@ public static class OpenAiResponses
 
     /// <summary>An error inside a stream that has already started (its status line is gone): OpenAI's error object as an event.</summary>
     public static byte[] ErrorEvent(string message, string type, string? code)
-        => ServerSentEvents.Data(json => WriteError(json, message, type, null, code));
-
-    /// <summary><c>{"error": {"message", "type", "param", "code"}}</c>.</summary>
-    public static void WriteError(Utf8JsonWriter json, string message, string type, string? param, string? code)
-    {
-        ArgumentNullException.ThrowIfNull(json);
-        json.WriteStartObject();
-        json.WriteStartObject("error");
-        json.WriteString("message", message);
-        json.WriteString("type", type);
-        WriteNullable(json, "param", param);
-        WriteNullable(json, "code", code);
-        json.WriteEndObject();
-        json.WriteEndObject();
-    }
+        => ServerSentEvents.Data(json => ErrorBody.WriteOpenAi(json, message, type, null, code));
 
     public static void WriteEmbeddings(IBufferWriter<byte> output, string model, EmbeddingResult result, bool base64)
     {

@@ -1,18 +1,18 @@
 using System.Globalization;
-using Maas.Core.Batch;
 using Maas.Core.Errors;
+using Maas.Core.Protocol;
 using Maas.Core.Serving;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 
-namespace Maas.Core.Protocol.OpenAI;
+namespace Maas.Core.Batch;
 
 /// <summary>
-/// The Batch API as OpenAI's client libraries call it, one direction: read the request, act on the caller's own
+/// The Batch API (<c>/v1/files</c>, <c>/v1/batches</c>) as OpenAI's client libraries call it, one direction: read the request, act on the caller's own
 /// files and batches (<see cref="BatchFileStore"/>, <see cref="BatchJobs"/>; another caller's are not found), encode
 /// OpenAI's objects. The caller's key is <see cref="BatchOwner.KeyOf(Caller)"/>.
 /// </summary>
-public sealed class OpenAiBatches(BatchJobs jobs, BatchFileStore files, IOptions<LimitsOptions> limits, TimeProvider clock)
+public sealed class BatchApi(BatchJobs jobs, BatchFileStore files, IOptions<LimitsOptions> limits, TimeProvider clock)
 {
     /// <summary><c>POST /v1/files</c>: a multipart form's <c>purpose</c> (<c>batch</c>) and <c>file</c>, read by the transport.</summary>
     public async Task<EncodedResponse> UploadFileAsync(Caller caller, string? purpose, string? filename, Stream? content, CancellationToken cancellationToken)
@@ -28,13 +28,13 @@ public sealed class OpenAiBatches(BatchJobs jobs, BatchFileStore files, IOptions
         }
 
         var file = await files.UploadAsync(BatchOwner.KeyOf(caller), string.IsNullOrWhiteSpace(filename) ? "upload.jsonl" : filename, purpose, content, clock.GetUtcNow(), cancellationToken);
-        return Encode(output => OpenAiBatchObjects.WriteFile(output, file));
+        return Encode(output => BatchApiObjects.WriteFile(output, file));
     }
 
     public async Task<EncodedResponse> GetFileAsync(Caller caller, string id, CancellationToken cancellationToken)
     {
         var file = await FileOf(caller, id, cancellationToken);
-        return Encode(output => OpenAiBatchObjects.WriteFile(output, file));
+        return Encode(output => BatchApiObjects.WriteFile(output, file));
     }
 
     /// <summary><c>GET /v1/files/{id}/content</c>: the file's bytes, streamed from storage.</summary>
@@ -51,7 +51,7 @@ public sealed class OpenAiBatches(BatchJobs jobs, BatchFileStore files, IOptions
             throw FileNotFound(id);
         }
 
-        return Encode(output => OpenAiBatchObjects.WriteFileDeleted(output, id));
+        return Encode(output => BatchApiObjects.WriteFileDeleted(output, id));
     }
 
     public async Task<EncodedResponse> CreateBatchAsync(DurableTaskClient durable, WireRequest request, Caller caller, CancellationToken cancellationToken)
@@ -60,17 +60,17 @@ public sealed class OpenAiBatches(BatchJobs jobs, BatchFileStore files, IOptions
         BatchCreation creation;
         using (var body = await RequestBody.ReadAsync(request, limits.Value.MaxRequestBytes, cancellationToken, MediaTypes.Json))
         {
-            creation = OpenAiRequests.ReadBatch(body.WrittenMemory.Span);
+            creation = BatchApiRequests.ReadCreate(body.WrittenMemory.Span);
         }
 
         var batch = await jobs.SubmitAsync(durable, BatchOwner.KeyOf(caller), BatchOwner.Keep(caller), creation.Endpoint, creation.InputFileId, creation.Metadata, cancellationToken);
-        return Encode(output => OpenAiBatchObjects.WriteBatch(output, batch));
+        return Encode(output => BatchApiObjects.WriteBatch(output, batch));
     }
 
     public async Task<EncodedResponse> GetBatchAsync(Caller caller, string id, CancellationToken cancellationToken)
     {
         var batch = await jobs.GetAsync(BatchOwner.KeyOf(caller), id, cancellationToken);
-        return Encode(output => OpenAiBatchObjects.WriteBatch(output, batch));
+        return Encode(output => BatchApiObjects.WriteBatch(output, batch));
     }
 
     /// <summary><c>GET /v1/batches?after=&amp;limit=</c>: the caller's batches, newest first.</summary>
@@ -85,13 +85,13 @@ public sealed class OpenAiBatches(BatchJobs jobs, BatchFileStore files, IOptions
         }
 
         var (page, hasMore) = await jobs.ListAsync(BatchOwner.KeyOf(caller), after, pageSize, cancellationToken);
-        return Encode(output => OpenAiBatchObjects.WriteBatchList(output, page, hasMore));
+        return Encode(output => BatchApiObjects.WriteBatchList(output, page, hasMore));
     }
 
     public async Task<EncodedResponse> CancelBatchAsync(Caller caller, string id, CancellationToken cancellationToken)
     {
         var batch = await jobs.CancelAsync(BatchOwner.KeyOf(caller), id, cancellationToken);
-        return Encode(output => OpenAiBatchObjects.WriteBatch(output, batch));
+        return Encode(output => BatchApiObjects.WriteBatch(output, batch));
     }
 
     private async Task<BatchFileInfo> FileOf(Caller caller, string id, CancellationToken cancellationToken)

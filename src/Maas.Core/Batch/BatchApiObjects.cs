@@ -1,11 +1,10 @@
 using System.Buffers;
 using System.Text.Json;
-using Maas.Core.Batch;
 
-namespace Maas.Core.Protocol.OpenAI;
+namespace Maas.Core.Batch;
 
 /// <summary>The Batch API's objects as OpenAI's client libraries read them: <c>batch</c>, <c>file</c>, their lists and the deletion answer.</summary>
-public static class OpenAiBatchObjects
+public static class BatchApiObjects
 {
     public static void WriteBatch(IBufferWriter<byte> output, BatchRecord batch)
     {

@@ -9,11 +9,11 @@ using Maas.TestKit.Batch;
 using Maas.TestKit.Onnx;
 using Maas.TestKit.Serving;
 
-namespace Maas.Core.Tests.Protocol.OpenAI;
+namespace Maas.Core.Tests.Batch;
 
 /// <summary>The Batch API's calls on Azurite: a caller's files and batches are its own, and bad requests are 4xx naming what was wrong.</summary>
 [Collection(UsesAzurite.Name)]
-public sealed class OpenAiBatchesTests(AzuriteFixture azurite)
+public sealed class BatchApiTests(AzuriteFixture azurite)
 {
     private static readonly Caller Alice = new("app-1", "oid-alice", new HashSet<string> { "Models.Predict" }, new HashSet<string>());
     private static readonly Caller Bob = new("app-1", "oid-bob", new HashSet<string> { "Models.Predict" }, new HashSet<string>());
@@ -93,7 +93,7 @@ public sealed class OpenAiBatchesTests(AzuriteFixture azurite)
         Assert.Equal((ErrorKind.InvalidInput, "input_file_id"), (noFile.Kind, noFile.Field));
     }
 
-    private static async Task<string> UploadAsync(Core.Protocol.OpenAI.OpenAiBatches api, Caller caller, string line)
+    private static async Task<string> UploadAsync(BatchApi api, Caller caller, string line)
         => IdOf(await api.UploadFileAsync(caller, BatchFileStore.InputPurpose, "in.jsonl", new MemoryStream(Encoding.UTF8.GetBytes(line + "\n")), CancellationToken.None));
 
     private static string IdOf(EncodedResponse response)

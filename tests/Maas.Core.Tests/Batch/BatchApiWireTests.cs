@@ -3,17 +3,16 @@ using System.Text.Json;
 using Maas.Core.Batch;
 using Maas.Core.Errors;
 using Maas.Core.Protocol;
-using Maas.Core.Protocol.OpenAI;
 
-namespace Maas.Core.Tests.Protocol.OpenAI;
+namespace Maas.Core.Tests.Batch;
 
 /// <summary>The Batch API's wire: the create body read, the batch and file objects written as OpenAI's client libraries read them.</summary>
-public sealed class OpenAiBatchesWireTests
+public sealed class BatchApiWireTests
 {
     [Fact]
-    public void ReadBatch_OpenAisCreateBody_ReadsEveryField()
+    public void ReadCreate_OpenAisCreateBody_ReadsEveryField()
     {
-        var creation = OpenAiRequests.ReadBatch("""{"input_file_id": "file-1", "endpoint": "/v1/chat/completions", "completion_window": "24h", "metadata": {"job": "nightly"}}"""u8);
+        var creation = BatchApiRequests.ReadCreate("""{"input_file_id": "file-1", "endpoint": "/v1/chat/completions", "completion_window": "24h", "metadata": {"job": "nightly"}}"""u8);
 
         Assert.Equal(("file-1", "/v1/chat/completions", "24h"), (creation.InputFileId, creation.Endpoint, creation.CompletionWindow));
         Assert.Equal("nightly", creation.Metadata!["job"]);
@@ -24,20 +23,20 @@ public sealed class OpenAiBatchesWireTests
     [InlineData("""{"input_file_id": "file-1", "endpoint": "/v1/embeddings", "completion_window": "48h"}""", "completion_window", "must be \"24h\"")]
     [InlineData("""{"input_file_id": "file-1", "endpoint": "/v1/embeddings", "completion_window": "24h", "priority": 1}""", "priority", "Unrecognized request argument")]
     [InlineData("""{"input_file_id": "file-1", "endpoint": "/v1/embeddings", "completion_window": "24h", "metadata": {"a": 1}}""", "metadata", "at most 16 string values")]
-    public void ReadBatch_BadBody_400NamingTheField(string body, string field, string message)
+    public void ReadCreate_BadBody_400NamingTheField(string body, string field, string message)
     {
-        var error = Assert.Throws<MaasException>(() => OpenAiRequests.ReadBatch(Encoding.UTF8.GetBytes(body)));
+        var error = Assert.Throws<MaasException>(() => BatchApiRequests.ReadCreate(Encoding.UTF8.GetBytes(body)));
 
         Assert.Equal((ErrorKind.InvalidInput, field), (error.Kind, error.Field));
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void ReadBatch_SeventeenMetadataPairs_400()
+    public void ReadCreate_SeventeenMetadataPairs_400()
     {
         var pairs = string.Join(", ", Enumerable.Range(0, 17).Select(i => $"\"k{i}\": \"v\""));
 
-        var error = Assert.Throws<MaasException>(() => OpenAiRequests.ReadBatch(Encoding.UTF8.GetBytes("{\"input_file_id\": \"f\", \"endpoint\": \"/v1/embeddings\", \"completion_window\": \"24h\", \"metadata\": {" + pairs + "}}")));
+        var error = Assert.Throws<MaasException>(() => BatchApiRequests.ReadCreate(Encoding.UTF8.GetBytes("{\"input_file_id\": \"f\", \"endpoint\": \"/v1/embeddings\", \"completion_window\": \"24h\", \"metadata\": {" + pairs + "}}")));
 
         Assert.Equal("metadata", error.Field);
     }
@@ -60,7 +59,7 @@ public sealed class OpenAiBatchesWireTests
         }.MoveTo(BatchStatus.Failed, created.AddSeconds(3));
         using var output = new PooledBufferWriter();
 
-        OpenAiBatchObjects.WriteBatch(output, batch);
+        BatchApiObjects.WriteBatch(output, batch);
 
         using var json = JsonDocument.Parse(output.WrittenMemory);
         var root = json.RootElement;
@@ -82,7 +81,7 @@ public sealed class OpenAiBatchesWireTests
         BatchRecord Record(string id) => new() { Id = id, Owner = "o", Caller = BatchCaller.Operator, Endpoint = "/v1/embeddings", InputFileId = "f", CreatedAt = created, ExpiresAt = created };
         using var output = new PooledBufferWriter();
 
-        OpenAiBatchObjects.WriteBatchList(output, [Record("batch_2"), Record("batch_1")], hasMore: true);
+        BatchApiObjects.WriteBatchList(output, [Record("batch_2"), Record("batch_1")], hasMore: true);
 
         using var json = JsonDocument.Parse(output.WrittenMemory);
         Assert.Equal(("list", "batch_2", "batch_1", true), (json.RootElement.GetProperty("object").GetString(), json.RootElement.GetProperty("first_id").GetString(), json.RootElement.GetProperty("last_id").GetString(), json.RootElement.GetProperty("has_more").GetBoolean()));
