@@ -237,8 +237,18 @@ public static class OpenApiContract
         context.AddOpenAi("/v1/completions", HttpMethod.Post, "createCompletion", "Text completion from a text-generation model (OpenAI's shape; stream: true answers server-sent events)", Permission.Predict, ["model", "prompt"]);
         context.AddOpenAi("/v1/embeddings", HttpMethod.Post, "createEmbedding", "Embeddings from an embeddings model (OpenAI's shape; encoding_format float or base64, dimensions)", Permission.Predict, ["model", "input"]);
         context.AddOpenAi("/v1/models", HttpMethod.Get, "listOpenAiModels", "The generative models (id, task)", Permission.Read, []);
-        context.AddOpenAi("/v1/models/{name}", HttpMethod.Get, "getOpenAiModel", "One generative model", Permission.Read, [], "name");
-        context.AddOpenAi("/v1/models/{name}/versions/{version}", HttpMethod.Get, "getOpenAiModelVersion", "One version of a generative model", Permission.Read, [], "name", "version");
+        context.AddOpenAi("/v1/models/{name}", HttpMethod.Get, "getOpenAiModel", "One generative model", Permission.Read, [], null, "name");
+        context.AddOpenAi("/v1/models/{name}/versions/{version}", HttpMethod.Get, "getOpenAiModelVersion", "One version of a generative model", Permission.Read, [], null, "name", "version");
+
+        // The Batch API: a caller's own files and batches (another caller's are 404); batch lines are metered as they run.
+        context.AddOpenAi("/v1/files", HttpMethod.Post, "createFile", "Upload a batch input file: multipart/form-data with purpose=batch and file=the JSONL, one {custom_id, method, url, body} per line", Permission.Predict, [], form: ["purpose", "file"]);
+        context.AddOpenAi("/v1/files/{id}", HttpMethod.Get, "retrieveFile", "One of your files (id, bytes, filename, purpose)", Permission.Predict, [], null, "id");
+        context.AddOpenAi("/v1/files/{id}", HttpMethod.Delete, "deleteFile", "Delete one of your files", Permission.Predict, [], null, "id");
+        context.AddOpenAi("/v1/files/{id}/content", HttpMethod.Get, "downloadFile", "A file's content: JSONL (a batch's output lines {id, custom_id, response: {status_code, request_id, body}, error})", Permission.Predict, [], null, "id");
+        context.AddOpenAi("/v1/batches", HttpMethod.Post, "createBatch", "Start a batch over an uploaded file: endpoint is any prediction path of this service, completion_window 24h, metadata optional", Permission.Predict, ["input_file_id", "endpoint", "completion_window"]);
+        context.AddOpenAi("/v1/batches", HttpMethod.Get, "listBatches", "Your batches, newest first (query: after, limit 1-100)", Permission.Predict, []);
+        context.AddOpenAi("/v1/batches/{id}", HttpMethod.Get, "retrieveBatch", "One of your batches: status, request_counts, output and error files, timestamps", Permission.Predict, [], null, "id");
+        context.AddOpenAi("/v1/batches/{id}/cancel", HttpMethod.Post, "cancelBatch", "Stop one of your batches: no new chunks start, what ran stays in its output (409 once it has ended)", Permission.Predict, [], null, "id");
     }
 
     /// <summary>Typed prediction operations of a model: its default version and each Ready version, on both APIs.</summary>
@@ -313,7 +323,8 @@ public static class OpenApiContract
         }
 
         /// <summary>An OpenAI-compatible operation: a JSON body with <paramref name="required"/> fields (none for a GET), errors in OpenAI's shape.</summary>
-        public void AddOpenAi(string path, HttpMethod method, string operationId, string summary, Permission permission, string[] required, params string[] parameters)
+        /// <param name="form">The fields of a multipart/form-data body (an upload), instead of a JSON one.</param>
+        public void AddOpenAi(string path, HttpMethod method, string operationId, string summary, Permission permission, string[] required, string[]? form = null, params string[] parameters)
         {
             var operation = Operation(OpenAiTag, operationId, summary, permission, v2: false);
             foreach (var status in operation.Responses!.Keys.ToList())
@@ -325,7 +336,7 @@ public static class OpenApiContract
                 };
             }
 
-            if (permission == Permission.Predict)
+            if (permission == Permission.Predict && !path.StartsWith("/v1/files", StringComparison.Ordinal) && !path.StartsWith("/v1/batches", StringComparison.Ordinal))
             {
                 operation.Responses["429"] = new OpenApiResponse
                 {
@@ -355,6 +366,26 @@ public static class OpenApiContract
                                 Type = JsonSchemaType.Object,
                                 Required = new HashSet<string>(required),
                                 Properties = required.ToDictionary(name => name, name => (IOpenApiSchema)new OpenApiSchema { Description = name == "model" ? "<name> or <name>/versions/<version>" : "as OpenAI's API takes it" }),
+                            },
+                        },
+                    },
+                };
+            }
+
+            if (form is not null)
+            {
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Content = new Dictionary<string, IOpenApiMediaType>
+                    {
+                        ["multipart/form-data"] = new OpenApiMediaType
+                        {
+                            Schema = new OpenApiSchema
+                            {
+                                Type = JsonSchemaType.Object,
+                                Required = new HashSet<string>(form),
+                                Properties = form.ToDictionary(name => name, name => (IOpenApiSchema)new OpenApiSchema { Type = JsonSchemaType.String, Format = name == "file" ? "binary" : null }),
                             },
                         },
                     },

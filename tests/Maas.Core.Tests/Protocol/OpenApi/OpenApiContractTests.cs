@@ -114,6 +114,22 @@ public sealed class OpenApiContractTests
     }
 
     [Fact]
+    public async Task Build_ServiceDocument_HasTheBatchApiWithItsMultipartUpload()
+    {
+        var paths = (await Document(Rows, Security))["paths"]!;
+
+        var upload = paths["/v1/files"]!["post"]!;
+        Assert.Equal(["purpose", "file"], upload["requestBody"]!["content"]!["multipart/form-data"]!["schema"]!["required"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal("binary", upload["requestBody"]!["content"]!["multipart/form-data"]!["schema"]!["properties"]!["file"]!["format"]!.GetValue<string>());
+        Assert.Equal(["input_file_id", "endpoint", "completion_window"], paths["/v1/batches"]!["post"]!["requestBody"]!["content"]!["application/json"]!["schema"]!["required"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Null(paths["/v1/batches"]!["post"]!["responses"]!["429"]);
+        foreach (var (path, method) in new[] { ("/v1/files/{id}", "get"), ("/v1/files/{id}", "delete"), ("/v1/files/{id}/content", "get"), ("/v1/batches", "get"), ("/v1/batches/{id}", "get"), ("/v1/batches/{id}/cancel", "post") })
+        {
+            Assert.NotNull(paths[path]![method]);
+        }
+    }
+
+    [Fact]
     public async Task Build_ErrorSchemas_MarkTheirMessageAsThePrimaryErrorMessage()
     {
         var schemas = (await Document(Rows, Security))["components"]!["schemas"]!;
