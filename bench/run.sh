@@ -11,6 +11,7 @@
 #   bash bench/run.sh --host     # only the host-shaped path (a YARP forwarder in front) against a bare function, printed
 #   bash bench/run.sh --openapi  # only the OpenAPI documents with 1,000 models (--quick: 100), printed
 #   bash bench/run.sh --generation # only text generation on the tiny GPT-2 fixture, printed
+#   bash bench/run.sh --batch    # only batch jobs against HTTP calls, and a live caller during a batch, printed
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -12,6 +12,13 @@ await azurite.InitializeAsync();
 try
 {
     using var serving = new ServingHarness(azurite, lookupCacheTtl: TimeSpan.FromSeconds(5));
+    if (args.Contains("--batch"))
+    {
+        await BatchSuite.RunAsync(azurite, serving, report, quick ? 10_000 : 100_000, TimeSpan.FromSeconds(quick ? 2 : 5));
+        Console.WriteLine(report.ToString());
+        return;
+    }
+
     if (args.Contains("--generation"))
     {
         await GenerationSuite.RunAsync(report, quick ? 1 : 5);

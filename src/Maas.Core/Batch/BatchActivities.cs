@@ -30,7 +30,7 @@ public sealed class BatchActivities(BatchStore store, BatchFileStore files, Batc
 
         var endpoint = BatchEndpoint.Parse(batch.Endpoint)
             ?? throw new InvalidOperationException("A batch was stored with an endpoint that is not a prediction path.");
-        var reading = BatchFile.Read(await files.ReadInputAsync(batch, cancellationToken), endpoint, settings.MaxLines);
+        var reading = BatchFile.Read((await files.ReadInputAsync(batch, cancellationToken)).Span, endpoint, settings.MaxLines, keepBodies: false);
         if (!reading.IsValid)
         {
             var failed = await UpdateAsync(run, record => record.MoveTo(BatchStatus.Failed, clock.GetUtcNow()) with { Errors = reading.Errors }, cancellationToken);
@@ -56,7 +56,7 @@ public sealed class BatchActivities(BatchStore store, BatchFileStore files, Batc
         var chunk = work.Chunk;
         var endpoint = BatchEndpoint.Parse(batch.Endpoint)!;
         var content = await files.ReadInputRangeAsync(batch, chunk.Offset, chunk.Length, cancellationToken);
-        var lines = BatchFile.Read(content, endpoint, int.MaxValue).Lines
+        var lines = BatchFile.Read(content.Span, endpoint, int.MaxValue).Lines
             .Select(line => line with { Line = line.Line + chunk.FirstLine - 1, Offset = line.Offset + chunk.Offset })
             .ToList();
         var outcomes = await runner.RunAsync(batch, lines, cancellationToken);

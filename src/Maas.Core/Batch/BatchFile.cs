@@ -27,7 +27,8 @@ public static class BatchFile
     /// <summary>Errors listed at most; a file with more says how many more there were.</summary>
     public const int MaxErrors = 100;
 
-    public static BatchFileReading Read(ReadOnlySpan<byte> content, BatchEndpoint endpoint, int maxLines)
+    /// <param name="keepBodies">Whether the lines keep their bodies (to run them); validating the whole file needs only their places.</param>
+    public static BatchFileReading Read(ReadOnlySpan<byte> content, BatchEndpoint endpoint, int maxLines, bool keepBodies = true)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         var lines = new List<BatchLine>();
@@ -45,20 +46,18 @@ public static class BatchFile
             var text = rest[..length].TrimEnd((byte)'\r');
             if (!text.IsEmpty && !IsBlank(text))
             {
-                if (Check(text, number, endpoint, seen) is { } error)
+                var (line, error) = Check(text, number, offset, endpoint, seen, keepBodies);
+                if (line is not null)
                 {
-                    if (errors.Count < MaxErrors)
-                    {
-                        errors.Add(error);
-                    }
-                    else
-                    {
-                        more++;
-                    }
+                    lines.Add(line);
+                }
+                else if (errors.Count < MaxErrors)
+                {
+                    errors.Add(error!);
                 }
                 else
                 {
-                    lines.Add(Line(text, number, offset));
+                    more++;
                 }
             }
 
@@ -82,52 +81,52 @@ public static class BatchFile
         return new BatchFileReading(lines, errors);
     }
 
-    private static BatchLineError? Check(ReadOnlySpan<byte> text, int number, BatchEndpoint endpoint, HashSet<string> seen)
+    /// <summary>The line read (one parse), or what is wrong with it.</summary>
+    private static (BatchLine? Line, BatchLineError? Error) Check(ReadOnlySpan<byte> text, int number, long offset, BatchEndpoint endpoint, HashSet<string> seen, bool keepBody)
     {
         try
         {
-            using var document = JsonDocument.Parse(text.ToArray());
+            var reader = new Utf8JsonReader(text);
+            using var document = JsonDocument.ParseValue(ref reader);
+            if (!IsBlank(text[(int)reader.BytesConsumed..]))
+            {
+                return (null, new BatchLineError(number, "invalid_json_line", "The line holds more than one JSON value; expected one JSON object per line.", null));
+            }
+
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                return new BatchLineError(number, "invalid_json_line", "The line is not a JSON object; expected {\"custom_id\", \"method\", \"url\", \"body\"}.", null);
+                return (null, new BatchLineError(number, "invalid_json_line", "The line is not a JSON object; expected {\"custom_id\", \"method\", \"url\", \"body\"}.", null));
             }
 
-            if (!root.TryGetProperty("custom_id", out var id) || id.ValueKind != JsonValueKind.String || id.GetString()!.Length == 0)
+            if (!root.TryGetProperty("custom_id", out var id) || id.ValueKind != JsonValueKind.String || id.GetString() is not { Length: > 0 } customId)
             {
-                return new BatchLineError(number, "missing_required_parameter", "The line needs custom_id, a non-empty string.", "custom_id");
+                return (null, new BatchLineError(number, "missing_required_parameter", "The line needs custom_id, a non-empty string.", "custom_id"));
             }
 
-            if (!seen.Add(id.GetString()!))
+            if (!seen.Add(customId))
             {
-                return new BatchLineError(number, "duplicate_custom_id", $"custom_id '{id.GetString()}' is used by an earlier line; each line needs its own.", "custom_id");
+                return (null, new BatchLineError(number, "duplicate_custom_id", $"custom_id '{customId}' is used by an earlier line; each line needs its own.", "custom_id"));
             }
 
-            if (!root.TryGetProperty("method", out var method) || method.ValueKind != JsonValueKind.String || method.GetString() != "POST")
+            if (!root.TryGetProperty("method", out var method) || method.ValueKind != JsonValueKind.String || !method.ValueEquals("POST"u8))
             {
-                return new BatchLineError(number, "invalid_method", "The line's method must be \"POST\".", "method");
+                return (null, new BatchLineError(number, "invalid_method", "The line's method must be \"POST\".", "method"));
             }
 
-            if (!root.TryGetProperty("url", out var url) || url.ValueKind != JsonValueKind.String || url.GetString() != endpoint.Path)
+            if (!root.TryGetProperty("url", out var url) || url.ValueKind != JsonValueKind.String || !url.ValueEquals(endpoint.Path))
             {
-                return new BatchLineError(number, "mismatched_url", $"The line's url must be the batch's endpoint, {endpoint.Path}.", "url");
+                return (null, new BatchLineError(number, "mismatched_url", $"The line's url must be the batch's endpoint, {endpoint.Path}.", "url"));
             }
 
             return root.TryGetProperty("body", out var body) && body.ValueKind == JsonValueKind.Object
-                ? null
-                : new BatchLineError(number, "missing_required_parameter", "The line needs body, the request as the endpoint takes it (a JSON object).", "body");
+                ? (new BatchLine(number, customId, offset, text.Length, keepBody ? body.GetRawText() : string.Empty), null)
+                : (null, new BatchLineError(number, "missing_required_parameter", "The line needs body, the request as the endpoint takes it (a JSON object).", "body"));
         }
         catch (JsonException)
         {
-            return new BatchLineError(number, "invalid_json_line", "The line is not valid JSON; expected one JSON object per line.", null);
+            return (null, new BatchLineError(number, "invalid_json_line", "The line is not valid JSON; expected one JSON object per line.", null));
         }
-    }
-
-    private static BatchLine Line(ReadOnlySpan<byte> text, int number, long offset)
-    {
-        using var document = JsonDocument.Parse(text.ToArray());
-        var root = document.RootElement;
-        return new BatchLine(number, root.GetProperty("custom_id").GetString()!, offset, text.Length, root.GetProperty("body").GetRawText());
     }
 
     private static bool IsBlank(ReadOnlySpan<byte> text)

@@ -95,17 +95,17 @@ public sealed class BatchFileStore(BlobServiceClient blobs, IOptions<BatchOption
     }
 
     /// <summary>The whole input of <paramref name="batch"/>: its input file, or its dropped blob.</summary>
-    public async Task<byte[]> ReadInputAsync(BatchRecord batch, CancellationToken cancellationToken)
+    public async Task<ReadOnlyMemory<byte>> ReadInputAsync(BatchRecord batch, CancellationToken cancellationToken)
     {
         var download = await InputOf(batch).DownloadContentAsync(cancellationToken);
-        return download.Value.Content.ToArray();
+        return download.Value.Content.ToMemory();
     }
 
     /// <summary>Bytes [<paramref name="offset"/>, +<paramref name="length"/>) of <paramref name="batch"/>'s input: one chunk's lines.</summary>
-    public async Task<byte[]> ReadInputRangeAsync(BatchRecord batch, long offset, long length, CancellationToken cancellationToken)
+    public async Task<ReadOnlyMemory<byte>> ReadInputRangeAsync(BatchRecord batch, long offset, long length, CancellationToken cancellationToken)
     {
         var download = await InputOf(batch).DownloadContentAsync(new BlobDownloadOptions { Range = new HttpRange(offset, length) }, cancellationToken);
-        return download.Value.Content.ToArray();
+        return download.Value.Content.ToMemory();
     }
 
     /// <summary>Writes chunk <paramref name="index"/>'s results whole, replacing any earlier run of the same chunk.</summary>

@@ -19,7 +19,8 @@ namespace Maas.Core.Batch;
 /// line is measured (marked as batch work), observed (capture, drift) and answered with the status and body an HTTP
 /// call would have had. For models that take batches (<c>maxBatchSize</c> above 1), consecutive lines that fit
 /// together run as one ONNX Runtime call of up to <c>maxBatchSize</c> rows; generation lines keep several sequences
-/// in flight so the model's continuous batching has company.
+/// in flight so the model's continuous batching has company. Before each run it lets this instance's live calls go
+/// first (<c>Batch:YieldToLiveCalls</c>).
 /// </summary>
 public sealed partial class BatchLineRunner(
     InferenceService inference,
@@ -31,6 +32,7 @@ public sealed partial class BatchLineRunner(
     TimeProvider clock,
     ILogger<BatchLineRunner> logger)
 {
+
     /// <summary>The answers to <paramref name="lines"/> of <paramref name="batch"/>, in the lines' order.</summary>
     public async Task<IReadOnlyList<BatchLineOutcome>> RunAsync(BatchRecord batch, IReadOnlyList<BatchLine> lines, CancellationToken cancellationToken)
     {
@@ -68,7 +70,11 @@ public sealed partial class BatchLineRunner(
             return outcomes;
         }
 
-        var pending = new List<PendingLine>(lines.Count);
+        // Lines are decoded as they come and run in groups of consecutive lines that fit together (up to maxBatchSize
+        // rows), so only one group's requests are alive at a time.
+        var maxRows = Math.Max(1, model.Config.MaxBatchSize ?? 1);
+        var group = new List<PendingLine>(maxRows);
+        var rows = 0;
         try
         {
             for (var i = 0; i < lines.Count; i++)
@@ -82,7 +88,6 @@ public sealed partial class BatchLineRunner(
                     request = await protocol.ReadRequestAsync(new WireRequest(MediaTypes.Json, body.Length, static _ => null, new MemoryStream(body)), model, cancellationToken);
                     measurement.BytesIn = request.BodyBytes;
                     InputValidator.Validate(model, request);
-                    pending.Add(new PendingLine(i, lines[i], request, measurement));
                 }
                 catch (MaasException error)
                 {
@@ -93,31 +98,29 @@ public sealed partial class BatchLineRunner(
                     }
 
                     outcomes[i] = Failed(error, shape, endpoint, measurement);
+                    continue;
                 }
+
+                var requestRows = RowsOf(request);
+                if (group.Count > 0 && (rows + requestRows > maxRows || !BatchTensors.Compatible(group[0].Request, request)))
+                {
+                    await RunGroupAsync(model, protocol, group, outcomes, shape, endpoint, caller, cancellationToken);
+                    Release(group);
+                    rows = 0;
+                }
+
+                group.Add(new PendingLine(i, lines[i], request, measurement));
+                rows += requestRows;
             }
 
-            var maxRows = Math.Max(1, model.Config.MaxBatchSize ?? 1);
-            var start = 0;
-            while (start < pending.Count)
+            if (group.Count > 0)
             {
-                var rows = RowsOf(pending[start].Request);
-                var end = start + 1;
-                while (end < pending.Count && rows + RowsOf(pending[end].Request) <= maxRows && BatchTensors.Compatible(pending[start].Request, pending[end].Request))
-                {
-                    rows += RowsOf(pending[end].Request);
-                    end++;
-                }
-
-                await RunGroupAsync(model, protocol, pending.GetRange(start, end - start), outcomes, shape, endpoint, caller, cancellationToken);
-                start = end;
+                await RunGroupAsync(model, protocol, group, outcomes, shape, endpoint, caller, cancellationToken);
             }
         }
         finally
         {
-            foreach (var line in pending)
-            {
-                line.Request.Dispose();
-            }
+            Release(group);
         }
 
         return outcomes;
@@ -126,6 +129,8 @@ public sealed partial class BatchLineRunner(
     /// <summary>Runs <paramref name="group"/> as one call (concatenated when it holds several lines); if that call fails, each line alone, so each gets its own answer.</summary>
     private async Task RunGroupAsync(ModelVersionRecord model, IInferenceProtocol protocol, List<PendingLine> group, BatchLineOutcome[] outcomes, ErrorShape shape, BatchEndpoint endpoint, Caller caller, CancellationToken cancellationToken)
     {
+        // Live calls go first: wait (a bounded time) for a moment with none in flight on this instance.
+        await inference.Live.WaitForQuietAsync(options.Value.YieldToLiveCalls, cancellationToken);
         using var lease = await sessions.AcquireAsync(model, cancellationToken);
         var combined = group.Count == 1 ? group[0].Request : BatchTensors.Concatenate([.. group.Select(line => line.Request)]);
         var totalRows = group.Sum(line => RowsOf(line.Request));
@@ -276,6 +281,16 @@ public sealed partial class BatchLineRunner(
         }
 
         return new BatchLineOutcome(status, output.ToArray());
+    }
+
+    private static void Release(List<PendingLine> group)
+    {
+        foreach (var line in group)
+        {
+            line.Request.Dispose();
+        }
+
+        group.Clear();
     }
 
     private static PredictionMeasurement Measure(string requestedModel, Caller caller)

@@ -34,7 +34,7 @@ public sealed class BatchOptions
 
     /// <summary>Most lines one activity runs (one chunk).</summary>
     [Range(1, 100_000, ErrorMessage = "Batch:ChunkLines must be between 1 and 100000.")]
-    public int ChunkLines { get; set; } = 2_000;
+    public int ChunkLines { get; set; } = 10_000;
 
     /// <summary>Most input bytes one chunk reads (a longer single line is a chunk of its own).</summary>
     [Range(1024, 256L * 1024 * 1024, ErrorMessage = "Batch:ChunkBytes must be between 1024 and 268435456.")]
@@ -51,6 +51,10 @@ public sealed class BatchOptions
     /// <summary>Generation lines (chat, completions) one chunk keeps in flight at once, so the model's continuous batching has company.</summary>
     [Range(1, 256, ErrorMessage = "Batch:GenerationLinesInFlight must be between 1 and 256.")]
     public int GenerationLinesInFlight { get; set; } = 8;
+
+    /// <summary>How long a chunk waits, before each run of lines, for this instance's live calls in flight to finish (they go first); zero never waits.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:01", ErrorMessage = "Batch:YieldToLiveCalls must be between 00:00:00 and 00:00:01.")]
+    public TimeSpan YieldToLiveCalls { get; set; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>What <c>completion_window</c> <c>24h</c> gives a batch: it expires, with its partial output, when not done by then.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00", ErrorMessage = "Batch:CompletionWindow must be between 00:00:00 and 7.00:00:00.")]

@@ -20,6 +20,14 @@ public sealed class BatchResults : IDisposable
 {
     private readonly PooledBufferWriter _output = new();
     private readonly PooledBufferWriter _errors = new();
+    private readonly Utf8JsonWriter _outputJson;
+    private readonly Utf8JsonWriter _errorsJson;
+
+    public BatchResults()
+    {
+        _outputJson = new Utf8JsonWriter(_output);
+        _errorsJson = new Utf8JsonWriter(_errors);
+    }
 
     public int Completed { get; private set; }
 
@@ -34,19 +42,22 @@ public sealed class BatchResults : IDisposable
         ArgumentNullException.ThrowIfNull(line);
         ArgumentNullException.ThrowIfNull(outcome);
         var target = outcome.Succeeded ? _output : _errors;
-        using (var json = new Utf8JsonWriter(target))
+        var json = outcome.Succeeded ? _outputJson : _errorsJson;
+        var id = RequestIdOf(batchId, line.Line);
         {
             json.WriteStartObject();
-            json.WriteString("id", RequestIdOf(batchId, line.Line));
+            json.WriteString("id", id);
             json.WriteString("custom_id", line.CustomId);
             json.WriteStartObject("response");
             json.WriteNumber("status_code", outcome.StatusCode);
-            json.WriteString("request_id", RequestIdOf(batchId, line.Line));
+            json.WriteString("request_id", id);
             json.WritePropertyName("body");
             json.WriteRawValue(outcome.Body, skipInputValidation: true);
             json.WriteEndObject();
             json.WriteNull("error");
             json.WriteEndObject();
+            json.Flush();
+            json.Reset(target);
         }
 
         target.GetSpan(1)[0] = (byte)'\n';
@@ -67,6 +78,8 @@ public sealed class BatchResults : IDisposable
 
     public void Dispose()
     {
+        _outputJson.Dispose();
+        _errorsJson.Dispose();
         _output.Dispose();
         _errors.Dispose();
     }

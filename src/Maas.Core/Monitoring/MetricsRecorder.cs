@@ -27,6 +27,7 @@ public sealed partial class MetricsRecorder(
         "maas.metrics.dropped_minutes", description: "Per-minute aggregates dropped unwritten because flushes kept failing (Monitoring:MaxBufferedMinutes).");
 
     private readonly SemaphoreSlim _flushing = new(1, 1);
+    private int _pendingCount;
     private bool _tableReady;
     private long _dropped;
 
@@ -35,10 +36,30 @@ public sealed partial class MetricsRecorder(
     /// <summary>Per-minute aggregates dropped unwritten since start, because flushes kept failing past <c>Monitoring:MaxBufferedMinutes</c>.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
+    /// <summary>
+    /// Records waiting beyond which the caller that adds one folds the queue into the minutes (no I/O), so a fast
+    /// producer (a batch's lines) holds aggregates, not one record per call, until the next flush.
+    /// </summary>
+    public const int FoldThreshold = 4096;
+
+    /// <summary>Records queued and not yet folded into the minutes.</summary>
+    internal int Pending => Volatile.Read(ref _pendingCount);
+
     public void Record(in PredictionRecord record)
     {
         _pending.Enqueue(record);
         PredictionInstruments.Record(record);
+        if (Interlocked.Increment(ref _pendingCount) >= FoldThreshold && _flushing.Wait(0))
+        {
+            try
+            {
+                FoldPending();
+            }
+            finally
+            {
+                _flushing.Release();
+            }
+        }
     }
 
     /// <summary>Writes every minute that changed since the last flush; forgets minutes long closed.</summary>
@@ -47,18 +68,7 @@ public sealed partial class MetricsRecorder(
         await _flushing.WaitAsync(cancellationToken);
         try
         {
-            while (_pending.TryDequeue(out var record))
-            {
-                var key = new MinuteKey(MetricsTables.MinuteOf(record.Timestamp), record.Model, record.Version);
-                if (!_minutes.TryGetValue(key, out var aggregate))
-                {
-                    _minutes[key] = aggregate = new MetricsAggregate();
-                }
-
-                aggregate.Add(record);
-                _unwritten.Add(key);
-            }
-
+            FoldPending();
             DropOldestBeyondLimit();
             if (_unwritten.Count > 0)
             {
@@ -122,6 +132,23 @@ public sealed partial class MetricsRecorder(
         }
 
         LogFlushed(logger, instance.Id, _minutes.Count);
+    }
+
+    /// <summary>Moves the queued records into their minutes' aggregates; the caller holds <c>_flushing</c>.</summary>
+    private void FoldPending()
+    {
+        while (_pending.TryDequeue(out var record))
+        {
+            Interlocked.Decrement(ref _pendingCount);
+            var key = new MinuteKey(MetricsTables.MinuteOf(record.Timestamp), record.Model, record.Version);
+            if (!_minutes.TryGetValue(key, out var aggregate))
+            {
+                _minutes[key] = aggregate = new MetricsAggregate();
+            }
+
+            aggregate.Add(record);
+            _unwritten.Add(key);
+        }
     }
 
     public void Dispose() => _flushing.Dispose();

@@ -23,6 +23,7 @@ public static class PredictionPipeline
         ArgumentNullException.ThrowIfNull(protocol);
         ArgumentNullException.ThrowIfNull(measurement);
         ArgumentNullException.ThrowIfNull(request);
+        using var live = inference.Live.Enter();
         var model = await inference.ResolveAsync(name, version, caller, measurement, cancellationToken);
         using var decoded = await protocol.ReadRequestAsync(request, model, cancellationToken);
         measurement.BytesIn = decoded.BodyBytes;

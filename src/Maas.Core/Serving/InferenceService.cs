@@ -15,6 +15,9 @@ namespace Maas.Core.Serving;
 /// </summary>
 public sealed class InferenceService(ModelResolver repository, SessionCache sessions, DynamicBatcher batcher, IEnumerable<IPredictionObserver> observers)
 {
+    /// <summary>The live calls running now (counted by <c>PredictionPipeline</c>), which batch work lets go first.</summary>
+    public LiveCalls Live { get; } = new();
+
     /// <summary>The version to serve (404/409 as the repository says) when the caller holds the model's <c>requiredRoles</c> (403 otherwise).</summary>
     public async Task<ModelVersionRecord> ResolveAsync(string name, string? version, Caller caller, PredictionMeasurement measurement, CancellationToken cancellationToken)
     {

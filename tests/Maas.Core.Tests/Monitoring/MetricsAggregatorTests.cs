@@ -94,6 +94,27 @@ public sealed class MetricsAggregatorTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Record_MoreThanTheFoldThresholdBeforeAFlush_HoldsAggregatesAndTheRollupCountsEveryCall()
+    {
+        var harness = NewHarness();
+        var recorder = harness.Recorder("i1");
+        const int Calls = (2 * MetricsRecorder.FoldThreshold) + 10;
+        for (var i = 0; i < Calls; i++)
+        {
+            recorder.Record(Record(Start.AddMilliseconds(i), "busy", "1", OutcomeClass.Ok, 1 + (i % 7), "app-a") with { FromBatch = i % 2 == 0 });
+        }
+
+        Assert.True(recorder.Pending < MetricsRecorder.FoldThreshold, $"{recorder.Pending} records still queued");
+        await recorder.FlushAsync(CancellationToken.None);
+        harness.Clock.SetUtcNow(Start.AddMinutes(10));
+        await harness.Aggregator().RunAsync(CancellationToken.None);
+
+        var rollup = await harness.RollupAsync("busy", "1", MetricsGrain.Minute, Start);
+        Assert.NotNull(rollup);
+        Assert.Equal((Calls, (Calls + 1) / 2), (rollup.Requests, rollup.BatchCalls));
+    }
+
+    [Fact]
     public async Task RunAsync_ModelOverLatencySlo_IsFlaggedAndLoggedAsWarning()
     {
         var harness = NewHarness();
