@@ -12,7 +12,7 @@ namespace Maas.Core.Batch;
 /// files and batches (<see cref="BatchFileStore"/>, <see cref="BatchJobs"/>; another caller's are not found), encode
 /// OpenAI's objects. The caller's key is <see cref="BatchOwner.KeyOf(Caller)"/>.
 /// </summary>
-public sealed class BatchApi(BatchJobs jobs, BatchFileStore files, IOptions<LimitsOptions> limits, TimeProvider clock)
+public sealed class BatchApi(BatchJobs jobs, BatchFileStore files, IOptions<LimitsOptions> limits, IOptions<BatchOptions> options, TimeProvider clock)
 {
     /// <summary><c>POST /v1/files</c>: a multipart form's <c>purpose</c> (<c>batch</c>) and <c>file</c>, read by the transport.</summary>
     public async Task<EncodedResponse> UploadFileAsync(Caller caller, string? purpose, string? filename, Stream? content, CancellationToken cancellationToken)
@@ -28,13 +28,13 @@ public sealed class BatchApi(BatchJobs jobs, BatchFileStore files, IOptions<Limi
         }
 
         var file = await files.UploadAsync(BatchOwner.KeyOf(caller), string.IsNullOrWhiteSpace(filename) ? "upload.jsonl" : filename, purpose, content, clock.GetUtcNow(), cancellationToken);
-        return Encode(output => BatchApiObjects.WriteFile(output, file));
+        return Encode(output => BatchApiObjects.WriteFile(output, file, TimeSpan.FromDays(options.Value.RetentionDays)));
     }
 
     public async Task<EncodedResponse> GetFileAsync(Caller caller, string id, CancellationToken cancellationToken)
     {
         var file = await FileOf(caller, id, cancellationToken);
-        return Encode(output => BatchApiObjects.WriteFile(output, file));
+        return Encode(output => BatchApiObjects.WriteFile(output, file, TimeSpan.FromDays(options.Value.RetentionDays)));
     }
 
     /// <summary><c>GET /v1/files/{id}/content</c>: the file's bytes, streamed from storage.</summary>

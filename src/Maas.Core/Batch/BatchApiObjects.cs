@@ -32,7 +32,8 @@ public static class BatchApiObjects
         json.WriteEndObject();
     }
 
-    public static void WriteFile(IBufferWriter<byte> output, BatchFileInfo file)
+    /// <param name="retention">How long files are kept (<c>Batch:RetentionDays</c>): the file's <c>expires_at</c>.</param>
+    public static void WriteFile(IBufferWriter<byte> output, BatchFileInfo file, TimeSpan retention)
     {
         ArgumentNullException.ThrowIfNull(file);
         using var json = new Utf8JsonWriter(output);
@@ -41,6 +42,7 @@ public static class BatchApiObjects
         json.WriteString("object", "file");
         json.WriteNumber("bytes", file.Bytes);
         json.WriteNumber("created_at", file.CreatedAt.ToUnixTimeSeconds());
+        json.WriteNumber("expires_at", (file.CreatedAt + retention).ToUnixTimeSeconds());
         json.WriteString("filename", file.Filename);
         json.WriteString("purpose", file.Purpose);
         json.WriteString("status", "processed");

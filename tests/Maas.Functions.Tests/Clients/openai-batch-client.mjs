@@ -15,7 +15,7 @@ if (step === "submit") {
     body: { model: arg, messages: [{ role: "user", content: "The quick brown fox" }], max_tokens: 60, temperature: 0 },
   }));
   const file = await client.files.create({ file: await toFile(Buffer.from(lines.join("\n") + "\n"), "requests.jsonl"), purpose: "batch" });
-  result.file = { id: file.id, purpose: file.purpose, bytes: file.bytes, filename: file.filename };
+  result.file = { id: file.id, purpose: file.purpose, bytes: file.bytes, filename: file.filename, created: file.created_at, expires: file.expires_at };
   const batch = await client.batches.create({ input_file_id: file.id, endpoint: "/v1/chat/completions", completion_window: "24h", metadata: { job: "nightly" } });
   result.batch = { id: batch.id, status: batch.status, endpoint: batch.endpoint, metadata: batch.metadata };
 } else {

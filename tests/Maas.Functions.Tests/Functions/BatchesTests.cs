@@ -20,6 +20,7 @@ public sealed class BatchesTests(AzuriteFixture azurite)
         var file = submitted.RootElement.GetProperty("file");
         Assert.Equal("batch", file.GetProperty("purpose").GetString());
         Assert.Equal("requests.jsonl", file.GetProperty("filename").GetString());
+        Assert.Equal(30 * 24 * 3600, file.GetProperty("expires").GetInt64() - file.GetProperty("created").GetInt64());
         var created = submitted.RootElement.GetProperty("batch");
         Assert.Equal(("validating", "/v1/chat/completions", "nightly"), (created.GetProperty("status").GetString(), created.GetProperty("endpoint").GetString(), created.GetProperty("metadata").GetProperty("job").GetString()));
         var batchId = created.GetProperty("id").GetString()!;

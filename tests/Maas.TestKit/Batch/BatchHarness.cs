@@ -66,7 +66,7 @@ public sealed class BatchHarness : IAsyncDisposable
         var limiter = new BatchActivityLimiter(wrapped);
         var activities = new BatchActivities(store, files, runner, limiter, wrapped, clock);
         var jobs = new BatchJobs(store, files, wrapped, clock);
-        var api = new BatchApi(jobs, files, Microsoft.Extensions.Options.Options.Create(serving.Limits), clock);
+        var api = new BatchApi(jobs, files, Microsoft.Extensions.Options.Options.Create(serving.Limits), wrapped, clock);
         var durable = await StartDurableAsync(
             tasks =>
             {
