@@ -27,7 +27,7 @@ internal static class BatchSuite
     {
         var model = await serving.AddModelAsync(TestModels.Linear(), Config);
         var endpoint = $"/models/{model}/predict";
-        var bodies = Rows(lines).Select(row => $$"""{"input": [[{{string.Join(", ", row.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))}}]]}""").ToArray();
+        var bodies = IrisShaped.Rows(lines).Select(row => $$"""{"input": [[{{string.Join(", ", row.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))}}]]}""").ToArray();
         var jsonl = bodies.Select((body, i) => $$"""{"custom_id": "row-{{i}}", "method": "POST", "url": "{{endpoint}}", "body": {{body}}}""").ToArray();
         // One instance with one activity slot runs one chunk at a time, so more in flight gains nothing here; and the
         // in-process test host delays each completion by about 250 ms while several activities are outstanding.
@@ -119,18 +119,5 @@ internal static class BatchSuite
         using var response = await client.PostAsync(endpoint, content);
         response.EnsureSuccessStatusCode();
         await response.Content.ReadAsByteArrayAsync();
-    }
-
-    /// <summary>Rows shaped like iris's four measurements (cm), from a fixed seed.</summary>
-    private static float[][] Rows(int count)
-    {
-        var random = new Random(20261207);
-        return [.. Enumerable.Range(0, count).Select(_ => new[]
-        {
-            MathF.Round(4.3f + (3.6f * random.NextSingle()), 1),
-            MathF.Round(2.0f + (2.4f * random.NextSingle()), 1),
-            MathF.Round(1.0f + (5.9f * random.NextSingle()), 1),
-            MathF.Round(0.1f + (2.4f * random.NextSingle()), 1),
-        })];
     }
 }

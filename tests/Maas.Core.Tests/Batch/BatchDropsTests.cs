@@ -32,8 +32,7 @@ public sealed class BatchDropsTests(AzuriteFixture azurite)
         using var serving = new ServingHarness(azurite);
         var model = await serving.AddModelAsync(TestModels.Linear());
         await using var batches = await BatchHarness.StartAsync(serving, azurite);
-        var drop = azurite.BlobService.GetBlobContainerClient(batches.Options.DropContainer);
-        await drop.CreateIfNotExistsAsync();
+        var drop = await batches.DropContainerAsync();
         await drop.UploadBlobAsync($"{model}/nightly.jsonl", BinaryData.FromString(
             BatchOrchestrationTests.PredictLine(model, "ok", [1, 2, 3, 4]) + "\n" + BatchOrchestrationTests.PredictLine(model, "bad", [1, 2]) + "\n"));
 
@@ -56,8 +55,7 @@ public sealed class BatchDropsTests(AzuriteFixture azurite)
         using var serving = new ServingHarness(azurite);
         var model = await serving.AddModelAsync(TestModels.Linear());
         await using var batches = await BatchHarness.StartAsync(serving, azurite);
-        var drop = azurite.BlobService.GetBlobContainerClient(batches.Options.DropContainer);
-        await drop.CreateIfNotExistsAsync();
+        var drop = await batches.DropContainerAsync();
         await drop.UploadBlobAsync($"{model}/v2.batch.json", BinaryData.FromString($$$"""{"endpoint": "/v2/models/{{{model}}}/infer"}"""));
         await drop.UploadBlobAsync($"{model}/v2.jsonl", BinaryData.FromString(BatchOrchestrationTests.InferLine(model, "a", [1, 2, 3, 4])));
         await drop.UploadBlobAsync($"{model}/bad.batch.json", BinaryData.FromString("""{"endpoint": "/v1/responses"}"""));

@@ -20,7 +20,7 @@ public sealed class BatchLineRunnerTests(AzuriteFixture azurite)
         using var serving = new ServingHarness(azurite);
         var model = await serving.AddModelAsync(TestModels.Linear(), """{"maxBatchSize": 8}""");
         await using var batches = await BatchHarness.StartAsync(serving, azurite);
-        var rows = BatchOrchestrationTests.IrisRows(20);
+        var rows = IrisShaped.Rows(20);
         var lines = rows.Select((row, i) => Line(i, BatchOrchestrationTests.PredictLine(model, $"row-{i}", row))).ToList();
         var batchSizes = new List<long>();
         var batchLines = 0;

@@ -22,7 +22,7 @@ public sealed class BatchOrchestrationTests(AzuriteFixture azurite)
         var model = await serving.AddModelAsync(TestModels.Linear(), BatchingConfig);
         await using var batches = await BatchHarness.StartAsync(serving, azurite, options => options.ChunkLines = 5_000);
         const int Lines = 100_000;
-        var rows = IrisRows(Lines);
+        var rows = IrisShaped.Rows(Lines);
 
         var batch = await batches.RunAsync($"/models/{model}/predict", Enumerable.Range(0, Lines).Select(i => PredictLine(model, $"row-{i}", rows[i])));
 
@@ -60,7 +60,7 @@ public sealed class BatchOrchestrationTests(AzuriteFixture azurite)
         var model = await serving.AddModelAsync(TestModels.Linear(), BatchingConfig);
         await using var batches = await BatchHarness.StartAsync(serving, azurite, options => options.ChunkLines = 100);
         const int Lines = 1_000;
-        var rows = IrisRows(Lines);
+        var rows = IrisShaped.Rows(Lines);
         var malformed = Enumerable.Range(0, Lines).Where(i => i % 33 == 7).ToHashSet();
         var lines = Enumerable.Range(0, Lines).Select(i => malformed.Contains(i)
             ? $$$"""{"custom_id": "row-{{{i}}}", "method": "POST", "url": "/v2/models/{{{model}}}/infer", "body": {"inputs": [{"name": "x", "shape": [1, 3], "datatype": "FP32", "data": [1, 2, 3]}]}}"""
@@ -192,19 +192,6 @@ public sealed class BatchOrchestrationTests(AzuriteFixture azurite)
 
     internal static string InferLine(string model, string customId, float[] row)
         => $$$"""{"custom_id": "{{{customId}}}", "method": "POST", "url": "/v2/models/{{{model}}}/infer", "body": {"inputs": [{"name": "x", "shape": [1, 4], "datatype": "FP32", "data": [{{{Numbers(row)}}}]}]}}""";
-
-    /// <summary>Rows shaped like iris's four measurements (cm), from a fixed seed.</summary>
-    internal static float[][] IrisRows(int count)
-    {
-        var random = new Random(20261207);
-        return [.. Enumerable.Range(0, count).Select(_ => new[]
-        {
-            MathF.Round(4.3f + (3.6f * random.NextSingle()), 1),
-            MathF.Round(2.0f + (2.4f * random.NextSingle()), 1),
-            MathF.Round(1.0f + (5.9f * random.NextSingle()), 1),
-            MathF.Round(0.1f + (2.4f * random.NextSingle()), 1),
-        })];
-    }
 
     private static string Numbers(float[] row) => string.Join(", ", row.Select(v => v.ToString("R", CultureInfo.InvariantCulture)));
 }

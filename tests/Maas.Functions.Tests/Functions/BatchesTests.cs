@@ -1,8 +1,7 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Maas.Core.Batch;
-using Maas.TestKit;
 using Maas.TestKit.Azurite;
+using Maas.TestKit.Clients;
 using Maas.TestKit.Generation;
 
 namespace Maas.Functions.Tests.Functions;
@@ -11,12 +10,14 @@ namespace Maas.Functions.Tests.Functions;
 [Collection(UsesAzurite.Name)]
 public sealed class BatchesTests(AzuriteFixture azurite)
 {
+    private const string Script = "tests/Maas.Functions.Tests/Clients/openai-batch-client.mjs";
+
     [Fact]
     public async Task OpenAiNodeClient_FilesCreateBatchesCreateRetrieveAndFilesContent_WorkAsAgainstOpenAi()
     {
         await using var app = await GenerativeApp.StartAsync(azurite, batches: true);
 
-        using var submitted = JsonDocument.Parse(await RunClientAsync(app.Host.BaseAddress, "submit", app.Model));
+        using var submitted = JsonDocument.Parse(await NodeClient.RunAsync(Script, app.Host.BaseAddress.ToString(), "submit", app.Model));
         var file = submitted.RootElement.GetProperty("file");
         Assert.Equal("batch", file.GetProperty("purpose").GetString());
         Assert.Equal("requests.jsonl", file.GetProperty("filename").GetString());
@@ -26,7 +27,7 @@ public sealed class BatchesTests(AzuriteFixture azurite)
         var batchId = created.GetProperty("id").GetString()!;
 
         Assert.Equal(BatchStatus.Completed, (await app.Batches!.WaitAsync(batchId)).Status);
-        using var collected = JsonDocument.Parse(await RunClientAsync(app.Host.BaseAddress, "collect", batchId));
+        using var collected = JsonDocument.Parse(await NodeClient.RunAsync(Script, app.Host.BaseAddress.ToString(), "collect", batchId));
 
         var root = collected.RootElement;
         Assert.Equal("completed", root.GetProperty("batch").GetProperty("status").GetString());
@@ -44,22 +45,5 @@ public sealed class BatchesTests(AzuriteFixture azurite)
         Assert.Equal((409, "ConflictError"), (root.GetProperty("cancel").GetProperty("status").GetInt32(), root.GetProperty("cancel").GetProperty("type").GetString()));
         Assert.True(root.GetProperty("deleted").GetBoolean());
         Assert.Equal(404, root.GetProperty("afterDelete").GetProperty("status").GetInt32());
-    }
-
-    private static async Task<string> RunClientAsync(Uri baseAddress, string step, string argument)
-    {
-        var start = new ProcessStartInfo("node")
-        {
-            ArgumentList = { RepoPaths.Combine("tests", "Maas.Functions.Tests", "Clients", "openai-batch-client.mjs"), baseAddress.ToString(), step, argument },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RepoPaths.Root,
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"The OpenAI client failed: {await errors}");
-        return await output;
     }
 }

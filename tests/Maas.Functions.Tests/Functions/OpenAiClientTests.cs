@@ -1,7 +1,6 @@
-using System.Diagnostics;
 using System.Text.Json;
-using Maas.TestKit;
 using Maas.TestKit.Azurite;
+using Maas.TestKit.Clients;
 using Maas.TestKit.Generation;
 
 namespace Maas.Functions.Tests.Functions;
@@ -16,7 +15,7 @@ public sealed class OpenAiClientTests(AzuriteFixture azurite)
         await using var generative = await GenerativeApp.StartAsync(azurite);
         var model = generative.Model;
 
-        using var result = JsonDocument.Parse(await RunClientAsync(generative.Host.BaseAddress, model));
+        using var result = JsonDocument.Parse(await NodeClient.RunAsync("tests/Maas.Functions.Tests/Clients/openai-client.mjs", generative.Host.BaseAddress.ToString(), model));
         var root = result.RootElement;
 
         Assert.Equal(TinyGpt2.Continuation, root.GetProperty("chat").GetProperty("content").GetString());
@@ -31,22 +30,5 @@ public sealed class OpenAiClientTests(AzuriteFixture azurite)
         var tooLong = root.GetProperty("tooLong");
         Assert.Equal((400, "BadRequestError", "context_length_exceeded"), (tooLong.GetProperty("status").GetInt32(), tooLong.GetProperty("type").GetString(), tooLong.GetProperty("code").GetString()));
         Assert.Contains("maximum context length is 128 tokens", tooLong.GetProperty("message").GetString(), StringComparison.Ordinal);
-    }
-
-    private static async Task<string> RunClientAsync(Uri baseAddress, string model)
-    {
-        var start = new ProcessStartInfo("node")
-        {
-            ArgumentList = { RepoPaths.Combine("tests", "Maas.Functions.Tests", "Clients", "openai-client.mjs"), baseAddress.ToString(), model },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RepoPaths.Root,
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"The OpenAI client failed: {await errors}");
-        return await output;
     }
 }

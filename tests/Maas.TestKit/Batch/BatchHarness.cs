@@ -142,6 +142,14 @@ public sealed class BatchHarness : IAsyncDisposable
         return (await Store.GetAsync(run.Owner, batchId, CancellationToken.None))!;
     }
 
+    /// <summary>The drop container (<see cref="BatchOptions.DropContainer"/>), created.</summary>
+    public async Task<Azure.Storage.Blobs.BlobContainerClient> DropContainerAsync()
+    {
+        var container = Serving.Registry.BlobService.GetBlobContainerClient(Options.DropContainer);
+        await container.CreateIfNotExistsAsync();
+        return container;
+    }
+
     /// <summary>The lines of file <paramref name="fileId"/> (none when the id is null).</summary>
     public async Task<IReadOnlyList<string>> ReadLinesAsync(string? fileId)
     {

@@ -352,49 +352,36 @@ public static class OpenApiContract
             }
 
             operation.Responses["200"] = new OpenApiResponse { Description = "OK", Content = content };
-            if (required.Length > 0)
-            {
-                operation.RequestBody = new OpenApiRequestBody
-                {
-                    Required = true,
-                    Content = new Dictionary<string, IOpenApiMediaType>
-                    {
-                        ["application/json"] = new OpenApiMediaType
-                        {
-                            Schema = new OpenApiSchema
-                            {
-                                Type = JsonSchemaType.Object,
-                                Required = new HashSet<string>(required),
-                                Properties = required.ToDictionary(name => name, name => (IOpenApiSchema)new OpenApiSchema { Description = name == "model" ? "<name> or <name>/versions/<version>" : "as OpenAI's API takes it" }),
-                            },
-                        },
-                    },
-                };
-            }
-
             if (form is not null)
             {
-                operation.RequestBody = new OpenApiRequestBody
-                {
-                    Required = true,
-                    Content = new Dictionary<string, IOpenApiMediaType>
-                    {
-                        ["multipart/form-data"] = new OpenApiMediaType
-                        {
-                            Schema = new OpenApiSchema
-                            {
-                                Type = JsonSchemaType.Object,
-                                Required = new HashSet<string>(form),
-                                Properties = form.ToDictionary(name => name, name => (IOpenApiSchema)new OpenApiSchema { Type = JsonSchemaType.String, Format = name == "file" ? "binary" : null }),
-                            },
-                        },
-                    },
-                };
+                operation.RequestBody = ObjectBody("multipart/form-data", form, name => new OpenApiSchema { Type = JsonSchemaType.String, Format = name == "file" ? "binary" : null });
+            }
+            else if (required.Length > 0)
+            {
+                operation.RequestBody = ObjectBody("application/json", required, name => new OpenApiSchema { Description = name == "model" ? "<name> or <name>/versions/<version>" : "as OpenAI's API takes it" });
             }
 
             operation.Parameters = [.. parameters.Select(PathParameter)];
             AddOperation(path, method, operation);
         }
+
+        /// <summary>A required body of <paramref name="mediaType"/>: an object whose <paramref name="fields"/> are all required.</summary>
+        private static OpenApiRequestBody ObjectBody(string mediaType, string[] fields, Func<string, OpenApiSchema> field) => new()
+        {
+            Required = true,
+            Content = new Dictionary<string, IOpenApiMediaType>
+            {
+                [mediaType] = new OpenApiMediaType
+                {
+                    Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Object,
+                        Required = new HashSet<string>(fields),
+                        Properties = fields.ToDictionary(name => name, name => (IOpenApiSchema)field(name)),
+                    },
+                },
+            },
+        };
 
         private static IOpenApiParameter PathParameter(string name) => new OpenApiParameter
         {
