@@ -10,5 +10,8 @@ public sealed class EncodedResponse(PooledBufferWriter body, string contentType,
     /// <summary>Headers the protocol adds to a 200 (V2 names the length of its JSON header before binary outputs).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; } = headers ?? [];
 
+    /// <summary>The same response with one more header; the result owns the body (dispose it, not this one).</summary>
+    public EncodedResponse WithHeader(string name, string value) => new(body, ContentType, [.. Headers, new(name, value)]);
+
     public void Dispose() => body.Dispose();
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Maas.Core.Errors;
 using Maas.Core.Protocol;
-using Maas.Core.Protocol.OpenAI;
 using Microsoft.AspNetCore.Http;
 
 namespace Maas.Functions.Http;
@@ -16,7 +15,7 @@ internal static class GenerationHttp
     public static async Task WriteAsync(this GenerationResponse generation, HttpContext http, Func<MaasException, byte[]> errorEvent)
     {
         var response = http.Response;
-        response.Headers[OpenAiService.ModelVersionHeader] = generation.Model.Version.ToString(CultureInfo.InvariantCulture);
+        response.Headers[ResponseHeaders.ModelVersion] = generation.Model.Version.ToString(CultureInfo.InvariantCulture);
         if (generation.Body is { } body)
         {
             response.ContentType = body.ContentType;

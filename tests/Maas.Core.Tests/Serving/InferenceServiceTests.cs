@@ -47,6 +47,19 @@ public sealed class InferenceServiceTests(AzuriteFixture azurite) : IDisposable
         { """{"model":"x"}""", ["no 'inputs'"] },
     };
 
+    [Fact]
+    public async Task RunAsync_EitherProtocol_NamesTheVersionThatAnsweredInItsHeader()
+    {
+        var name = await _serving.AddModelAsync(TestModels.Linear());
+        await _serving.AddVersionAsync(name, TestModels.Linear(), version: 2);
+
+        using var byDefault = await _serving.PredictAsync(name, """{"input": [[1, 2, 3, 4]]}""");
+        using var pinned = await _serving.InferV2Async(name, """{"inputs": [{"name": "x", "shape": [1, 4], "datatype": "FP32", "data": [1, 2, 3, 4]}]}"""u8.ToArray(), version: "1");
+
+        Assert.Contains(new KeyValuePair<string, string>(ResponseHeaders.ModelVersion, "2"), byDefault.Headers);
+        Assert.Contains(new KeyValuePair<string, string>(ResponseHeaders.ModelVersion, "1"), pinned.Headers);
+    }
+
     [Theory]
     [MemberData(nameof(BadLinearRequests))]
     public async Task InferAsync_BadV2Request_IsBadRequestNamingTheProblem(string request, string[] fragments)

@@ -87,7 +87,7 @@ public sealed class OpenAiService(InferenceService inference, ModelResolver reso
         var output = new PooledBufferWriter();
         OpenAiResponses.WriteEmbeddings(output, OpenAiModelId.Of(model.Name, model.Version), result, call.Base64);
         measurement.BytesOut = output.WrittenCount;
-        return new EncodedResponse(output, MediaTypes.Json, [new(ModelVersionHeader, model.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        return new EncodedResponse(output, MediaTypes.Json, [new(ResponseHeaders.ModelVersion, model.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
     }
 
     /// <summary><c>GET /v1/models</c>: every model whose default version is generative, by name.</summary>
@@ -128,9 +128,6 @@ public sealed class OpenAiService(InferenceService inference, ModelResolver reso
 
         return new EncodedResponse(output, MediaTypes.Json);
     }
-
-    /// <summary>The header every prediction response names the answering version in.</summary>
-    public const string ModelVersionHeader = "x-maas-model-version";
 
     private Task<ModelVersionRecord> ResolveAsync(OpenAiModelId id, Caller caller, PredictionMeasurement measurement, CancellationToken cancellationToken)
         => AsModelNotFoundAsync(inference.ResolveAsync(id.Name, id.Version, caller, measurement, cancellationToken));

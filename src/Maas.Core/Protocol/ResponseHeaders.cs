@@ -1,0 +1,8 @@
+namespace Maas.Core.Protocol;
+
+/// <summary>Headers every prediction response carries, whatever its protocol.</summary>
+public static class ResponseHeaders
+{
+    /// <summary>The version that answered: the default's, a pinned one's, or (during a rollout) the canary's.</summary>
+    public const string ModelVersion = "x-maas-model-version";
+}
