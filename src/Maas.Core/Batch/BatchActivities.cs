@@ -85,6 +85,8 @@ public sealed class BatchActivities(BatchStore store, BatchFileStore files, Batc
         var batch = await RecordOf(finish.Run, cancellationToken);
         if (BatchStatuses.IsTerminal(batch.Status))
         {
+            // Ended by an earlier run of this activity: only its clean-up may be left.
+            await files.DeleteChunksAsync(batch.Id, finish.FinishedChunks, cancellationToken);
             return batch.Status;
         }
 
@@ -100,6 +102,9 @@ public sealed class BatchActivities(BatchStore store, BatchFileStore files, Batc
             finish.Run,
             record => record.MoveTo(ending, clock.GetUtcNow()) with { OutputFileId = outputFileId, ErrorFileId = errorFileId },
             cancellationToken);
+
+        // Only once the record names the joined files: a run of this activity again still finds every chunk's results.
+        await files.DeleteChunksAsync(batch.Id, finish.FinishedChunks, cancellationToken);
         return ended.Status;
     }
 

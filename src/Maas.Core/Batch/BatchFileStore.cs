@@ -118,8 +118,8 @@ public sealed class BatchFileStore(BlobServiceClient blobs, IOptions<BatchOption
 
     /// <summary>
     /// Joins the results of <paramref name="chunks"/>, in order, into the batch's output and error files (for a dropped
-    /// batch: its output blobs beside its input) and deletes the chunk blobs. Returns the two file ids (null for a
-    /// dropped batch, or where nothing went to that file).
+    /// batch: its output blobs beside its input), rewriting the same files when run again. Returns the two file ids
+    /// (null for a dropped batch, or where nothing went to that file).
     /// </summary>
     public async Task<(string? OutputFileId, string? ErrorFileId)> AssembleAsync(BatchRecord batch, IReadOnlyList<int> chunks, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -128,13 +128,18 @@ public sealed class BatchFileStore(BlobServiceClient blobs, IOptions<BatchOption
         await EnsureContainerAsync(cancellationToken);
         var outputId = await JoinAsync(batch, chunks, "output", now, cancellationToken);
         var errorId = await JoinAsync(batch, chunks, "errors", now, cancellationToken);
+        return (outputId, errorId);
+    }
+
+    /// <summary>Deletes the results of <paramref name="chunks"/> once the batch's files hold them (those already gone are skipped).</summary>
+    public async Task DeleteChunksAsync(string batchId, IReadOnlyList<int> chunks, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(chunks);
         foreach (var index in chunks)
         {
-            await _files.GetBlobClient(ChunkBlob(batch.Id, index, "output")).DeleteIfExistsAsync(cancellationToken: cancellationToken);
-            await _files.GetBlobClient(ChunkBlob(batch.Id, index, "errors")).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+            await _files.GetBlobClient(ChunkBlob(batchId, index, "output")).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+            await _files.GetBlobClient(ChunkBlob(batchId, index, "errors")).DeleteIfExistsAsync(cancellationToken: cancellationToken);
         }
-
-        return (outputId, errorId);
     }
 
     private async Task<string?> JoinAsync(BatchRecord batch, IReadOnlyList<int> chunks, string kind, DateTimeOffset now, CancellationToken cancellationToken)

@@ -179,6 +179,10 @@ public sealed class BatchOrchestrationTests(AzuriteFixture azurite)
         Assert.Equal(BatchStatus.Completed, ending);
         var done = (await batches.Store.GetAsync(record.Owner, record.Id, CancellationToken.None))!;
         Assert.Equal(Enumerable.Range(0, 10).Select(i => $"row-{i}"), (await batches.ReadLinesAsync(done.OutputFileId)).Select(CustomIdOf));
+
+        // The ending run again (its first run's answer lost) changes nothing.
+        Assert.Equal(BatchStatus.Completed, await batches.Activities.FinishAsync(new BatchFinish(run, [0, 1, 2], BatchStatus.Completed), CancellationToken.None));
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => $"row-{i}"), (await batches.ReadLinesAsync(done.OutputFileId)).Select(CustomIdOf));
     }
 
     private static string CustomIdOf(string line)
