@@ -11,9 +11,6 @@ public sealed class BatchActivityLimiter(IOptions<BatchOptions> options) : IDisp
 {
     private readonly SemaphoreSlim _slots = new(options.Value.MaxActivitiesPerInstance);
 
-    /// <summary>Chunks running on this instance now.</summary>
-    public int Running => options.Value.MaxActivitiesPerInstance - _slots.CurrentCount;
-
     /// <summary>Waits for a free slot; dispose the result to free it.</summary>
     public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
     {

@@ -101,7 +101,7 @@ public sealed partial class BatchLineRunner(
                     continue;
                 }
 
-                var requestRows = RowsOf(request);
+                var requestRows = request.Rows;
                 if (group.Count > 0 && (rows + requestRows > maxRows || !BatchTensors.Compatible(group[0].Request, request)))
                 {
                     await RunGroupAsync(model, protocol, group, outcomes, shape, endpoint, caller, cancellationToken);
@@ -133,7 +133,7 @@ public sealed partial class BatchLineRunner(
         await inference.Live.WaitForQuietAsync(options.Value.YieldToLiveCalls, cancellationToken);
         using var lease = await sessions.AcquireAsync(model, cancellationToken);
         var combined = group.Count == 1 ? group[0].Request : BatchTensors.Concatenate([.. group.Select(line => line.Request)]);
-        var totalRows = group.Sum(line => RowsOf(line.Request));
+        var totalRows = group.Sum(line => line.Request.Rows);
         InferenceResult result;
         var started = Stopwatch.GetTimestamp();
         try
@@ -165,7 +165,7 @@ public sealed partial class BatchLineRunner(
             var firstRow = 0;
             foreach (var line in group)
             {
-                var rows = RowsOf(line.Request);
+                var rows = line.Request.Rows;
                 using var own = group.Count == 1 ? null : BatchTensors.Slice(result, line.Request.Outputs, totalRows, firstRow, rows);
                 firstRow += rows;
                 Stamp(line.Measurement, lease, elapsed, totalRows);
@@ -304,8 +304,6 @@ public sealed partial class BatchLineRunner(
     }
 
     private void Record(PredictionMeasurement measurement, Exception? failure) => metrics.Record(measurement.ToRecord(clock.GetUtcNow(), failure));
-
-    private static int RowsOf(InferenceRequest request) => request.Inputs is [{ Shape: [var rows, ..] }, ..] ? (int)Math.Min(rows, int.MaxValue) : 1;
 
     private static string RequestId(BatchLine line) => line.CustomId;
 

@@ -16,13 +16,13 @@ public static class BatchOwner
     public static string KeyOf(Caller caller)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        return KeyOf(caller.ObjectId is { Length: > 0 } oid ? "oid:" + oid : "app:" + caller.AppId);
+        return KeyOf(caller.AppId, caller.ObjectId);
     }
 
     public static string KeyOf(BatchCaller caller)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        return KeyOf(caller.ObjectId is { Length: > 0 } oid ? "oid:" + oid : "app:" + caller.AppId);
+        return KeyOf(caller.AppId, caller.ObjectId);
     }
 
     /// <summary>The caller as a batch keeps it, to run its lines later with the same app roles.</summary>
@@ -41,6 +41,6 @@ public static class BatchOwner
             : new Caller(caller.AppId, caller.ObjectId, caller.Roles.ToHashSet(StringComparer.Ordinal), caller.Scopes.ToHashSet(StringComparer.Ordinal));
     }
 
-    private static string KeyOf(string identity)
-        => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..KeyLength];
+    private static string KeyOf(string appId, string? objectId)
+        => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(objectId is { Length: > 0 } ? "oid:" + objectId : "app:" + appId)))[..KeyLength];
 }

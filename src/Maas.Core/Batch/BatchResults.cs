@@ -44,21 +44,19 @@ public sealed class BatchResults : IDisposable
         var target = outcome.Succeeded ? _output : _errors;
         var json = outcome.Succeeded ? _outputJson : _errorsJson;
         var id = RequestIdOf(batchId, line.Line);
-        {
-            json.WriteStartObject();
-            json.WriteString("id", id);
-            json.WriteString("custom_id", line.CustomId);
-            json.WriteStartObject("response");
-            json.WriteNumber("status_code", outcome.StatusCode);
-            json.WriteString("request_id", id);
-            json.WritePropertyName("body");
-            json.WriteRawValue(outcome.Body, skipInputValidation: true);
-            json.WriteEndObject();
-            json.WriteNull("error");
-            json.WriteEndObject();
-            json.Flush();
-            json.Reset(target);
-        }
+        json.WriteStartObject();
+        json.WriteString("id", id);
+        json.WriteString("custom_id", line.CustomId);
+        json.WriteStartObject("response");
+        json.WriteNumber("status_code", outcome.StatusCode);
+        json.WriteString("request_id", id);
+        json.WritePropertyName("body");
+        json.WriteRawValue(outcome.Body, skipInputValidation: true);
+        json.WriteEndObject();
+        json.WriteNull("error");
+        json.WriteEndObject();
+        json.Flush();
+        json.Reset();
 
         target.GetSpan(1)[0] = (byte)'\n';
         target.Advance(1);

@@ -27,7 +27,7 @@ internal static class BatchTensors
         return true;
     }
 
-    public static int RowsOf(InferenceRequest request) => (int)request.Inputs[0].Shape[0];
+    public static int RowsOf(InferenceRequest request) => request.Rows;
 
     /// <summary>One request holding every input of <paramref name="requests"/> concatenated in order (pooled buffers, freed on dispose).</summary>
     public static InferenceRequest Concatenate(IReadOnlyList<InferenceRequest> requests)

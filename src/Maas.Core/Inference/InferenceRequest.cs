@@ -19,6 +19,9 @@ public sealed class InferenceRequest(string? id, IReadOnlyList<InputTensor> inpu
     /// </summary>
     public string? SingleOutput { get; init; }
 
+    /// <summary>Rows in the batch dimension: the first dimension of the first input (1 for a scalar or no input).</summary>
+    public int Rows => Inputs is [{ Shape: [var rows, ..] }, ..] ? (int)Math.Min(rows, int.MaxValue) : 1;
+
     /// <summary>Bytes of the request body this was decoded from (0 when it was built in memory).</summary>
     public long BodyBytes { get; init; }
 

@@ -219,25 +219,8 @@ public sealed record EvaluationConfig
 
     private static EvaluationConfig ToleranceOf(JsonElement value, EvaluationConfig config)
     {
-        if (value.ValueKind != JsonValueKind.Object)
-        {
-            throw new FormatException("config.json field 'evaluation.tolerance' must be {\"absolute\": a, \"relative\": r} with a, r >= 0.");
-        }
-
-        foreach (var field in value.EnumerateObject())
-        {
-            var number = field.Value.ValueKind == JsonValueKind.Number && field.Value.GetDouble() is >= 0 and var x && double.IsFinite(x)
-                ? x
-                : throw new FormatException($"config.json field 'evaluation.tolerance.{field.Name}' must be a number >= 0.");
-            config = field.Name switch
-            {
-                "absolute" => config with { AbsoluteTolerance = number },
-                "relative" => config with { RelativeTolerance = number },
-                _ => throw new FormatException($"config.json field 'evaluation.tolerance.{field.Name}' is unknown; expected absolute or relative."),
-            };
-        }
-
-        return config;
+        var (absolute, relative) = ConfigTolerance.Parse(value, "evaluation.tolerance", config.AbsoluteTolerance, config.RelativeTolerance);
+        return config with { AbsoluteTolerance = absolute, RelativeTolerance = relative };
     }
 }
 

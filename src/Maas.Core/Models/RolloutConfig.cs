@@ -194,18 +194,8 @@ public sealed record RolloutConfig
 
     private static RolloutGates ToleranceOf(JsonElement value, RolloutGates gates)
     {
-        const string Path = "rollout.gates.agreement.tolerance";
-        foreach (var field in Fields(value, Path, "{\"absolute\": a, \"relative\": r}"))
-        {
-            gates = field.Name switch
-            {
-                "absolute" => gates with { AbsoluteTolerance = Number(field.Value, $"{Path}.absolute", fraction: false) },
-                "relative" => gates with { RelativeTolerance = Number(field.Value, $"{Path}.relative", fraction: false) },
-                _ => throw new FormatException($"config.json field '{Path}.{field.Name}' is unknown; expected absolute or relative."),
-            };
-        }
-
-        return gates;
+        var (absolute, relative) = ConfigTolerance.Parse(value, "rollout.gates.agreement.tolerance", gates.AbsoluteTolerance, gates.RelativeTolerance);
+        return gates with { AbsoluteTolerance = absolute, RelativeTolerance = relative };
     }
 
     private static PromoteConfig PromoteOf(JsonElement value)

@@ -38,7 +38,7 @@ public sealed class InferenceService(ModelResolver repository, SessionCache sess
         using var activity = MaasTelemetry.ActivitySource.StartActivity("Infer");
         activity?.SetTag("maas.model", model.Name);
         InputValidator.Validate(model, request);
-        measurement.BatchSize = request.Inputs is [{ Shape: [var rows, ..] }, ..] ? (int)Math.Min(rows, int.MaxValue) : 1;
+        measurement.BatchSize = request.Rows;
         if (model.Config.DynamicBatching is not null)
         {
             var batched = await batcher.RunAsync(model, request, cancellationToken);
