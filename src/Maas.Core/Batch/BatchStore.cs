@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Text.Json.Serialization;
 using Azure;
 using Azure.Data.Tables;
@@ -12,7 +13,7 @@ namespace Maas.Core.Batch;
 /// partition reads as OpenAI lists batches. Every change is a read-modify-write on the row's ETag, retried on a
 /// conflict, so a cancel and the orchestration's progress never overwrite each other.
 /// </summary>
-public sealed class BatchStore(TableServiceClient tables, IOptions<BatchOptions> options, TimeProvider clock)
+public sealed partial class BatchStore(TableServiceClient tables, IOptions<BatchOptions> options, TimeProvider clock)
 {
     private const string DocumentColumn = "Batch";
     private const int MaxConflictRetries = 16;
@@ -22,7 +23,7 @@ public sealed class BatchStore(TableServiceClient tables, IOptions<BatchOptions>
     private readonly TableClient _table = tables.GetTableClient(options.Value.TableName);
     private int _created;
 
-    /// <summary>A new batch id: <c>batch_</c>, then digits that fall as time goes on (newest first), then randomness.</summary>
+    /// <summary>A new batch id: <c>batch_</c>, then 19 digits that fall as time goes on (newest first), then 20 random hex digits.</summary>
     public string NewId()
     {
         var inverted = DateTimeOffset.MaxValue.UtcTicks - clock.GetUtcNow().UtcTicks;
@@ -36,9 +37,14 @@ public sealed class BatchStore(TableServiceClient tables, IOptions<BatchOptions>
         await _table.AddEntityAsync(ToEntity(record), cancellationToken);
     }
 
-    /// <summary>The batch <paramref name="id"/> of <paramref name="owner"/>, or null (another owner's batch is none of theirs).</summary>
+    /// <summary>The batch <paramref name="id"/> of <paramref name="owner"/>, or null (another owner's batch is none of theirs, and an id of another shape is none at all).</summary>
     public async Task<BatchRecord?> GetAsync(string owner, string id, CancellationToken cancellationToken)
     {
+        if (!IsBatchId(id))
+        {
+            return null;
+        }
+
         await EnsureTableAsync(cancellationToken);
         var row = await _table.GetEntityIfExistsAsync<TableEntity>(owner, id, cancellationToken: cancellationToken);
         return row.HasValue ? FromEntity(row.Value!) : null;
@@ -72,6 +78,11 @@ public sealed class BatchStore(TableServiceClient tables, IOptions<BatchOptions>
     public async Task<BatchRecord?> UpdateAsync(string owner, string id, Func<BatchRecord, BatchRecord> change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);
+        if (!IsBatchId(id))
+        {
+            return null;
+        }
+
         await EnsureTableAsync(cancellationToken);
         for (var attempt = 0; ; attempt++)
         {
@@ -99,6 +110,12 @@ public sealed class BatchStore(TableServiceClient tables, IOptions<BatchOptions>
             }
         }
     }
+
+    /// <summary>Whether <paramref name="id"/> has the shape <see cref="NewId"/> gives (anything else, a caller's text, never reaches a table key).</summary>
+    private static bool IsBatchId(string id) => BatchIdPattern().IsMatch(id);
+
+    [GeneratedRegex("^batch_[0-9a-f]{39}$", RegexOptions.CultureInvariant)]
+    private static partial Regex BatchIdPattern();
 
     private static TableEntity ToEntity(BatchRecord record) => new(record.Owner, record.Id)
     {

@@ -34,6 +34,11 @@ public sealed class BatchApiTests(AzuriteFixture azurite)
         Assert.Equal(ErrorKind.NotFound, (await Assert.ThrowsAsync<MaasException>(() => api.DeleteFileAsync(Bob, fileId, CancellationToken.None))).Kind);
         Assert.Equal(ErrorKind.NotFound, (await Assert.ThrowsAsync<MaasException>(() => api.GetBatchAsync(Bob, batchId, CancellationToken.None))).Kind);
         Assert.Equal(ErrorKind.NotFound, (await Assert.ThrowsAsync<MaasException>(() => api.CancelBatchAsync(Bob, batchId, CancellationToken.None))).Kind);
+
+        // An id no batch can have (characters a table key cannot hold) is not found either, never a storage error.
+        Assert.Equal(ErrorKind.NotFound, (await Assert.ThrowsAsync<MaasException>(() => api.GetBatchAsync(Alice, "batch#1?/x", CancellationToken.None))).Kind);
+        Assert.Equal(ErrorKind.NotFound, (await Assert.ThrowsAsync<MaasException>(() => api.CancelBatchAsync(Alice, "batch#1?/x", CancellationToken.None))).Kind);
+        Assert.Equal(ErrorKind.NotFound, (await Assert.ThrowsAsync<MaasException>(() => api.GetFileAsync(Alice, "file-#1", CancellationToken.None))).Kind);
         var usingAlicesFile = await Assert.ThrowsAsync<MaasException>(() => api.CreateBatchAsync(batches.Durable, Json($$$"""{"input_file_id": "{{{fileId}}}", "endpoint": "/models/{{{model}}}/predict", "completion_window": "24h"}"""), Bob, CancellationToken.None));
         Assert.Equal((ErrorKind.InvalidInput, "input_file_id"), (usingAlicesFile.Kind, usingAlicesFile.Field));
         using (var bobs = await api.ListBatchesAsync(Bob, after: null, limit: null, CancellationToken.None))
