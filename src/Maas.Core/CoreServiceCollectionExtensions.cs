@@ -13,6 +13,7 @@ using Maas.Core.Protocol.OpenApi;
 using Maas.Core.Protocol.Simple;
 using Maas.Core.Protocol.V2;
 using Maas.Core.Registry;
+using Maas.Core.Rollout;
 using Maas.Core.Serving;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -32,6 +33,7 @@ public static class CoreServiceCollectionExtensions
         services.AddValidatedOptions<DriftOptions>(DriftOptions.SectionName);
         services.AddValidatedOptions<GenerationOptions>(GenerationOptions.SectionName);
         services.AddValidatedOptions<BatchOptions>(BatchOptions.SectionName);
+        services.AddValidatedOptions<RolloutOptions>(RolloutOptions.SectionName);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<DependencyHealth>();
         services.AddSingleton<ModelRegistryStore>();
@@ -59,7 +61,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DriftRecorder>();
         services.AddHostedService(provider => provider.GetRequiredService<DriftRecorder>());
         services.AddSingleton<IHourlyRollup, DriftAggregator>();
+        services.AddSingleton<IRollupDecider, RolloutJudge>();
         services.AddSingleton<MetricsAggregator>();
+        services.AddSingleton<RolloutQuery>();
         services.AddSingleton<MetricsQuery>();
         services.AddSingleton<DriftQuery>();
         services.AddSingleton<SessionLoader>();
@@ -76,6 +80,10 @@ public static class CoreServiceCollectionExtensions
         // The data plane's prediction observers, in the order each finished call is handed to them.
         services.AddSingleton<IPredictionObserver>(provider => provider.GetRequiredService<PredictionCapture>());
         services.AddSingleton<IPredictionObserver>(provider => provider.GetRequiredService<DriftObserver>());
+        services.AddSingleton<ShadowTraffic>();
+        services.AddSingleton<IPredictionObserver>(provider => provider.GetRequiredService<ShadowTraffic>());
+        services.AddSingleton<ShadowRunner>();
+        services.AddHostedService(provider => provider.GetRequiredService<ShadowRunner>());
         services.AddSingleton<InferenceService>();
         services.AddSingleton<SessionPrewarmer>();
         services.AddHostedService(provider => provider.GetRequiredService<SessionPrewarmer>());

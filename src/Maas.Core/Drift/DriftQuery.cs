@@ -25,6 +25,13 @@ public sealed class DriftQuery(TableServiceClient tables, DriftTables names, Mod
         }
 
         var record = version is null ? await repository.ResolveAsync(model, null, cancellationToken) : await repository.GetVersionAsync(model, version, cancellationToken);
+        return await GetAsync(record, start, end, cancellationToken);
+    }
+
+    /// <summary>The drift of <paramref name="record"/> over the hours from <paramref name="start"/> to <paramref name="end"/>.</summary>
+    public async Task<DriftReport> GetAsync(ModelVersionRecord record, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
         var baseline = record.DriftBaseline is { BlobPath.Length: > 0 } stored ? await baselines.GetAsync(stored.BlobPath, cancellationToken) : null;
         var drift = record.Config.Drift;
         return new DriftReport(

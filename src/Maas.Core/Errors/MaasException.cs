@@ -14,6 +14,9 @@ public sealed class MaasException(ErrorKind kind, string message) : Exception(me
     /// <summary>For <see cref="ErrorKind.Throttled"/>: how long the caller should wait before retrying.</summary>
     public TimeSpan? RetryAfter { get; init; }
 
+    /// <summary>The failure came from running the model (the graph refused or failed on the input), so a rollout counts it against the version.</summary>
+    public bool FromModel { get; init; }
+
     /// <summary>The request field the failure is about (OpenAI's <c>param</c>), when one is.</summary>
     public string? Field { get; init; }
 

@@ -119,36 +119,7 @@ public sealed class EvaluationBatch(ModelInspection model)
     }
 
     private static (double[]? Numbers, string[]? Strings) Read(OrtValue value)
-    {
-        var type = value.GetTensorTypeAndShape().ElementDataType;
-        return type switch
-        {
-            TensorElementType.String => (null, value.GetStringTensorAsArray()),
-            TensorElementType.Float => (Widen(value.GetTensorDataAsSpan<float>(), v => v), null),
-            TensorElementType.Double => (value.GetTensorDataAsSpan<double>().ToArray(), null),
-            TensorElementType.Int64 => (Widen(value.GetTensorDataAsSpan<long>(), v => v), null),
-            TensorElementType.Int32 => (Widen(value.GetTensorDataAsSpan<int>(), v => v), null),
-            TensorElementType.Int16 => (Widen(value.GetTensorDataAsSpan<short>(), v => v), null),
-            TensorElementType.Int8 => (Widen(value.GetTensorDataAsSpan<sbyte>(), v => v), null),
-            TensorElementType.UInt64 => (Widen(value.GetTensorDataAsSpan<ulong>(), v => v), null),
-            TensorElementType.UInt32 => (Widen(value.GetTensorDataAsSpan<uint>(), v => v), null),
-            TensorElementType.UInt16 => (Widen(value.GetTensorDataAsSpan<ushort>(), v => v), null),
-            TensorElementType.UInt8 => (Widen(value.GetTensorDataAsSpan<byte>(), v => v), null),
-            TensorElementType.Bool => (Widen(value.GetTensorDataAsSpan<bool>(), v => v ? 1 : 0), null),
-            _ => throw new EvaluationSetException($"an output has element type {type}, which evaluation does not read"),
-        };
-    }
-
-    private static double[] Widen<T>(ReadOnlySpan<T> values, Func<T, double> widen)
-    {
-        var result = new double[values.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            result[i] = widen(values[i]);
-        }
-
-        return result;
-    }
+        => OutputValues.Read(value) ?? throw new EvaluationSetException($"an output has element type {value.GetTensorTypeAndShape().ElementDataType}, which evaluation does not read");
 
     private OrtValue CreateInput(TensorSignature input)
     {

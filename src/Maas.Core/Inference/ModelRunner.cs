@@ -156,7 +156,10 @@ public static class ModelRunner
 
         return new MaasException(
             ErrorKind.InvalidInput,
-            string.Create(CultureInfo.InvariantCulture, $"Model '{loaded.Model.Name}' version {loaded.Model.Version} {what}: {message}"));
+            string.Create(CultureInfo.InvariantCulture, $"Model '{loaded.Model.Name}' version {loaded.Model.Version} {what}: {message}"))
+        {
+            FromModel = true,
+        };
     }
 
     /// <summary>

@@ -47,6 +47,9 @@ public sealed record ModelConfig
     /// <summary>What each version's evaluation.jsonl measures and what it must reach to be promoted; null promotes every Ready version.</summary>
     public EvaluationConfig? Evaluation { get; init; }
 
+    /// <summary>A canary and/or shadow version put in front of live traffic, the gates they are held to, and when a canary is promoted; null when none.</summary>
+    public RolloutConfig? Rollout { get; init; }
+
     /// <summary>Parses config.json; throws <see cref="FormatException"/> with a message naming the offending field.</summary>
     public static ModelConfig Parse(ReadOnlySpan<byte> json)
     {
@@ -86,12 +89,18 @@ public sealed record ModelConfig
                     "evaluation" => config with { Evaluation = EvaluationConfig.Parse(field.Value) },
                     "drift" => config with { Drift = DriftConfig.Parse(field.Value) },
                     "generation" => config with { Generation = GenerationConfig.Parse(field.Value) },
-                    _ => throw new FormatException($"config.json field '{field.Name}' is unknown; expected description, defaultVersion, maxBatchSize, dynamicBatching, executionProvider, requiredRoles, warmup, labels, example, capture, evaluation, drift or generation."),
+                    "rollout" => config with { Rollout = RolloutConfig.Parse(field.Value) },
+                    _ => throw new FormatException($"config.json field '{field.Name}' is unknown; expected description, defaultVersion, maxBatchSize, dynamicBatching, executionProvider, requiredRoles, warmup, labels, example, capture, evaluation, drift, generation or rollout."),
                 };
             }
 
-            return config.DynamicBatching is not null && config.MaxBatchSize is not > 0
-                ? throw new FormatException("config.json field 'dynamicBatching' needs 'maxBatchSize' (the most rows one batched run takes, at least 1).")
+            if (config.DynamicBatching is not null && config.MaxBatchSize is not > 0)
+            {
+                throw new FormatException("config.json field 'dynamicBatching' needs 'maxBatchSize' (the most rows one batched run takes, at least 1).");
+            }
+
+            return config.DefaultVersion is not null && config.Rollout?.Promote is not null
+                ? throw new FormatException("config.json fields 'defaultVersion' and 'rollout.promote' cannot go together: a pinned default is never replaced by a promoted canary. Leave out one of them.")
                 : config;
         }
     }

@@ -67,6 +67,12 @@ public sealed record ModelVersionRecord
     /// </summary>
     public DriftBaselineSummary? DriftBaseline { get; init; }
 
+    /// <summary>
+    /// The state of the rollout that puts this version in front of traffic (config.json <c>rollout</c> names it as canary,
+    /// or as shadow when there is no canary); null when no rollout has started on it. Registration keeps it.
+    /// </summary>
+    public RolloutRecord? Rollout { get; init; }
+
     /// <summary>ETags of every blob that went into this registration (graph, external data, config): equal means nothing changed.</summary>
     public string SourceFingerprint { get; init; } = string.Empty;
 

@@ -23,6 +23,11 @@ public sealed record ShadowConfig(long Version, double Percent);
 /// </summary>
 public sealed record RolloutGates
 {
+    public const string ErrorRate = "errorRate";
+    public const string P95 = "p95Ms";
+    public const string DriftPsi = "driftPsi";
+    public const string Agreement = "agreement";
+
     public double? MaxErrorRate { get; init; }
 
     public double? MaxP95Ms { get; init; }
@@ -57,6 +62,7 @@ public sealed record RolloutConfig
     public bool Rollback { get; init; } = true;
 
     /// <summary>The versions the rollout names (canary, shadow): while it runs, the highest-Ready rule never makes them the default.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public IEnumerable<long> Versions => new[] { Canary?.Version, Shadow?.Version }.Where(v => v is not null).Select(v => v!.Value);
 
     /// <summary>Parses the <c>rollout</c> object; throws <see cref="FormatException"/> naming the offending field.</summary>

@@ -15,3 +15,13 @@ public interface IHourlyRollup
     /// <summary>Deletes its raw rows of minutes before <paramref name="before"/>, all of them already rolled up.</summary>
     Task DeleteRawBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// What decides on the minutes once they are rolled up (a rollout's gates), after every aggregation run, under the same
+/// watermark. Kept behind this interface so that monitoring depends on no capability.
+/// </summary>
+public interface IRollupDecider
+{
+    /// <summary>Decides on the rolled-up minutes up to <paramref name="watermark"/> (inclusive); returns the decisions written.</summary>
+    Task<int> DecideAsync(DateTimeOffset watermark, CancellationToken cancellationToken);
+}

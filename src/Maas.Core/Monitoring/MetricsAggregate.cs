@@ -41,6 +41,21 @@ public sealed class MetricsAggregate
     /// <summary>Calls that were lines of batch jobs (counted in <see cref="Requests"/> too).</summary>
     public long BatchCalls { get; private set; }
 
+    /// <summary>Calls the version failed (server errors, and refusals from running the model): what a rollout's error-rate gate counts.</summary>
+    public long ModelFailures { get; private set; }
+
+    /// <summary>Rollout shadow copies run on this version (counted in <see cref="Requests"/> too).</summary>
+    public long ShadowCalls { get; private set; }
+
+    /// <summary>Calls to the default whose shadow copy was dropped (the shadow queue was full).</summary>
+    public long ShadowDropped { get; private set; }
+
+    /// <summary>Shadow copies whose outputs were compared with the default's.</summary>
+    public long ShadowCompared { get; private set; }
+
+    /// <summary>Shadow copies whose outputs agreed with the default's.</summary>
+    public long ShadowAgreed { get; private set; }
+
     /// <summary>Tokens generative calls read (prompts, embedding inputs).</summary>
     public long PromptTokens { get; private set; }
 
@@ -83,6 +98,11 @@ public sealed class MetricsAggregate
 
         CaptureDropped += record.CaptureDropped ? 1 : 0;
         BatchCalls += record.FromBatch ? 1 : 0;
+        ModelFailures += record.ModelFailed ? 1 : 0;
+        ShadowCalls += record.Shadow ? 1 : 0;
+        ShadowDropped += record.ShadowDropped ? 1 : 0;
+        ShadowCompared += record.Agreed is null ? 0 : 1;
+        ShadowAgreed += record.Agreed == true ? 1 : 0;
         PromptTokens += record.PromptTokens;
         CompletionTokens += record.CompletionTokens;
         if (record.TimeToFirstToken is { } firstToken)
@@ -123,6 +143,11 @@ public sealed class MetricsAggregate
         ColdLoadMicroseconds += other.ColdLoadMicroseconds;
         CaptureDropped += other.CaptureDropped;
         BatchCalls += other.BatchCalls;
+        ModelFailures += other.ModelFailures;
+        ShadowCalls += other.ShadowCalls;
+        ShadowDropped += other.ShadowDropped;
+        ShadowCompared += other.ShadowCompared;
+        ShadowAgreed += other.ShadowAgreed;
         PromptTokens += other.PromptTokens;
         CompletionTokens += other.CompletionTokens;
         Latency.Add(other.Latency);
@@ -155,6 +180,11 @@ public sealed class MetricsAggregate
         entity[nameof(ColdLoadMicroseconds)] = ColdLoadMicroseconds;
         entity[nameof(CaptureDropped)] = CaptureDropped;
         entity[nameof(BatchCalls)] = BatchCalls;
+        entity[nameof(ModelFailures)] = ModelFailures;
+        entity[nameof(ShadowCalls)] = ShadowCalls;
+        entity[nameof(ShadowDropped)] = ShadowDropped;
+        entity[nameof(ShadowCompared)] = ShadowCompared;
+        entity[nameof(ShadowAgreed)] = ShadowAgreed;
         entity[nameof(Latency)] = Latency.ToBytes();
         entity[nameof(PromptTokens)] = PromptTokens;
         entity[nameof(CompletionTokens)] = CompletionTokens;
@@ -187,6 +217,11 @@ public sealed class MetricsAggregate
             ColdLoadMicroseconds = Long(entity, nameof(ColdLoadMicroseconds)),
             CaptureDropped = Long(entity, nameof(CaptureDropped)),
             BatchCalls = Long(entity, nameof(BatchCalls)),
+            ModelFailures = Long(entity, nameof(ModelFailures)),
+            ShadowCalls = Long(entity, nameof(ShadowCalls)),
+            ShadowDropped = Long(entity, nameof(ShadowDropped)),
+            ShadowCompared = Long(entity, nameof(ShadowCompared)),
+            ShadowAgreed = Long(entity, nameof(ShadowAgreed)),
             Latency = entity.GetBinary(nameof(Latency)) is { } bytes ? LatencyHistogram.FromBytes(bytes) : new LatencyHistogram(),
             PromptTokens = Long(entity, nameof(PromptTokens)),
             CompletionTokens = Long(entity, nameof(CompletionTokens)),

@@ -7,7 +7,8 @@ namespace Maas.Core.Monitoring;
 
 /// <summary>
 /// Merges closed minutes of every instance's raw rows into <c>MetricsRollup</c> at minute and hour grain, flags SLO
-/// breaches, rolls up what other capabilities summarise for the same hours (<see cref="IHourlyRollup"/>), and deletes raw rows past retention. Every rollup row is recomputed from its sources and replaced, and
+/// breaches, rolls up what other capabilities summarise for the same hours (<see cref="IHourlyRollup"/>), deletes raw rows
+/// past retention, and lets the deciders on rolled-up minutes (<see cref="IRollupDecider"/>, rollouts) decide. Every rollup row is recomputed from its sources and replaced, and
 /// the watermark moves only after the rows it covers are written: a re-run, or a run after a crash mid-way, gives the
 /// same rows as one clean run, with nothing counted twice and no minute skipped.
 /// </summary>
@@ -15,6 +16,7 @@ public sealed partial class MetricsAggregator(
     TableServiceClient tables,
     MetricsTables names,
     IHourlyRollup hourly,
+    IEnumerable<IRollupDecider> deciders,
     IOptions<MonitoringOptions> options,
     TimeProvider clock,
     ILogger<MetricsAggregator> logger)
@@ -71,8 +73,14 @@ public sealed partial class MetricsAggregator(
         var (lateMinutes, lateHours) = await RerollLateMinutesAsync(raw, rollup, markers, rolledBefore, watermark, cancellationToken);
         (minutes, hours) = (minutes + lateMinutes, hours + lateHours);
         var deleted = await DeleteExpiredRawAsync(raw, now - settings.RawRetention, watermark, cancellationToken);
+        var decisions = 0;
+        foreach (var decider in deciders)
+        {
+            decisions += await decider.DecideAsync(watermark, cancellationToken);
+        }
+
         LogRun(logger, minutes, hours, deleted, watermark);
-        return new AggregationResult(minutes, hours, deleted, breaches, flagged, watermark);
+        return new AggregationResult(minutes, hours, deleted, breaches, flagged, watermark, decisions);
     }
 
     /// <summary>

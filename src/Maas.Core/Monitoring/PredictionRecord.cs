@@ -43,6 +43,21 @@ public sealed record PredictionRecord
     /// <summary>The call was a line of a batch job.</summary>
     public bool FromBatch { get; init; }
 
+    /// <summary>
+    /// The version failed the call: a server error, or a refusal that came from running the model. Never auth,
+    /// throttling or a request the protocol refused before the model saw it. What a rollout's <c>errorRate</c> gate counts.
+    /// </summary>
+    public bool ModelFailed { get; init; }
+
+    /// <summary>The call was a rollout's shadow copy of a call to the default (its answer was never returned).</summary>
+    public bool Shadow { get; init; }
+
+    /// <summary>The call's shadow copy was dropped: the shadow queue was full.</summary>
+    public bool ShadowDropped { get; init; }
+
+    /// <summary>For a shadow copy whose outputs could be compared: whether they agreed with the default's; null otherwise.</summary>
+    public bool? Agreed { get; init; }
+
     /// <summary>Tokens of the prompt(s) or inputs a generative call read (0 for other models).</summary>
     public long PromptTokens { get; init; }
 

@@ -24,7 +24,7 @@ public static class PredictionPipeline
         ArgumentNullException.ThrowIfNull(measurement);
         ArgumentNullException.ThrowIfNull(request);
         using var live = inference.Live.Enter();
-        var model = await inference.ResolveAsync(name, version, caller, measurement, cancellationToken);
+        var model = await inference.ResolveAsync(name, version, caller, measurement, cancellationToken, request.Header(RequestIdHeader));
         using var decoded = await protocol.ReadRequestAsync(request, model, cancellationToken);
         measurement.BytesIn = decoded.BodyBytes;
         var requestId = decoded.Id ?? request.Header(RequestIdHeader);

@@ -17,6 +17,12 @@ public sealed class ModelRegistryStore(TableClient table, TableClient? lookupTab
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>Rollout states stored by name, so the row reads as the API shows it.</summary>
+    private static readonly JsonSerializerOptions RolloutJson = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
     /// <summary>Signatures stored as typed <see cref="TensorSignature"/> JSON (kind, ONNX element type).</summary>
     private const int TypedSignatureFormat = 2;
     private readonly TableClient _table = table;
@@ -115,7 +121,7 @@ public sealed class ModelRegistryStore(TableClient table, TableClient? lookupTab
     /// Writes a registration's <paramref name="record"/> over the row <paramref name="current"/> (as last read; null when
     /// there was none), conditional on its ETag; on a concurrent write it re-reads the row and retries, up to
     /// <see cref="MaxWriteAttempts"/> times. The row keeps when it was first registered, moves <c>UpdatedAt</c> only when
-    /// its sources or status change, and is stamped seen now. Returns the concurrent writes it met.
+    /// its sources or status change, keeps its rollout state, and is stamped seen now. Returns the concurrent writes it met.
     /// </summary>
     public async Task<int> WriteRegistrationAsync(ModelVersionRecord record, (ModelVersionRecord Record, ETag ETag)? current, TimeProvider clock, CancellationToken cancellationToken)
     {
@@ -127,6 +133,7 @@ public sealed class ModelRegistryStore(TableClient table, TableClient? lookupTab
             var unchanged = current is { Record: var row } && row.SourceFingerprint == record.SourceFingerprint && row.Status == record.Status;
             var toWrite = record with
             {
+                Rollout = record.Rollout ?? current?.Record.Rollout,
                 RegisteredAt = current?.Record.RegisteredAt ?? now,
                 UpdatedAt = unchanged ? current!.Value.Record.UpdatedAt : now,
                 LastSeenAt = now,
@@ -139,6 +146,38 @@ public sealed class ModelRegistryStore(TableClient table, TableClient? lookupTab
             catch (RequestFailedException error) when (error.Status is 409 or 412 && attempt < MaxWriteAttempts)
             {
                 current = await GetAsync(record.Name, record.Version, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sets the rollout state kept on one version's row to what <paramref name="change"/> makes of the current one,
+    /// conditional on the row's ETag, re-reading and re-applying on a concurrent write. <paramref name="change"/> returning
+    /// the same instance writes nothing. False when the row does not exist.
+    /// </summary>
+    public async Task<bool> UpdateRolloutAsync(string name, long version, Func<RolloutRecord?, RolloutRecord?> change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await GetAsync(name, version, cancellationToken) is not var (row, etag))
+            {
+                return false;
+            }
+
+            var updated = change(row.Rollout);
+            if (ReferenceEquals(updated, row.Rollout))
+            {
+                return true;
+            }
+
+            try
+            {
+                await WriteAsync(row with { Rollout = updated }, etag, cancellationToken);
+                return true;
+            }
+            catch (RequestFailedException error) when (error.Status is 409 or 412 && attempt < MaxWriteAttempts)
+            {
             }
         }
     }
@@ -178,6 +217,7 @@ public sealed class ModelRegistryStore(TableClient table, TableClient? lookupTab
         ["ExampleProblem"] = record.ExampleProblem,
         ["Evaluation"] = record.Evaluation is null ? null : JsonSerializer.Serialize(record.Evaluation, Json),
         ["DriftBaseline"] = record.DriftBaseline is null ? null : JsonSerializer.Serialize(record.DriftBaseline, Json),
+        ["Rollout"] = record.Rollout is null ? null : JsonSerializer.Serialize(record.Rollout, RolloutJson),
         ["RegisteredAt"] = record.RegisteredAt,
         ["UpdatedAt"] = record.UpdatedAt,
         ["LastSeenAt"] = record.LastSeenAt,
@@ -212,6 +252,7 @@ public sealed class ModelRegistryStore(TableClient table, TableClient? lookupTab
             ExampleProblem = entity.GetString("ExampleProblem") ?? string.Empty,
             Evaluation = entity.GetString("Evaluation") is { Length: > 0 } evaluation ? JsonSerializer.Deserialize<EvaluationSummary>(evaluation, Json) : null,
             DriftBaseline = entity.GetString("DriftBaseline") is { Length: > 0 } baseline ? JsonSerializer.Deserialize<DriftBaselineSummary>(baseline, Json) : null,
+            Rollout = entity.GetString("Rollout") is { Length: > 0 } rollout ? JsonSerializer.Deserialize<RolloutRecord>(rollout, RolloutJson) : null,
             RegisteredAt = entity.GetDateTimeOffset("RegisteredAt") ?? default,
             UpdatedAt = entity.GetDateTimeOffset("UpdatedAt") ?? default,
             LastSeenAt = entity.GetDateTimeOffset("LastSeenAt") ?? default,

@@ -71,14 +71,48 @@ public sealed partial class ModelResolver(
                 string.Create(CultureInfo.InvariantCulture, $"Model '{name}' version {chosen.Version} is {chosen.Status}: {chosen.Reason}"));
     }
 
+    /// <summary>
+    /// The version that serves one prediction call. A call naming a version gets it, as <see cref="ResolveAsync"/> says.
+    /// A call naming none goes to a running rollout's canary when <see cref="CanarySplit"/> puts its key there, else to
+    /// the default version, with the rollout's shadow when it has one running.
+    /// </summary>
+    public async Task<ResolvedCall> ResolveCallAsync(string name, string? version, RolloutKeys keys, CancellationToken cancellationToken)
+    {
+        if (version is not null)
+        {
+            return new ResolvedCall(await ResolveAsync(name, version, cancellationToken), Shadow: null);
+        }
+
+        var lookup = await GetLookupAsync(name, cancellationToken);
+        var chosen = DefaultOf(name, lookup);
+        if (lookup.Promotion.Rollout is not { } rollout)
+        {
+            return new ResolvedCall(chosen, Shadow: null);
+        }
+
+        if (rollout is { Canary: { } canary, Config.Canary: { } split } && CanarySplit.ToCanary(name, split, keys.For(split.Sticky)))
+        {
+            return new ResolvedCall(canary, Shadow: null);
+        }
+
+        return new ResolvedCall(chosen, rollout is { Shadow: { } shadow, Config.Shadow: { } copies } ? new ShadowTarget(shadow, copies.Percent, rollout.Config.Gates) : null);
+    }
+
     /// <summary>The default version: 404 when the model has no versions, 409 when none can be served by default.</summary>
     private async Task<ModelVersionRecord> DefaultAsync(string name, CancellationToken cancellationToken)
-    {
-        var lookup = await GetLookupAsync(name, cancellationToken);
-        return lookup.Versions.Count == 0
+        => DefaultOf(name, await GetLookupAsync(name, cancellationToken));
+
+    private static ModelVersionRecord DefaultOf(string name, Lookup lookup)
+        => lookup.Versions.Count == 0
             ? throw NotFound(name)
             : lookup.Promotion.Default
                 ?? throw new MaasException(ErrorKind.NotReady, $"Model '{name}' has no version that can be served by default: none is Ready and promoted (see GET /models/{name}); name a version to call one that is Ready.");
+
+    /// <summary>The model's default version and rollout as serving applies them now (from the rows last read).</summary>
+    public async Task<PromotionDecision> PromotionOfAsync(string name, CancellationToken cancellationToken)
+    {
+        var lookup = await GetLookupAsync(name, cancellationToken);
+        return lookup.Versions.Count == 0 ? throw NotFound(name) : lookup.Promotion;
     }
 
     /// <summary>The default version of a model, as <see cref="PromotionPolicy"/> decides it; null when none qualifies.</summary>

@@ -13,7 +13,9 @@ public sealed record Promotion(string State, string Reason);
 /// considered in order, as they were added: a Ready version becomes the default when the model has no <c>evaluation</c>,
 /// or when its evaluation passed every gate and it is not worse than the default before it by more than
 /// <c>noRegression.tolerance</c> on <c>noRegression.metric</c>. A version awaiting or failing evaluation never becomes the
-/// default, whatever order its files arrived in; it stays servable by explicit version.
+/// default, whatever order its files arrived in; it stays servable by explicit version. While a <c>rollout</c> runs, the
+/// versions it names (canary, shadow) are not made the default by this rule; a canary becomes eligible once its
+/// rollout promotes it, and a rolled-back canary never while config.json names it.
 /// </summary>
 public static class PromotionPolicy
 {
@@ -22,6 +24,9 @@ public static class PromotionPolicy
     public const string Rejected = "rejected";
     public const string AwaitingEvaluation = "awaiting evaluation";
     public const string NotReady = "not ready";
+    public const string Canary = "canary";
+    public const string Shadow = "shadow";
+    public const string RolledBack = "rolled back";
 
     /// <summary>The default version (null when none qualifies) and every version's promotion state.</summary>
     public static PromotionDecision Decide(IReadOnlyList<ModelVersionRecord> versions)
@@ -29,6 +34,8 @@ public static class PromotionPolicy
         ArgumentNullException.ThrowIfNull(versions);
         var config = versions.MaxBy(v => v.Version)?.Config ?? ModelConfig.Default;
         var evaluation = config.Evaluation;
+        var rollout = config.Rollout;
+        var rolloutState = rollout is null ? RolloutState.Running : RolloutStateOf(rollout, versions);
         var states = new Dictionary<long, Promotion>();
         ModelVersionRecord? promoted = null;
         foreach (var version in versions.OrderBy(v => v.Version))
@@ -41,7 +48,15 @@ public static class PromotionPolicy
                 { Evaluation.FailureReason: { } failure } => (Rejected, failure),
                 _ => Regression(version, promoted, evaluation.NoRegression) is { } regression ? (Rejected, regression) : (Passed, "Its evaluation passed every gate."),
             };
-            states[version.Version] = new Promotion(state, reason);
+            if (rollout is not null && rollout.Versions.Contains(version.Version) && !(rolloutState == RolloutState.Promoted && version.Version == rollout.Canary?.Version))
+            {
+                states[version.Version] = InRollout(version, rollout, rolloutState, new Promotion(state, reason));
+                continue;
+            }
+
+            states[version.Version] = state == Passed && version.Version == rollout?.Canary?.Version
+                ? new Promotion(Passed, "Promoted by its rollout: " + (RolloutHome(rollout, versions)?.Decisions is [.., var last] ? last.Reason : "the canary passed its window."))
+                : new Promotion(state, reason);
             if (state == Passed)
             {
                 promoted = version;
@@ -62,7 +77,45 @@ public static class PromotionPolicy
             states[chosen.Version] = new Promotion(Default, $"config.json defaultVersion pins this version ({pinnedState.State}: {pinnedState.Reason})");
         }
 
-        return new PromotionDecision(chosen, states);
+        return new PromotionDecision(chosen, states, rollout is null ? null : PlanOf(rollout, rolloutState, versions, states));
+    }
+
+    /// <summary>The rollout's state as its record says, when the record is about this config's versions; a rollout without one runs.</summary>
+    private static RolloutState RolloutStateOf(RolloutConfig rollout, IReadOnlyList<ModelVersionRecord> versions)
+        => RolloutHome(rollout, versions) is { } record && record.IsFor(rollout) ? record.State : RolloutState.Running;
+
+    /// <summary>The record kept on the rollout's home row (its canary, else its shadow), if any.</summary>
+    private static RolloutRecord? RolloutHome(RolloutConfig? rollout, IReadOnlyList<ModelVersionRecord> versions)
+        => rollout is null ? null : versions.FirstOrDefault(v => v.Version == RolloutRecord.HomeOf(rollout))?.Rollout is { } record && record.IsFor(rollout) ? record : null;
+
+    /// <summary>
+    /// The state of a version the rollout names while the highest-Ready rule must pass it by: a qualifying canary is
+    /// <see cref="Canary"/> (or <see cref="RolledBack"/>), a Ready shadow <see cref="Shadow"/>; one that does not qualify keeps
+    /// its own state, with a word on what the rollout waits for.
+    /// </summary>
+    private static Promotion InRollout(ModelVersionRecord version, RolloutConfig rollout, RolloutState state, Promotion own)
+    {
+        if (version.Version == rollout.Canary?.Version)
+        {
+            return (own.State, state) switch
+            {
+                (_, RolloutState.RolledBack) => new Promotion(RolledBack, "Its rollout rolled it back; it takes no calls made without a version while config.json names it as the canary."),
+                (Passed, _) => new Promotion(Canary, FormattableString.Invariant($"The canary of a running rollout: {rollout.Canary.Percent}% of the calls made without a version; it becomes the default if the rollout promotes it.")),
+                _ => own with { Reason = own.Reason + " It is named as the rollout's canary and takes no calls until it qualifies." },
+            };
+        }
+
+        return version.Status == ModelStatus.Ready
+            ? new Promotion(Shadow, FormattableString.Invariant($"The shadow of a rollout: copies of {rollout.Shadow!.Percent}% of the default's calls run on it while the rollout runs; its answers are never returned."))
+            : own with { Reason = own.Reason + " It is named as the rollout's shadow." };
+    }
+
+    private static RolloutPlan PlanOf(RolloutConfig rollout, RolloutState state, IReadOnlyList<ModelVersionRecord> versions, Dictionary<long, Promotion> states)
+    {
+        ModelVersionRecord? Serving(long? number, string role) => state == RolloutState.Running && number is { } n && states.TryGetValue(n, out var promotion) && promotion.State == role
+            ? versions.First(v => v.Version == n)
+            : null;
+        return new RolloutPlan(rollout, RolloutHome(rollout, versions), state, Serving(rollout.Canary?.Version, Canary), Serving(rollout.Shadow?.Version, Shadow));
     }
 
     private static string DefaultReason(EvaluationConfig? evaluation) => evaluation is null
@@ -92,5 +145,12 @@ public static class PromotionPolicy
     }
 }
 
-/// <summary>The default version (null when none qualifies) and each version's promotion state, by version number.</summary>
-public sealed record PromotionDecision(ModelVersionRecord? Default, IReadOnlyDictionary<long, Promotion> States);
+/// <summary>The default version (null when none qualifies), each version's promotion state by version number, and the model's rollout, if config.json has one.</summary>
+public sealed record PromotionDecision(ModelVersionRecord? Default, IReadOnlyDictionary<long, Promotion> States, RolloutPlan? Rollout = null);
+
+/// <summary>
+/// A model's rollout as serving applies it: its config, the record kept so far (null before its first aggregation),
+/// where it stands, and the versions it serves now: <paramref name="Canary"/> takes its share and <paramref name="Shadow"/>
+/// its copies only while it runs and each qualifies (null otherwise).
+/// </summary>
+public sealed record RolloutPlan(RolloutConfig Config, RolloutRecord? Record, RolloutState State, ModelVersionRecord? Canary, ModelVersionRecord? Shadow);

@@ -2,58 +2,40 @@ using Maas.Core.Models;
 
 namespace Maas.Core.Rollout;
 
-/// <summary>Where a rollout stands.</summary>
-public enum RolloutState
-{
-    Running,
-    Promoted,
-    RolledBack,
-}
-
 /// <summary>A decision about a rollout, with the figures that made it: promote the canary, roll it back, or keep running (with any breach seen, when rollback is off).</summary>
 public sealed record RolloutDecision(RolloutState State, string Reason, IReadOnlyList<GateBreach> Breaches, long Requests);
 
 /// <summary>
-/// The rollout's rules as pure functions of the closed minutes' figures since it began: a minute breaks a gate when its
-/// figure passes the limit; a breach with <c>rollback</c> rolls the canary back; after <c>promote.after</c> with at least
+/// The rollout's rules as pure functions of the closed windows' figures since it began (minutes of calls; hours of drift, when drift is configured): a window breaks a gate when its
+/// figure passes the limit (a window without calls breaks only the drift gate, which has its own count); a breach with <c>rollback</c> rolls the canary back; after <c>promote.after</c> with at least
 /// <c>promote.minRequests</c> calls and no breach the canary is promoted. Minutes without calls are not judged.
 /// </summary>
 public static class RolloutDecisions
 {
-    public const string ErrorRateGate = "errorRate";
-    public const string P95Gate = "p95Ms";
-    public const string DriftGate = "driftPsi";
-    public const string AgreementGate = "agreement";
-
     /// <summary>The gates <paramref name="minute"/> breaks.</summary>
     public static IReadOnlyList<GateBreach> Breaches(RolloutGates gates, RolloutFigures minute)
     {
         ArgumentNullException.ThrowIfNull(gates);
         ArgumentNullException.ThrowIfNull(minute);
         var breaches = new List<GateBreach>();
-        if (minute.Requests == 0)
+        if (gates.MaxErrorRate is { } maxErrors && minute.Requests > 0 && minute.ErrorRate > maxErrors)
         {
-            return breaches;
+            breaches.Add(new GateBreach(RolloutGates.ErrorRate, minute.ErrorRate, maxErrors, minute.Minute));
         }
 
-        if (gates.MaxErrorRate is { } maxErrors && minute.ErrorRate > maxErrors)
+        if (gates.MaxP95Ms is { } maxP95 && minute.Requests > 0 && minute.P95Ms > maxP95)
         {
-            breaches.Add(new GateBreach(ErrorRateGate, minute.ErrorRate, maxErrors, minute.Minute));
-        }
-
-        if (gates.MaxP95Ms is { } maxP95 && minute.P95Ms > maxP95)
-        {
-            breaches.Add(new GateBreach(P95Gate, minute.P95Ms, maxP95, minute.Minute));
+            breaches.Add(new GateBreach(RolloutGates.P95, minute.P95Ms, maxP95, minute.Minute));
         }
 
         if (gates.MaxDriftPsi is { } maxPsi && minute.DriftPsi is { } psi && psi > maxPsi)
         {
-            breaches.Add(new GateBreach(DriftGate, psi, maxPsi, minute.Minute));
+            breaches.Add(new GateBreach(RolloutGates.DriftPsi, psi, maxPsi, minute.Minute));
         }
 
-        if (gates.MinAgreement is { } minAgreement && minute.Agreement is { } agreement && agreement < minAgreement)
+        if (gates.MinAgreement is { } minAgreement && minute.Requests > 0 && minute.Agreement is { } agreement && agreement < minAgreement)
         {
-            breaches.Add(new GateBreach(AgreementGate, agreement, minAgreement, minute.Minute));
+            breaches.Add(new GateBreach(RolloutGates.Agreement, agreement, minAgreement, minute.Minute));
         }
 
         return breaches;

@@ -1,17 +1,28 @@
+using Maas.Core.Monitoring;
+
 namespace Maas.Core.Rollout;
 
 /// <summary>
-/// What a rollout's version did in one closed minute, merged over every instance: calls, the calls it failed (a 5xx,
+/// What a rollout's version did in one closed window, merged over every instance: calls, the calls it failed (a 5xx,
 /// or a 4xx from running the model; never auth or throttling), its p95, the drift PSI of its inputs (the largest over
-/// features, when drift is configured) and, for a shadow, the share of its outputs that agreed with the default's.
+/// features, for an hour of drift) and, for a shadow, the share of its compared outputs that agreed with the default's.
 /// </summary>
 public sealed record RolloutFigures(DateTimeOffset Minute, long Requests, long Failed, double P95Ms, double? DriftPsi = null, double? Agreement = null)
 {
     public double ErrorRate => Requests == 0 ? 0 : (double)Failed / Requests;
-}
 
-/// <summary>A gate a minute broke: which, the value seen, the limit, and the minute.</summary>
-public sealed record GateBreach(string Gate, double Value, double Limit, DateTimeOffset Minute)
-{
-    public string Describe() => FormattableString.Invariant($"{Gate} {Value:0.####} against {(Gate == RolloutDecisions.AgreementGate ? "min" : "max")} {Limit:0.####} in the minute from {Minute:u}");
+    /// <summary>A minute of the version as the metrics rollup merged it (every instance's calls, shadow copies included).</summary>
+    public static RolloutFigures Of(DateTimeOffset minute, MetricsAggregate aggregate)
+    {
+        ArgumentNullException.ThrowIfNull(aggregate);
+        return new(
+            minute,
+            aggregate.Requests,
+            aggregate.ModelFailures,
+            aggregate.Latency.Quantile(0.95).TotalMilliseconds,
+            Agreement: aggregate.ShadowCompared == 0 ? null : (double)aggregate.ShadowAgreed / aggregate.ShadowCompared);
+    }
+
+    /// <summary>An hour of drift: no calls counted here (the minutes count them), only the largest PSI over the version's features.</summary>
+    public static RolloutFigures OfDrift(DateTimeOffset hour, double psi) => new(hour, 0, 0, 0, DriftPsi: psi);
 }

@@ -18,13 +18,18 @@ public sealed class InferenceService(ModelResolver repository, SessionCache sess
     /// <summary>The live calls running now (counted by <c>PredictionPipeline</c>), which batch work lets go first.</summary>
     public LiveCalls Live { get; } = new();
 
-    /// <summary>The version to serve (404/409 as the repository says) when the caller holds the model's <c>requiredRoles</c> (403 otherwise).</summary>
-    public async Task<ModelVersionRecord> ResolveAsync(string name, string? version, Caller caller, PredictionMeasurement measurement, CancellationToken cancellationToken)
+    /// <summary>
+    /// The version to serve (404/409 as the repository says) when the caller holds the model's <c>requiredRoles</c> (403
+    /// otherwise). A call naming no version may go to a rollout's canary, keyed by its caller or <paramref name="requestId"/>;
+    /// a call to the default may carry a rollout's shadow in its <paramref name="measurement"/>.
+    /// </summary>
+    public async Task<ModelVersionRecord> ResolveAsync(string name, string? version, Caller caller, PredictionMeasurement measurement, CancellationToken cancellationToken, string? requestId = null)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(measurement);
-        var model = await repository.ResolveAsync(name, version, cancellationToken);
+        var (model, shadow) = await repository.ResolveCallAsync(name, version, new RolloutKeys(caller.ObjectId ?? caller.AppId, requestId), cancellationToken);
         measurement.Model = model;
+        measurement.Shadow = shadow;
         RequireModelRoles(model, caller);
         return model;
     }

@@ -43,6 +43,12 @@ public sealed class PredictionMeasurement
     /// <summary>Set when the call was sampled for capture but its record was dropped (the capture queue was full).</summary>
     public bool CaptureDropped { get; set; }
 
+    /// <summary>Where a copy of this call runs when it went to the default during a rollout with a shadow; null otherwise.</summary>
+    public ShadowTarget? Shadow { get; set; }
+
+    /// <summary>Set when the call's shadow copy was dropped (the shadow queue was full).</summary>
+    public bool ShadowDropped { get; set; }
+
     /// <summary>Set for a line of a batch job (run without HTTP), so monitoring can tell batch work from live calls.</summary>
     public bool FromBatch { get; set; }
 
@@ -68,15 +74,15 @@ public sealed class PredictionMeasurement
     /// <param name="failure">What the call ended with: null for success, an expected failure (<see cref="MaasException"/>), or anything else (a server error).</param>
     public PredictionRecord ToRecord(DateTimeOffset now, Exception? failure)
     {
-        var kind = failure is null ? null : MaasException.Of(failure)?.Kind;
-        return RecordOf(now, OutcomeOf(failure), kind);
+        var expected = failure is null ? null : MaasException.Of(failure);
+        return RecordOf(now, OutcomeOf(failure), expected?.Kind, expected?.FromModel == true);
     }
 
     /// <summary>The outcome class of a call that ended with <paramref name="failure"/> (null for success).</summary>
     public static OutcomeClass OutcomeOf(Exception? failure)
         => failure is null ? OutcomeClass.Ok : MaasException.Of(failure)?.Kind is { } known ? OutcomeClasses.Of(known) : OutcomeClass.ServerError;
 
-    private PredictionRecord RecordOf(DateTimeOffset now, OutcomeClass outcome, ErrorKind? failure) => new()
+    private PredictionRecord RecordOf(DateTimeOffset now, OutcomeClass outcome, ErrorKind? failure, bool fromModel) => new()
     {
         Timestamp = now,
         Model = Model?.Name ?? failure switch
@@ -98,6 +104,8 @@ public sealed class PredictionMeasurement
         ColdLoadTime = ColdLoad,
         CaptureDropped = CaptureDropped,
         FromBatch = FromBatch,
+        ShadowDropped = ShadowDropped,
+        ModelFailed = Model is not null && (outcome == OutcomeClass.ServerError || fromModel),
         PromptTokens = PromptTokens,
         CompletionTokens = CompletionTokens,
         TimeToFirstToken = TimeToFirstToken,

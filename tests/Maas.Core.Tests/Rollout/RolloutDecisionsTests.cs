@@ -42,7 +42,7 @@ public sealed class RolloutDecisionsTests
 
         Assert.Equal(RolloutState.RolledBack, decision.State);
         Assert.Equal(1_400, decision.Requests);
-        Assert.StartsWith("rolled back: errorRate 0.05 against max 0.01 in the minute from 2026-12-07 10:01:00Z", decision.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("rolled back: errorRate 0.05 against max 0.01 in the window from 2026-12-07 10:01:00Z", decision.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

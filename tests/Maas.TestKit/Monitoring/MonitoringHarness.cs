@@ -4,6 +4,7 @@ using Maas.Core.Drift;
 using Maas.Core.Health;
 using Maas.Core.Monitoring;
 using Maas.Core.Registry;
+using Maas.Core.Rollout;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -67,8 +68,30 @@ public sealed class MonitoringHarness
     public MetricsAggregator Aggregator(HttpPipelinePolicy? faults = null)
     {
         var client = Client(faults);
-        return new(client, Tables, DriftAggregator(client), Microsoft.Extensions.Options.Options.Create(Options), Clock, Logs.CreateLogger<MetricsAggregator>());
+        return new(client, Tables, DriftAggregator(client), [RolloutJudge(client)], Microsoft.Extensions.Options.Options.Create(Options), Clock, Logs.CreateLogger<MetricsAggregator>());
     }
+
+    /// <summary>The rollouts' decider the aggregator runs, on the harness registry.</summary>
+    public RolloutJudge RolloutJudge(TableServiceClient? client = null)
+        => new(Registry, client ?? Client(null), Tables, DriftQuery(client), Logs.CreateLogger<RolloutJudge>());
+
+    /// <summary>Drift as the API reads it, on the harness registry.</summary>
+    public DriftQuery DriftQuery(TableServiceClient? client = null)
+        => new(client ?? Client(null), DriftTables, Resolver, Baselines, Microsoft.Extensions.Options.Options.Create(DriftOptions), Clock);
+
+    /// <summary>The registry as serving reads it (no lookup cache), on the harness clock.</summary>
+    public ModelResolver Resolver => _resolver ??= new ModelResolver(
+        Registry,
+        Microsoft.Extensions.Options.Options.Create(new RegistryOptions { LookupCacheTtl = TimeSpan.Zero }),
+        new Microsoft.Extensions.Caching.Memory.MemoryCache(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions()),
+        new DependencyHealth(Clock),
+        Clock,
+        Logs.CreateLogger<ModelResolver>());
+
+    private ModelResolver? _resolver;
+
+    /// <summary>The rollout report as <c>GET /models/{name}/rollout</c> reads it.</summary>
+    public RolloutQuery RolloutQuery() => new(Resolver, Client(null), Tables, Microsoft.Extensions.Options.Options.Create(Options), Clock);
 
     /// <summary>The drift half of the rollup, on its own (the aggregator runs it).</summary>
     public DriftAggregator DriftAggregator(TableServiceClient? client = null)

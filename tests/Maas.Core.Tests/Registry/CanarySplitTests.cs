@@ -1,7 +1,7 @@
 using Maas.Core.Models;
-using Maas.Core.Rollout;
+using Maas.Core.Registry;
 
-namespace Maas.Core.Tests.Rollout;
+namespace Maas.Core.Tests.Registry;
 
 public sealed class CanarySplitTests
 {

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Maas.Core.Models;
 
-namespace Maas.Core.Rollout;
+namespace Maas.Core.Registry;
 
 /// <summary>
 /// Which calls made without a version the canary takes: a hash of the caller (<c>sticky: caller</c>) or of the request

@@ -1,0 +1,174 @@
+using System.Globalization;
+using Azure.Data.Tables;
+using Maas.Core.Drift;
+using Maas.Core.Models;
+using Maas.Core.Monitoring;
+using Maas.Core.Registry;
+using Microsoft.Extensions.Logging;
+
+namespace Maas.Core.Rollout;
+
+/// <summary>
+/// Decides every rollout after each metrics aggregation. A rollout starts when its canary (or, without one, its shadow)
+/// qualifies; its clock starts when the config and that version were last registered. While it runs, the closed minutes
+/// since then (and drift's hours, when the drift gate is set) of the judged version are held to the gates: a breach
+/// with <c>rollback</c> rolls the canary back, a healthy canary past <c>promote.after</c> with enough calls is promoted.
+/// Each decision is written once, with the figures that made it, onto the version's row, where every instance reads it.
+/// </summary>
+public sealed partial class RolloutJudge(
+    ModelRegistryStore registry,
+    TableServiceClient tables,
+    MetricsTables names,
+    DriftQuery drift,
+    ILogger<RolloutJudge> logger) : IRollupDecider
+{
+    public async Task<int> DecideAsync(DateTimeOffset watermark, CancellationToken cancellationToken)
+    {
+        var decisions = 0;
+        foreach (var versions in (await registry.ListAllAsync(cancellationToken)).GroupBy(v => v.Name, StringComparer.Ordinal))
+        {
+            var rows = versions.ToList();
+            if (rows.MaxBy(v => v.Version)!.Config.Rollout is { } rollout)
+            {
+                decisions += await DecideAsync(rows, rollout, watermark, cancellationToken);
+            }
+        }
+
+        return decisions;
+    }
+
+    /// <summary>The decision on one model's rollout; returns 1 when one was written.</summary>
+    private async Task<int> DecideAsync(List<ModelVersionRecord> versions, RolloutConfig rollout, DateTimeOffset watermark, CancellationToken cancellationToken)
+    {
+        var plan = PromotionPolicy.Decide(versions).Rollout!;
+        var name = versions[0].Name;
+        var home = RolloutRecord.HomeOf(rollout);
+        var judged = versions.First(v => v.Version == home);
+        if (plan.Record is not { } record)
+        {
+            // Not started: it starts once the version it judges qualifies (a canary that passed evaluation, a Ready shadow).
+            if ((rollout.Canary is null ? plan.Shadow : plan.Canary) is null)
+            {
+                return 0;
+            }
+
+            var began = MetricsTables.MinuteOf(versions.Where(v => rollout.Versions.Contains(v.Version)).Max(v => v.UpdatedAt)).AddMinutes(1);
+            var start = new RolloutDecisionRecord(began, RolloutState.Running, Describe(rollout), 0, []);
+            await WriteAsync(name, home, rollout, current => current ?? new RolloutRecord(rollout.Canary?.Version, rollout.Shadow?.Version, began, RolloutState.Running, [start]), cancellationToken);
+            LogStarted(logger, name, home, began);
+            return 1;
+        }
+
+        if (record.State != RolloutState.Running)
+        {
+            return 0;
+        }
+
+        var until = watermark.AddMinutes(1);
+        var figures = await MinutesAsync(name, judged.Version, record.BeganAt, watermark, cancellationToken);
+        if (rollout.Gates.MaxDriftPsi is not null && judged.Config.Drift is not null)
+        {
+            figures.AddRange(await DriftHoursAsync(judged, record.BeganAt, until, cancellationToken));
+        }
+
+        var decision = RolloutDecisions.Decide(rollout, record.BeganAt, until, figures);
+        var last = record.Decisions[^1];
+        if (decision.State == RolloutState.Running && (decision.Breaches.Count == 0 || last.Breaches.Count > 0))
+        {
+            return 0;
+        }
+
+        var made = new RolloutDecisionRecord(until, decision.State, decision.Reason, decision.Requests, decision.Breaches);
+        await WriteAsync(
+            name,
+            home,
+            rollout,
+            current => current is { State: RolloutState.Running } running && running.Decisions.Count == record.Decisions.Count
+                ? running with { State = decision.State, Decisions = [.. running.Decisions, made] }
+                : current,
+            cancellationToken);
+        switch (decision.State)
+        {
+            case RolloutState.RolledBack:
+                LogRolledBack(logger, name, home, decision.Reason);
+                break;
+            case RolloutState.Promoted:
+                LogPromoted(logger, name, home, decision.Reason);
+                break;
+            default:
+                LogBreachKept(logger, name, home, decision.Reason);
+                break;
+        }
+
+        return 1;
+    }
+
+    /// <summary>
+    /// Applies <paramref name="change"/> to the record of this rollout as stored now (null when there is none, or it is
+    /// another rollout's); returning its argument writes nothing, so a decision another run wrote meanwhile is not written twice.
+    /// </summary>
+    private async Task WriteAsync(string name, long home, RolloutConfig rollout, Func<RolloutRecord?, RolloutRecord?> change, CancellationToken cancellationToken)
+        => await registry.UpdateRolloutAsync(
+            name,
+            home,
+            stored =>
+            {
+                var mine = stored is { } record && record.IsFor(rollout) ? record : null;
+                var changed = change(mine);
+                return ReferenceEquals(changed, mine) ? stored : changed;
+            },
+            cancellationToken);
+
+    /// <summary>The version's closed minutes from <paramref name="began"/> to <paramref name="watermark"/>, as the rollup merged them.</summary>
+    private async Task<List<RolloutFigures>> MinutesAsync(string name, long version, DateTimeOffset began, DateTimeOffset watermark, CancellationToken cancellationToken)
+    {
+        var rollup = tables.GetTableClient(names.Rollup);
+        var figures = new List<RolloutFigures>();
+        var number = version.ToString(CultureInfo.InvariantCulture);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {MetricsTables.RollupPartition(name, MetricsGrain.Minute)} and RowKey ge {MetricsTables.TimeKey(began)} and RowKey lt {MetricsTables.TimeKey(watermark.AddMinutes(1))}");
+        await foreach (var entity in rollup.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (entity.GetString("Version") == number)
+            {
+                figures.Add(RolloutFigures.Of(MetricsTables.ParseTimeKey(entity.RowKey[..entity.RowKey.IndexOf('|', StringComparison.Ordinal)]), MetricsAggregate.ReadFrom(entity)));
+            }
+        }
+
+        return figures;
+    }
+
+    /// <summary>The drift hours of the version's inputs since the rollout began that have enough values to be judged: the largest PSI of each.</summary>
+    private async Task<IEnumerable<RolloutFigures>> DriftHoursAsync(ModelVersionRecord version, DateTimeOffset began, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        var report = await drift.GetAsync(version, began, until, cancellationToken);
+        var minimum = report.Thresholds?.MinimumValues ?? long.MaxValue;
+        return report.Tensors
+            .Where(tensor => tensor.Side == DriftSide.Input)
+            .SelectMany(tensor => tensor.Hours)
+            .Where(hour => hour.Hour >= MetricsTables.HourOf(began) && hour.Values >= minimum && hour.Features.Any(f => f.Psi is not null))
+            .GroupBy(hour => hour.Hour)
+            .Select(hour => RolloutFigures.OfDrift(hour.Key, hour.SelectMany(h => h.Features).Max(f => f.Psi ?? 0)));
+    }
+
+    private static string Describe(RolloutConfig rollout)
+        => "started: " + string.Join(
+            " and ",
+            new[]
+            {
+                rollout.Canary is { } canary ? FormattableString.Invariant($"canary version {canary.Version} takes {canary.Percent}% of the calls made without a version (sticky by {canary.Sticky.ToString().ToLowerInvariant()})") : null,
+                rollout.Shadow is { } shadow ? FormattableString.Invariant($"shadow version {shadow.Version} runs copies of {shadow.Percent}% of the default's calls") : null,
+            }.OfType<string>());
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rollout of model {ModelName} version {ModelVersion} started; its clock runs from {BeganAt}")]
+    private static partial void LogStarted(ILogger logger, string modelName, long modelVersion, DateTimeOffset beganAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rollout of model {ModelName} version {ModelVersion} rolled back: {Reason}")]
+    private static partial void LogRolledBack(ILogger logger, string modelName, long modelVersion, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rollout of model {ModelName} version {ModelVersion} promoted: {Reason}")]
+    private static partial void LogPromoted(ILogger logger, string modelName, long modelVersion, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rollout of model {ModelName} version {ModelVersion} broke a gate and keeps running: {Reason}")]
+    private static partial void LogBreachKept(ILogger logger, string modelName, long modelVersion, string reason);
+}

@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Maas.Core.Rollout;
+
+/// <summary>Settings of rollouts (configuration section <c>Rollout</c>); which versions a model rolls out, and how, is in its config.json.</summary>
+public sealed class RolloutOptions
+{
+    public const string SectionName = "Rollout";
+
+    /// <summary>Shadow copies waiting to run off the request path; beyond it new ones are dropped and counted (<c>maas.rollout.shadow_dropped</c>).</summary>
+    [Range(1, 1_000_000, ErrorMessage = "Rollout:ShadowQueueCapacity must be between 1 and 1000000.")]
+    public int ShadowQueueCapacity { get; set; } = 1_000;
+
+    /// <summary>Shadow copies one instance runs at the same time.</summary>
+    [Range(1, 64, ErrorMessage = "Rollout:ShadowConcurrency must be between 1 and 64.")]
+    public int ShadowConcurrency { get; set; } = 1;
+}
