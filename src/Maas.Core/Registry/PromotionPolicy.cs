@@ -28,6 +28,9 @@ public static class PromotionPolicy
     public const string Shadow = "shadow";
     public const string RolledBack = "rolled back";
 
+    /// <summary>How the reason of a canary its rollout promoted begins (the promotion decision, as evaluation's are).</summary>
+    public const string PromotedByRollout = "Promoted by its rollout: ";
+
     /// <summary>The default version (null when none qualifies) and every version's promotion state.</summary>
     public static PromotionDecision Decide(IReadOnlyList<ModelVersionRecord> versions)
     {
@@ -55,7 +58,7 @@ public static class PromotionPolicy
             }
 
             states[version.Version] = state == Passed && version.Version == rollout?.Canary?.Version
-                ? new Promotion(Passed, "Promoted by its rollout: " + (RolloutHome(rollout, versions)?.Decisions is [.., var last] ? last.Reason : "the canary passed its window."))
+                ? new Promotion(Passed, PromotedByRollout + (RolloutHome(rollout, versions)?.Decisions is [.., var last] ? last.Reason : "the canary passed its window."))
                 : new Promotion(state, reason);
             if (state == Passed)
             {
@@ -68,7 +71,7 @@ public static class PromotionPolicy
         foreach (var (number, promotion) in states.Where(pair => pair.Value.State == Passed).ToList())
         {
             states[number] = number == chosen?.Version
-                ? promotion with { State = Default, Reason = pinned is null ? DefaultReason(evaluation) : "config.json defaultVersion pins this version." }
+                ? promotion with { State = Default, Reason = pinned is not null ? "config.json defaultVersion pins this version." : promotion.Reason.StartsWith(PromotedByRollout, StringComparison.Ordinal) ? promotion.Reason : DefaultReason(evaluation) }
                 : promotion with { Reason = pinned is null ? promotion.Reason + string.Create(CultureInfo.InvariantCulture, $" Version {chosen?.Version} is newer and qualifies too.") : string.Create(CultureInfo.InvariantCulture, $"{promotion.Reason} config.json defaultVersion pins version {pinned}.") };
         }
 

@@ -67,7 +67,7 @@ public static class RolloutDecisions
         }
 
         var waiting = breaches.Count > 0
-            ? "running: " + breaches[0].Describe() + " (rollback is off)"
+            ? "running: " + breaches[0].Describe() + (rollout.Canary is null ? " (a shadow is never rolled back: its answers reach no caller)" : " (rollback is off)")
             : rollout.Promote is { } wait
                 ? FormattableString.Invariant($"running: {requests} calls so far; promoted after {wait.After} with at least {wait.MinRequests}")
                 : FormattableString.Invariant($"running: {requests} calls so far; no promotion configured");

@@ -10,7 +10,7 @@ namespace Maas.Core.Rollout;
 
 /// <summary>
 /// Decides every rollout after each metrics aggregation. A rollout starts when its canary (or, without one, its shadow)
-/// qualifies; its clock starts when the config and that version were last registered. While it runs, the closed minutes
+/// qualifies; its clock starts in the minute the config and that version were last registered. While it runs, the closed minutes
 /// since then (and drift's hours, when the drift gate is set) of the judged version are held to the gates: a breach
 /// with <c>rollback</c> rolls the canary back, a healthy canary past <c>promote.after</c> with enough calls is promoted.
 /// Each decision is written once, with the figures that made it, onto the version's row, where every instance reads it.
@@ -43,25 +43,28 @@ public sealed partial class RolloutJudge(
         var plan = PromotionPolicy.Decide(versions).Rollout!;
         var name = versions[0].Name;
         var home = RolloutRecord.HomeOf(rollout);
-        var judged = versions.First(v => v.Version == home);
+        var judged = versions.FirstOrDefault(v => v.Version == home);
+        var written = 0;
         if (plan.Record is not { } record)
         {
-            // Not started: it starts once the version it judges qualifies (a canary that passed evaluation, a Ready shadow).
-            if ((rollout.Canary is null ? plan.Shadow : plan.Canary) is null)
+            // Not started: it starts once the version it judges qualifies (a canary that passed evaluation, a Ready shadow),
+            // in the minute the config and that version were last registered.
+            if (judged is null || (rollout.Canary is null ? plan.Shadow : plan.Canary) is null)
             {
                 return 0;
             }
 
-            var began = MetricsTables.MinuteOf(versions.Where(v => rollout.Versions.Contains(v.Version)).Max(v => v.UpdatedAt)).AddMinutes(1);
-            var start = new RolloutDecisionRecord(began, RolloutState.Running, Describe(rollout), 0, []);
-            await WriteAsync(name, home, rollout, current => current ?? new RolloutRecord(rollout.Canary?.Version, rollout.Shadow?.Version, began, RolloutState.Running, [start]), cancellationToken);
+            var began = MetricsTables.MinuteOf(versions.Where(v => rollout.Versions.Contains(v.Version)).Max(v => v.UpdatedAt));
+            record = new RolloutRecord(rollout.Canary?.Version, rollout.Shadow?.Version, began, RolloutState.Running, [new RolloutDecisionRecord(began, RolloutState.Running, Describe(rollout), 0, [])]);
+            var start = record;
+            await WriteAsync(name, home, rollout, current => current ?? start, cancellationToken);
             LogStarted(logger, name, home, began);
-            return 1;
+            written++;
         }
 
-        if (record.State != RolloutState.Running)
+        if (record.State != RolloutState.Running || judged is null)
         {
-            return 0;
+            return written;
         }
 
         var until = watermark.AddMinutes(1);
@@ -75,7 +78,7 @@ public sealed partial class RolloutJudge(
         var last = record.Decisions[^1];
         if (decision.State == RolloutState.Running && (decision.Breaches.Count == 0 || last.Breaches.Count > 0))
         {
-            return 0;
+            return written;
         }
 
         var made = new RolloutDecisionRecord(until, decision.State, decision.Reason, decision.Requests, decision.Breaches);
@@ -100,7 +103,7 @@ public sealed partial class RolloutJudge(
                 break;
         }
 
-        return 1;
+        return written + 1;
     }
 
     /// <summary>

@@ -71,7 +71,8 @@ public sealed partial class ShadowRunner(
             }
         }
 
-        metrics.Record(measurement.ToRecord(clock.GetUtcNow(), failure) with { Shadow = true, Agreed = agreed });
+        // The copy is the default's request as it ran, so any refusal (an output the shadow lacks included) is the shadow's failure.
+        metrics.Record(measurement.ToRecord(clock.GetUtcNow(), failure) with { Shadow = true, Agreed = agreed, ModelFailed = failure is not null });
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "A shadow copy on {ModelName} version {ModelVersion} failed ({ExceptionType}); counted against the shadow, the caller unaffected")]

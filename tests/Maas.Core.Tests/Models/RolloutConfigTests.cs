@@ -58,3 +58,42 @@ public sealed class RolloutConfigTests
     public void Parse_BadBlock_NamesTheFieldAndWhatWasExpected(string json, string message)
         => Assert.Contains(message, Assert.Throws<FormatException>(() => Parse(json)).Message, StringComparison.Ordinal);
 }
+
+public sealed class ModelConfigRolloutTests
+{
+    private const string Rollout = """
+        {"rollout": {"canary": {"version": 3, "percent": 10, "sticky": "request"}, "shadow": {"version": 4},
+                     "gates": {"errorRate": {"max": 0.01}, "agreement": {"min": 0.98, "tolerance": {"absolute": 1e-4}}},
+                     "promote": {"after": "01:00:00", "minRequests": 1000}, "rollback": false}}
+        """;
+
+    [Fact]
+    public void Parse_ConfigWithRollout_KeepsItThroughTheRegistrysJson()
+    {
+        var config = ModelConfig.Parse(System.Text.Encoding.UTF8.GetBytes(Rollout));
+
+        var stored = ModelConfig.FromJson(config.ToJson());
+
+        Assert.Equal(new CanaryConfig(3, 10, CanarySticky.Request), stored.Rollout!.Canary);
+        Assert.Equal(new ShadowConfig(4, 100), stored.Rollout.Shadow);
+        Assert.Equal(config.Rollout!.Gates, stored.Rollout.Gates);
+        Assert.Equal(new PromoteConfig(TimeSpan.FromHours(1), 1_000), stored.Rollout.Promote);
+        Assert.False(stored.Rollout.Rollback);
+    }
+
+    [Fact]
+    public void Parse_PinnedDefaultWithPromotion_IsRefusedNamingBothFields()
+    {
+        var error = Assert.Throws<FormatException>(() => ModelConfig.Parse("""{"defaultVersion": 2, "rollout": {"canary": {"version": 3, "percent": 10}, "promote": {"after": "00:10:00"}}}"""u8));
+
+        Assert.Contains("'defaultVersion' and 'rollout.promote'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_UnknownTopLevelField_NamesRolloutAmongTheExpected()
+    {
+        var error = Assert.Throws<FormatException>(() => ModelConfig.Parse("""{"rollouts": {}}"""u8));
+
+        Assert.EndsWith("generation or rollout.", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -55,3 +55,22 @@ public sealed class CanarySplitTests
         Assert.NotEqual(forThree, forFour);
     }
 }
+
+public sealed class RolloutKeysTests
+{
+    [Fact]
+    public void For_CallerStickyOrRequestWithAnId_IsThatKey()
+    {
+        var keys = new RolloutKeys("oid-1", "req-9");
+
+        Assert.Equal(("oid-1", "req-9"), (keys.For(CanarySticky.Caller), keys.For(CanarySticky.Request)));
+    }
+
+    [Fact]
+    public void For_RequestStickyWithoutAnId_IsNewEachCall()
+    {
+        var keys = new RolloutKeys("oid-1", null);
+
+        Assert.NotEqual(keys.For(CanarySticky.Request), keys.For(CanarySticky.Request));
+    }
+}

@@ -10,6 +10,7 @@ using Maas.Core.Protocol.OpenAI;
 using Maas.Core.Protocol.Simple;
 using Maas.Core.Protocol.V2;
 using Maas.Core.Registry;
+using Maas.Core.Rollout;
 using Maas.Core.Serving;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Monitoring;
@@ -33,6 +34,7 @@ public sealed class ServingHarness : IDisposable
     /// <param name="captureBlobFaults">Faults injected into the capture writer's blob client.</param>
     /// <param name="driftClock">The clock drift stamps sampled calls with (the system's unless given).</param>
     /// <param name="generation">Generation settings (queue bound, embedding inputs).</param>
+    /// <param name="rollout">Rollout settings (the shadow queue's bound).</param>
     public ServingHarness(
         AzuriteFixture azurite,
         InferenceOptions? inference = null,
@@ -43,7 +45,8 @@ public sealed class ServingHarness : IDisposable
         CaptureOptions? capture = null,
         Azure.Core.Pipeline.HttpPipelinePolicy? captureBlobFaults = null,
         TimeProvider? driftClock = null,
-        GenerationOptions? generation = null)
+        GenerationOptions? generation = null,
+        RolloutOptions? rollout = null)
     {
         ArgumentNullException.ThrowIfNull(azurite);
         _azurite = azurite;
@@ -82,8 +85,11 @@ public sealed class ServingHarness : IDisposable
             Registry.Health,
             TimeProvider.System,
             Registry.Logs.CreateLogger<CaptureWriter>());
-        IPredictionObserver[] observers = [new PredictionCapture(CaptureBuffer, captureOptions, TimeProvider.System, Registry.Logs.CreateLogger<PredictionCapture>()), Monitoring.DriftObserver];
+        var rolloutOptions = Options.Create(rollout ?? new RolloutOptions());
+        Shadows = new ShadowTraffic(rolloutOptions, Registry.Logs.CreateLogger<ShadowTraffic>());
+        IPredictionObserver[] observers = [new PredictionCapture(CaptureBuffer, captureOptions, TimeProvider.System, Registry.Logs.CreateLogger<PredictionCapture>()), Monitoring.DriftObserver, Shadows];
         Inference = new InferenceService(Registry.Resolver, Sessions, Batcher, observers);
+        ShadowRunner = new ShadowRunner(Shadows, Inference, Metrics, rolloutOptions, TimeProvider.System, Registry.Logs.CreateLogger<ShadowRunner>());
         V2 = new V2InferenceProtocol(Options.Create(Limits));
         Simple = new SimpleInferenceProtocol(Options.Create(Limits));
         Catalog = new ModelCatalog(Registry.Resolver, Sessions, Registry.BlobService, inferenceOptions, Options.Create(Registry.Options));
@@ -107,6 +113,32 @@ public sealed class ServingHarness : IDisposable
     public V2Generate Generate { get; }
 
     public RegistryHarness Registry { get; }
+
+    /// <summary>Where calls to a default queue their rollout's shadow copies; <see cref="RunShadowsAsync"/> runs them.</summary>
+    public ShadowTraffic Shadows { get; }
+
+    /// <summary>Runs shadow copies (not started: <see cref="RunShadowsAsync"/> runs what is queued).</summary>
+    public ShadowRunner ShadowRunner { get; }
+
+    /// <summary>Runs every queued shadow copy, one after another, as the runner would in the background; returns how many ran.</summary>
+    public async Task<int> RunShadowsAsync()
+    {
+        var ran = 0;
+        while (Shadows.Reader.TryRead(out var call))
+        {
+            using (call)
+            {
+                await ShadowRunner.RunAsync(call, CancellationToken.None);
+            }
+
+            ran++;
+        }
+
+        return ran;
+    }
+
+    /// <summary>The rollout API over this harness's registry and rollups, on the monitoring clock.</summary>
+    public RolloutQuery RolloutQuery => new(Registry.Resolver, _azurite.TableService, Monitoring.Tables, Options.Create(Monitoring.Options), Monitoring.Clock);
 
     public CaptureOptions CaptureOptions { get; }
 
