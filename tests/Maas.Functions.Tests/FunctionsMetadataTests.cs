@@ -90,6 +90,7 @@ public sealed class FunctionsMetadataTests
     [InlineData("ModelVersionReady", "v2/models/{name}/versions/{version}/ready", "get")]
     [InlineData("ModelMetrics", "models/{name}/metrics", "get")]
     [InlineData("ModelDrift", "models/{name}/drift", "get")]
+    [InlineData("ModelRollout", "models/{name}/rollout", "get")]
     [InlineData("GetContract", "openapi.json", "get")]
     [InlineData("GetModelContract", "models/{name}/openapi.json", "get")]
     [InlineData("Docs", "docs", "get")]

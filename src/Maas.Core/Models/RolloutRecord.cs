@@ -1,6 +1,10 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
 namespace Maas.Core.Models;
 
-/// <summary>Where a rollout stands.</summary>
+/// <summary>Where a rollout stands; written as <c>running</c>, <c>promoted</c> or <c>rolled back</c> (<see cref="RolloutStates"/>).</summary>
+[JsonConverter(typeof(RolloutStateJsonConverter))]
 public enum RolloutState
 {
     /// <summary>The canary takes its share and the shadow its copies; the gates are checked each aggregation.</summary>
@@ -11,6 +15,41 @@ public enum RolloutState
 
     /// <summary>A gate broke: the canary takes no calls and is never made the default while config.json names it.</summary>
     RolledBack,
+}
+
+/// <summary>The names rollout states are shown and stored by.</summary>
+public static class RolloutStates
+{
+    public const string Running = "running";
+    public const string Promoted = "promoted";
+    public const string RolledBack = "rolled back";
+
+    public static string NameOf(RolloutState state) => state switch
+    {
+        RolloutState.Promoted => Promoted,
+        RolloutState.RolledBack => RolledBack,
+        _ => Running,
+    };
+
+    public static RolloutState? Parse(string? name) => name switch
+    {
+        Running => RolloutState.Running,
+        Promoted => RolloutState.Promoted,
+        RolledBack => RolloutState.RolledBack,
+        _ => null,
+    };
+}
+
+internal sealed class RolloutStateJsonConverter : JsonConverter<RolloutState>
+{
+    public override RolloutState Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        => RolloutStates.Parse(reader.GetString()) ?? throw new JsonException("A rollout state is running, promoted or rolled back.");
+
+    public override void Write(Utf8JsonWriter writer, RolloutState value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStringValue(RolloutStates.NameOf(value));
+    }
 }
 
 /// <summary>A gate a window broke: which, the value seen, the limit, and the minute (or, for drift, the hour) it began.</summary>

@@ -17,12 +17,6 @@ public sealed class ModelRegistryStore(TableClient table, TableClient? lookupTab
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Rollout states stored by name, so the row reads as the API shows it.</summary>
-    private static readonly JsonSerializerOptions RolloutJson = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
-
     /// <summary>Signatures stored as typed <see cref="TensorSignature"/> JSON (kind, ONNX element type).</summary>
     private const int TypedSignatureFormat = 2;
     private readonly TableClient _table = table;
@@ -217,7 +211,7 @@ public sealed class ModelRegistryStore(TableClient table, TableClient? lookupTab
         ["ExampleProblem"] = record.ExampleProblem,
         ["Evaluation"] = record.Evaluation is null ? null : JsonSerializer.Serialize(record.Evaluation, Json),
         ["DriftBaseline"] = record.DriftBaseline is null ? null : JsonSerializer.Serialize(record.DriftBaseline, Json),
-        ["Rollout"] = record.Rollout is null ? null : JsonSerializer.Serialize(record.Rollout, RolloutJson),
+        ["Rollout"] = record.Rollout is null ? null : JsonSerializer.Serialize(record.Rollout, Json),
         ["RegisteredAt"] = record.RegisteredAt,
         ["UpdatedAt"] = record.UpdatedAt,
         ["LastSeenAt"] = record.LastSeenAt,
@@ -252,7 +246,7 @@ public sealed class ModelRegistryStore(TableClient table, TableClient? lookupTab
             ExampleProblem = entity.GetString("ExampleProblem") ?? string.Empty,
             Evaluation = entity.GetString("Evaluation") is { Length: > 0 } evaluation ? JsonSerializer.Deserialize<EvaluationSummary>(evaluation, Json) : null,
             DriftBaseline = entity.GetString("DriftBaseline") is { Length: > 0 } baseline ? JsonSerializer.Deserialize<DriftBaselineSummary>(baseline, Json) : null,
-            Rollout = entity.GetString("Rollout") is { Length: > 0 } rollout ? JsonSerializer.Deserialize<RolloutRecord>(rollout, RolloutJson) : null,
+            Rollout = entity.GetString("Rollout") is { Length: > 0 } rollout ? JsonSerializer.Deserialize<RolloutRecord>(rollout, Json) : null,
             RegisteredAt = entity.GetDateTimeOffset("RegisteredAt") ?? default,
             UpdatedAt = entity.GetDateTimeOffset("UpdatedAt") ?? default,
             LastSeenAt = entity.GetDateTimeOffset("LastSeenAt") ?? default,

@@ -17,6 +17,9 @@ public sealed class RolloutQuery(ModelResolver repository, TableServiceClient ta
     /// <summary>Figures shown before a rollout has begun.</summary>
     public static readonly TimeSpan FiguresBeforeStart = TimeSpan.FromHours(1);
 
+    /// <summary>The state of a rollout whose canary (or shadow) does not qualify yet, or that no aggregation has seen.</summary>
+    public const string NotStarted = "not started";
+
     public async Task<RolloutReport> GetAsync(string model, CancellationToken cancellationToken)
     {
         var promotion = await repository.PromotionOfAsync(model, cancellationToken);
@@ -38,7 +41,7 @@ public sealed class RolloutQuery(ModelResolver repository, TableServiceClient ta
         var gates = config.Gates;
         return new RolloutReport(
             model,
-            plan.Record is null ? "not started" : StateName(plan.State),
+            plan.Record is null ? NotStarted : RolloutStates.NameOf(plan.State),
             promotion.Default?.Version,
             new RolloutSplitReport(
                 config.Canary is { } canary ? new CanaryReport(canary.Version, canary.Percent, canary.Sticky.ToString().ToLowerInvariant(), plan.Canary is not null) : null,
@@ -52,14 +55,6 @@ public sealed class RolloutQuery(ModelResolver repository, TableServiceClient ta
             [.. roles.Select(role => Report(role.Version, role.Role, figures.TryGetValue(role.Version.ToString(CultureInfo.InvariantCulture), out var aggregate) ? aggregate : new MetricsAggregate()))],
             plan.Record?.Decisions ?? []);
     }
-
-    /// <summary>The API's name of a state: <c>running</c>, <c>promoted</c>, <c>rolled back</c>.</summary>
-    public static string StateName(RolloutState state) => state switch
-    {
-        RolloutState.Promoted => "promoted",
-        RolloutState.RolledBack => "rolled back",
-        _ => "running",
-    };
 
     private static RolloutVersionReport Report(long version, string role, MetricsAggregate aggregate)
     {

@@ -2,7 +2,8 @@
 // (served from the app, never a CDN), and a heatmap of GET /models/{name}/drift (features × hours, coloured by PSI
 // against the model's threshold). It reads only the JSON APIs, with the signed-in user's token when Entra ID is on.
 // The charts' x axis is time (minutes without traffic leave a gap); the model list has a filter for hundreds of models.
-// window.maasDashboard exposes the charts, the heatmap's cells and the reports they were drawn from.
+// A model with a rollout shows GET /models/{name}/rollout: its versions side by side, beside the gates, and its decisions.
+// window.maasDashboard exposes the charts, the heatmap's cells, the rollout's rows and the reports they were drawn from.
 (async () => {
   const config = JSON.parse(document.getElementById("maas-page-config").textContent);
   const token = config.auth ? await signIn(config.auth) : null;
@@ -12,11 +13,17 @@
   const versionSelect = document.getElementById("maas-version");
   const rangeSelect = document.getElementById("maas-range");
   const driftPanel = document.getElementById("maas-drift");
-  const state = { charts: {}, report: null, drift: null, driftCells: [], driftVersion: null, driftNote: "", model: null, ready: false };
+  const rolloutSection = document.getElementById("rollout-section");
+  const rolloutPanel = document.getElementById("maas-rollout");
+  const state = { charts: {}, report: null, drift: null, driftCells: [], driftVersion: null, driftNote: "", rollout: null, rolloutRows: [], model: null, ready: false };
   window.maasDashboard = state;
 
-  async function api(path) {
+  // A 404 answers null when allowed (a model without a rollout); any other failure throws with the API's message.
+  async function api(path, allowMissing = false) {
     const response = await fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+    if (allowMissing && response.status === 404) {
+      return null;
+    }
     if (!response.ok) {
       const body = await response.json().catch(() => ({}));
       throw new Error(`${path} answered ${response.status}: ${body.detail || body.error || ""}`);
@@ -162,6 +169,52 @@
     }
   }
 
+  // One row per version (default, canary, shadow) over the rollout so far; a figure past its gate is outlined.
+  function drawRollout(report) {
+    state.rolloutRows = [];
+    rolloutSection.hidden = !report;
+    if (!report) {
+      rolloutPanel.replaceChildren();
+      return;
+    }
+    const gates = report.gates;
+    const split = [
+      report.split.canary ? `canary version ${report.split.canary.version} takes ${report.split.canary.percent}% of the calls made without a version${report.split.canary.serving ? "" : " (not now)"}` : null,
+      report.split.shadow ? `shadow version ${report.split.shadow.version} runs copies of ${report.split.shadow.percent}% of the default's calls${report.split.shadow.running ? "" : " (not now)"}` : null,
+    ].filter(Boolean).join("; ");
+    const summary = document.createElement("p");
+    summary.textContent = `State: ${report.state}. Default: version ${report.defaultVersion ?? "none"}. ${split}.`;
+    const table = document.createElement("table");
+    const head = table.createTHead().insertRow();
+    const columns = ["version", "role", "calls", "failed", `error rate (max ${gates.maxErrorRate ?? "–"})`, `p95 ms (max ${gates.maxP95Ms ?? "–"})`, "shadow copies", `agreement (min ${gates.minAgreement ?? "–"})`, "copies dropped"];
+    columns.forEach(text => { head.appendChild(document.createElement("th")).textContent = text; });
+    const body = table.createTBody();
+    for (const v of report.versions) {
+      const row = body.insertRow();
+      const label = row.appendChild(document.createElement("th"));
+      label.scope = "row";
+      label.textContent = v.version;
+      const cells = [v.role, v.requests, v.failed, v.errorRate.toFixed(4), v.p95Ms.toFixed(1), v.shadowCalls, v.agreement === null ? "–" : v.agreement.toFixed(4), v.shadowDropped];
+      const breaches = [false, false, false,
+        v.role !== "default" && gates.maxErrorRate !== null && v.requests > 0 && v.errorRate > gates.maxErrorRate,
+        v.role !== "default" && gates.maxP95Ms !== null && v.requests > 0 && v.p95Ms > gates.maxP95Ms,
+        false,
+        gates.minAgreement !== null && v.agreement !== null && v.agreement < gates.minAgreement,
+        false];
+      cells.forEach((text, i) => {
+        const cell = row.insertCell();
+        cell.textContent = text;
+        if (breaches[i]) {
+          cell.className = "breach";
+        }
+      });
+      state.rolloutRows.push({ ...v, breaches: breaches.filter(Boolean).length });
+    }
+    const decisions = document.createElement("ol");
+    report.decisions.forEach(d => { decisions.appendChild(document.createElement("li")).textContent = `${d.at.slice(0, 16).replace("T", " ")} ${d.reason}`; });
+    rolloutPanel.replaceChildren(summary, table, decisions);
+  }
+
   async function refresh() {
     state.ready = false;
     const name = modelSelect.value;
@@ -179,6 +232,8 @@
       state.report = await api(`/models/${encodeURIComponent(name)}/metrics?${query}`);
       draw(state.report);
       await refreshDrift(name);
+      state.rollout = await api(`/models/${encodeURIComponent(name)}/rollout`, true);
+      drawRollout(state.rollout);
       const total = state.report.points.reduce((sum, p) => sum + p.requests, 0);
       const periods = state.report.points.length;
       status.textContent = `${name}: ${total} requests in ${periods} ${grain}${periods === 1 ? "" : "s"} with traffic`;

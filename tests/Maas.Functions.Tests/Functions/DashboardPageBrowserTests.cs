@@ -136,6 +136,36 @@ public sealed class DashboardPageBrowserTests(AzuriteFixture azurite) : IDisposa
         Assert.Equal(2, outlined);
     }
 
+    [Fact]
+    public async Task Dashboard_ModelWithACanary_ShowsTheVersionsSideBySideAsTheRolloutApiHasThem()
+    {
+        var name = await _serving.AddModelAsync(TestModels.Linear());
+        await _serving.AddVersionAsync(name, TestModels.Linear(), """{"rollout": {"canary": {"version": 2, "percent": 50}, "gates": {"p95Ms": {"max": 0.001}}, "rollback": false}}""", version: 2);
+        for (var i = 0; i < 40; i++)
+        {
+            using var response = await _serving.PredictAsync(name, """{"input": [[1, 2, 3, 4]]}""", caller: new Caller("app", $"oid-{i}", new HashSet<string>(), new HashSet<string>()));
+        }
+
+        await using var app = await RollUpAndServeAsync();
+        using var http = new HttpClient { BaseAddress = app.BaseAddress };
+        var api = (await http.GetFromJsonAsync<JsonNode>($"/models/{name}/rollout"))!;
+        using var browser = Chromium.Start();
+
+        await OpenDashboardAsync(browser, app, name);
+        var rows = JsonNode.Parse((string?)((IJavaScriptExecutor)browser).ExecuteScript("return JSON.stringify(window.maasDashboard.rolloutRows)") ?? "null")!.AsArray();
+        var text = (string?)((IJavaScriptExecutor)browser).ExecuteScript("return document.getElementById('maas-rollout').textContent");
+        browser.SaveScreenshot("dashboard", "dashboard-rollout.png");
+
+        var versions = api["versions"]!.AsArray();
+        Assert.Equal(["default", "canary"], versions.Select(v => (string)v!["role"]!));
+        Assert.Equal(40, versions.Sum(v => (long)v!["requests"]!));
+        Assert.Equal(versions.Select(v => ((long)v!["version"]!, (long)v["requests"]!, (double)v["p95Ms"]!)), rows.Select(r => ((long)r!["version"]!, (long)r["requests"]!, (double)r["p95Ms"]!)));
+        // Any call takes more than 1 µs: the canary's p95 is past its gate and outlined; the default is not held to the gates.
+        Assert.Equal([0L, 1L], rows.Select(r => (long)r!["breaches"]!));
+        Assert.Contains("State: running", text, StringComparison.Ordinal);
+        Assert.Contains("p95Ms", (string?)api["decisions"]!.AsArray().Last()!["reason"], StringComparison.Ordinal);
+    }
+
     /// <summary>Hours with fewer values than Drift:MinimumValues are grey and marked "too few values", never painted like a flag.</summary>
     [Fact]
     public async Task Dashboard_DriftUnderTheMinimumValues_MarksTheCellsTooFew()

@@ -51,6 +51,7 @@ public sealed class LoopbackApp(WebApplication app) : IAsyncDisposable
         var management = new ModelIndex(serving.Catalog);
         var metrics = new ModelMetrics(serving.MetricsQuery);
         var drift = new ModelDrift(serving.DriftQuery);
+        var rollout = new ModelRollout(serving.RolloutQuery);
         var metadata = new ModelMetadata(serving.Catalog);
         var openAi = new OpenAi(serving.OpenAi);
         var generate = new Generate(serving.Generate);
@@ -74,6 +75,7 @@ public sealed class LoopbackApp(WebApplication app) : IAsyncDisposable
         app.MapGet("/models/{name}/versions/{version}/evaluation", Handle(http => management.GetModelVersionEvaluation(http.Request, Route(http, "name"), Route(http, "version"))));
         app.MapGet("/models/{name}/metrics", Handle(http => metrics.Run(http.Request, Route(http, "name"))));
         app.MapGet("/models/{name}/drift", Handle(http => drift.Run(http.Request, Route(http, "name"))));
+        app.MapGet("/models/{name}/rollout", Handle(http => rollout.Run(http.Request, Route(http, "name"))));
         app.MapPost("/v1/chat/completions", Handle(http => openAi.CreateChatCompletion(http.Request)));
         app.MapPost("/v1/completions", Handle(http => openAi.CreateCompletion(http.Request)));
         app.MapPost("/v1/embeddings", Handle(http => openAi.CreateEmbeddings(http.Request)));

@@ -226,6 +226,7 @@ public static class OpenApiContract
         context.Add("/models/{name}/versions/{version}/evaluation", HttpMethod.Get, ManagementTag, "getModelVersionEvaluation", "A version's full evaluation report: per-class figures, confusion matrix, per-output agreement", Permission.Read, v2: false, "name", "version");
         context.Add("/models/{name}/metrics", HttpMethod.Get, ManagementTag, "getModelMetrics", "Monitoring rollups (query: grain=minute|hour, from, to, version, caller)", Permission.Read, v2: false, "name");
         context.Add("/models/{name}/drift", HttpMethod.Get, ManagementTag, "getModelDrift", "Hourly drift against the version's baseline per input, output and feature: PSI, Jensen-Shannon distance, mean shift, flags (query: version, from, to)", Permission.Read, v2: false, "name");
+        context.Add("/models/{name}/rollout", HttpMethod.Get, ManagementTag, "getModelRollout", "The model's canary / shadow rollout: the split, its state, each version's live figures beside the gates, shadow agreement and the decisions made", Permission.Read, v2: false, "name");
         context.Add("/models/{name}/openapi.json", HttpMethod.Get, ManagementTag, "getModelContract", "This document for one model", Permission.Read, v2: false, "name");
         context.Add("/openapi.json", HttpMethod.Get, ManagementTag, "getContract", "This document", Permission.Read, v2: false);
     }

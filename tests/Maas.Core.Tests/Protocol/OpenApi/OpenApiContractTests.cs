@@ -60,6 +60,7 @@ public sealed class OpenApiContractTests
         var paths = document["paths"]!.AsObject().Select(p => p.Key).ToList();
         Assert.Contains("/models/{name}/metrics", paths);
         Assert.Contains("/models/{name}/drift", paths);
+        Assert.Contains("/models/{name}/rollout", paths);
         Assert.Contains("/v2/health/ready", paths);
         Assert.Contains("/models/{name}/predict", paths);
         Assert.Contains("/v2/models/{name}/versions/{version}/infer", paths);
