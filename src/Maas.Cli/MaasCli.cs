@@ -7,7 +7,7 @@ using Maas.Cli.Connection;
 namespace Maas.Cli;
 
 /// <summary>
-/// The <c>maas</c> command line: push, ls, show, predict, chat, embed, batch, metrics, drift, rm and login, with the connection options every
+/// The <c>maas</c> command line: push, ls, show, predict, chat, embed, batch, metrics, drift, rollout, rm and login, with the connection options every
 /// command takes. Every failure ends as one message on the error stream and an exit code (<see cref="ExitCodes"/>).
 /// </summary>
 public static class MaasCli
@@ -27,6 +27,7 @@ public static class MaasCli
             BatchCommand.Create(global, io),
             MetricsCommand.Create(global, io),
             DriftCommand.Create(global, io),
+            RolloutCommand.Create(global, io),
             RemoveCommand.Create(global, io),
             LoginCommand.Create(global, io),
         };

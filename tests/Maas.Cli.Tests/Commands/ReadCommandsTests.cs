@@ -227,6 +227,42 @@ public sealed class ReadCommandsTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Rollout_RolledBackCanary_ShowsTheStateTheFiguresInRedAndTheDecision()
+    {
+        await using var cli = await CliSession.StartAsync(azurite);
+        await cli.Serving.AddVersionAsync(_name, TestModels.Linear());
+        await cli.Serving.AddVersionAsync(_name, TestModels.Linear(), """{"rollout": {"canary": {"version": 2, "percent": 100}, "gates": {"p95Ms": {"max": 0.001}}}}""", version: 2);
+        for (var i = 0; i < 5; i++)
+        {
+            using var response = await cli.Serving.PredictAsync(_name, """{"input": [[1, 2, 3, 4]]}""");
+        }
+
+        await cli.Serving.RollUpAsync(DateTimeOffset.UtcNow);
+
+        var table = await cli.RunAsync("rollout", _name);
+        var json = await cli.RunAsync("rollout", _name, "--json");
+
+        Assert.True(table.ExitCode == 0, table.Error);
+        Assert.Equal("rolled back", (string?)json.Json["state"]);
+        Assert.StartsWith($"{_name}: rollout rolled back; default version 1", table.Output, StringComparison.Ordinal);
+        var canary = Assert.Single(table.Output.Split('\n'), line => line.Contains("canary", StringComparison.Ordinal) && line.Contains('│'));
+        Assert.Contains(" 5 ", canary, StringComparison.Ordinal);
+        Assert.Contains("rolled back: p95Ms", table.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rollout_ModelWithout_IsNotFoundNamingConfigJson()
+    {
+        await using var cli = await CliSession.StartAsync(azurite);
+        await AddAsync(cli);
+
+        var result = await cli.RunAsync("rollout", _name);
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("config.json has no 'rollout'", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Metrics_BadSince_IsAUsageError()
     {
         await using var cli = await CliSession.StartAsync(azurite);
