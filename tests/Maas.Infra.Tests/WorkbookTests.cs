@@ -56,6 +56,7 @@ public sealed partial class WorkbookTests(CompiledInfra infra)
         Assert.Contains("maas.sessions.cold_load_duration", queried);
         Assert.Contains("maas.drift.psi", queried);
         Assert.Contains("maas.drift.jsd", queried);
+        Assert.Contains("maas.rollout.decisions", queried);
         Assert.Contains(Queries, query => query.Contains("percentile(duration, 95)", StringComparison.Ordinal));
     }
 

@@ -28,7 +28,7 @@ internal static class PredictionInstruments
             { "version", record.Version },
             { "outcome", record.Outcome.ToString() },
             { "caller", record.CallerAppId },
-            { "source", record.FromBatch ? "batch" : "live" },
+            { "source", record.Shadow ? "shadow" : record.FromBatch ? "batch" : "live" },
         };
         Predictions.Add(1, tags);
         Duration.Record(record.TotalTime.TotalSeconds, tags);

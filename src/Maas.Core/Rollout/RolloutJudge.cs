@@ -1,9 +1,12 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using Azure.Data.Tables;
 using Maas.Core.Drift;
 using Maas.Core.Models;
 using Maas.Core.Monitoring;
 using Maas.Core.Registry;
+using Maas.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Maas.Core.Rollout;
@@ -22,6 +25,9 @@ public sealed partial class RolloutJudge(
     DriftQuery drift,
     ILogger<RolloutJudge> logger) : IRollupDecider
 {
+    private static readonly Counter<long> Decisions = MaasTelemetry.Meter.CreateCounter<long>(
+        "maas.rollout.decisions", description: "Rollout decisions written: started, promoted, rolled back, or a breach kept running; tagged with the first gate broken.");
+
     public async Task<int> DecideAsync(DateTimeOffset watermark, CancellationToken cancellationToken)
     {
         var decisions = 0;
@@ -59,6 +65,7 @@ public sealed partial class RolloutJudge(
             var start = record;
             await WriteAsync(name, home, rollout, current => current ?? start, cancellationToken);
             LogStarted(logger, name, home, began);
+            Count(name, home, "started", gate: null);
             written++;
         }
 
@@ -90,6 +97,7 @@ public sealed partial class RolloutJudge(
                 ? running with { State = decision.State, Decisions = [.. running.Decisions, made] }
                 : current,
             cancellationToken);
+        Count(name, home, RolloutStates.NameOf(decision.State), decision.Breaches is [var first, ..] ? first.Gate : null);
         switch (decision.State)
         {
             case RolloutState.RolledBack:
@@ -154,6 +162,9 @@ public sealed partial class RolloutJudge(
             .Select(hour => RolloutFigures.OfDrift(hour.Key, hour.SelectMany(h => h.Features).Max(f => f.Psi ?? 0)));
     }
 
+    private static void Count(string model, long version, string decision, string? gate)
+        => Decisions.Add(1, new TagList { { "model", model }, { "version", version }, { "decision", decision }, { "gate", gate ?? string.Empty } });
+
     private static string Describe(RolloutConfig rollout)
         => "started: " + string.Join(
             " and ",
@@ -166,12 +177,12 @@ public sealed partial class RolloutJudge(
     [LoggerMessage(Level = LogLevel.Information, Message = "Rollout of model {ModelName} version {ModelVersion} started; its clock runs from {BeganAt}")]
     private static partial void LogStarted(ILogger logger, string modelName, long modelVersion, DateTimeOffset beganAt);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rollout of model {ModelName} version {ModelVersion} rolled back: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rollout of model {ModelName} version {ModelVersion}: {Reason}")]
     private static partial void LogRolledBack(ILogger logger, string modelName, long modelVersion, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Rollout of model {ModelName} version {ModelVersion} promoted: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rollout of model {ModelName} version {ModelVersion}: {Reason}")]
     private static partial void LogPromoted(ILogger logger, string modelName, long modelVersion, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rollout of model {ModelName} version {ModelVersion} broke a gate and keeps running: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rollout of model {ModelName} version {ModelVersion} broke a gate: {Reason}")]
     private static partial void LogBreachKept(ILogger logger, string modelName, long modelVersion, string reason);
 }

@@ -46,7 +46,7 @@ public sealed class RolloutServingTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal([(RolloutGates.ErrorRate, 1.0, 0.05)], decision.Breaches.Select(b => (b.Gate, b.Value, b.Limit)));
         Assert.All(after, version => Assert.Equal("1", version));
         Assert.Equal(PromotionPolicy.RolledBack, (await _serving.Registry.Resolver.PromotionOfAsync(name, CancellationToken.None)).States[2].State);
-        Assert.Contains(_serving.Monitoring.Logs.Entries, entry => entry.Level == Microsoft.Extensions.Logging.LogLevel.Warning && entry.Message.Contains("rolled back: errorRate 1", StringComparison.Ordinal));
+        Assert.Contains(_serving.Monitoring.Logs.Entries, entry => entry.Level == Microsoft.Extensions.Logging.LogLevel.Warning && entry.Message.StartsWith($"Rollout of model {name} version 2: rolled back: errorRate 1", StringComparison.Ordinal));
     }
 
     [Fact]
