@@ -25,7 +25,11 @@ public sealed record MetricsPoint(
     long CompletionTokens,
     IReadOnlyDictionary<string, double>? TimeToFirstTokenMs,
     IReadOnlyDictionary<string, double>? TimePerOutputTokenMs,
-    long BatchCalls)
+    long BatchCalls,
+    long ModelFailures,
+    long ShadowCalls,
+    long ShadowDropped,
+    double? ShadowAgreement)
 {
     /// <summary>The version value of a point that merges every version of the model.</summary>
     public const string AllVersions = "all";
@@ -65,7 +69,11 @@ public sealed record MetricsPoint(
             aggregate.CompletionTokens,
             Quantiles(aggregate.TimeToFirstToken),
             Quantiles(aggregate.TimePerOutputToken),
-            aggregate.BatchCalls);
+            aggregate.BatchCalls,
+            aggregate.ModelFailures,
+            aggregate.ShadowCalls,
+            aggregate.ShadowDropped,
+            aggregate.ShadowCompared == 0 ? null : (double)aggregate.ShadowAgreed / aggregate.ShadowCompared);
     }
 
     /// <summary>p50, p95 and max of a histogram in milliseconds; null when it holds nothing (not a generative model).</summary>
