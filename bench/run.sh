@@ -6,6 +6,7 @@
 #   bash bench/run.sh --codec    # only the JSON codec figures, printed (docs/benchmarks.md is left alone)
 #   bash bench/run.sh --capture  # only the capture cost, printed
 #   bash bench/run.sh --drift    # only the drift summaries' cost, printed
+#   bash bench/run.sh --shadow   # only a rollout's shadow cost at 100%, printed
 #   bash bench/run.sh --registry # only reconciliation at scale (1,000 models × 5 versions; --quick: 100), printed
 #   bash bench/run.sh --upload   # only maas push's upload of 100 MB against a plain upload, printed
 #   bash bench/run.sh --host     # only the host-shaped path (a YARP forwarder in front) against a bare function, printed

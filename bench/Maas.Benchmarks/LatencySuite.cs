@@ -120,6 +120,20 @@ internal static class LatencySuite
                 await serving.Registry.UploadAndRegisterAsync($"{name}/1/evaluation.jsonl", System.Text.Encoding.UTF8.GetBytes(string.Join('\n', Enumerable.Repeat(line, DriftBaselineLines))));
             });
 
+    /// <summary>
+    /// What a rollout's shadow at 100% costs a call to the default: the same graph registered twice, the second with a
+    /// second version as its shadow, calls interleaved; the shadow runner runs the copies on its own thread meanwhile.
+    /// Returns the ratio of the medians (shadow on / off).
+    /// </summary>
+    public static Task<double> ShadowAsync(ServingHarness serving, Report report, BenchModel model, TimeSpan budget)
+        => OffOnAsync(
+            serving,
+            report,
+            model,
+            budget,
+            new BackgroundCost("shadow", """{"rollout":{"shadow":{"version":2,"percent":100}}}""", serving.ShadowRunner, () => serving.Shadows.Dropped, "copies run or queued", "copies dropped (queue full)"),
+            name => serving.AddVersionAsync(name, model.Graph, configJson: null, version: 2));
+
     /// <summary>A feature that takes copies off the request path for a background service: its config, its service, its drop counter and its table's words.</summary>
     private sealed record BackgroundCost(string Feature, string Config, Microsoft.Extensions.Hosting.IHostedService Service, Func<long> Dropped, string DoneColumn, string DroppedColumn);
 

@@ -26,7 +26,7 @@ try
         return;
     }
 
-    if (args.Contains("--codec") || args.Contains("--capture") || args.Contains("--drift") || args.Contains("--registry") || args.Contains("--upload") || args.Contains("--host") || args.Contains("--openapi"))
+    if (args.Contains("--codec") || args.Contains("--capture") || args.Contains("--drift") || args.Contains("--shadow") || args.Contains("--registry") || args.Contains("--upload") || args.Contains("--host") || args.Contains("--openapi"))
     {
         // One section alone, printed rather than written to docs/benchmarks.md: for working on it.
         _ = args.Contains("--upload") ? await UploadSuite.RunAsync(azurite, report, quick ? 2 : 5)
@@ -35,6 +35,7 @@ try
             : args.Contains("--codec") ? await CodecSuite.RunAsync(serving, report, Models.Classifier(), Models.Detector(), budget) as object
             : args.Contains("--capture") ? await LatencySuite.CaptureAsync(serving, report, Models.Classifier(), budget)
             : args.Contains("--drift") ? await LatencySuite.DriftAsync(serving, report, Models.Classifier(), budget)
+            : args.Contains("--shadow") ? await LatencySuite.ShadowAsync(serving, report, Models.Classifier(), budget)
             : (await RegistrySuite.ReconcileAsync(azurite, report, quick ? 100 : 1000, 5), await RegistrySuite.DropToReadyAsync(azurite, report, quick));
         Console.WriteLine(report.ToString());
         return;

@@ -99,6 +99,11 @@ public sealed record ModelConfig
                 throw new FormatException("config.json field 'dynamicBatching' needs 'maxBatchSize' (the most rows one batched run takes, at least 1).");
             }
 
+            if (config.Generation is not null && config.Rollout?.Shadow is not null)
+            {
+                throw new FormatException("config.json field 'rollout.shadow' is for tensor models: a generative model ('generation') takes a canary, not a shadow.");
+            }
+
             return config.DefaultVersion is not null && config.Rollout?.Promote is not null
                 ? throw new FormatException("config.json fields 'defaultVersion' and 'rollout.promote' cannot go together: a pinned default is never replaced by a promoted canary. Leave out one of them.")
                 : config;

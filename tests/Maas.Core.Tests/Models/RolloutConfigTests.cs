@@ -90,6 +90,14 @@ public sealed class ModelConfigRolloutTests
     }
 
     [Fact]
+    public void Parse_ShadowOfAGenerativeModel_IsRefused()
+    {
+        var error = Assert.Throws<FormatException>(() => ModelConfig.Parse("""{"generation": {"task": "text-generation"}, "rollout": {"shadow": {"version": 2}}}"""u8));
+
+        Assert.Contains("'rollout.shadow' is for tensor models", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_UnknownTopLevelField_NamesRolloutAmongTheExpected()
     {
         var error = Assert.Throws<FormatException>(() => ModelConfig.Parse("""{"rollouts": {}}"""u8));
