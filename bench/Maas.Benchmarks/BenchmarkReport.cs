@@ -135,7 +135,7 @@ internal static class BenchmarkReport
 
         report.Line("## 6d. Shadow traffic");
         report.Line();
-        report.Line("The same classifier registered twice, the second with a version 2 (the same graph) as the shadow of its default at 100% (`{\"rollout\":{\"shadow\":{\"version\":2,\"percent\":100}}}`), V2 binary, calls interleaved in 40 short rounds; `Rollout:ShadowQueueCapacity` 1000, `Rollout:ShadowConcurrency` 1. The request path copies the input and the default's outputs and queues them; the shadow runner runs every copy on the shadow version and compares its outputs on these same 2 cores meanwhile (as much work again as the call itself), so both columns bear its load, and what it could not keep up with was dropped and counted:");
+        report.Line("The same classifier registered twice, the second with a version 2 (the same graph) as the shadow of its default at 100% (`{\"rollout\":{\"shadow\":{\"version\":2,\"percent\":100}}}`), V2 binary, calls interleaved in 40 short rounds; `Rollout:ShadowQueueCapacity` 1000, `Rollout:ShadowConcurrency` 1, `Rollout:ShadowYieldToLiveCalls` 5 ms. The request path copies the input and the default's outputs and queues them; the shadow runner runs each copy on the shadow version (as much work again as the call itself) and compares its outputs on these same 2 cores, after letting live calls go first, so both columns bear its load; a closed loop leaves the instance no quiet time, so what it could not keep up with was dropped and counted:");
         report.Line();
         var shadowRatio = await LatencySuite.ShadowAsync(serving, report, classifier, budget);
 

@@ -8,7 +8,8 @@ namespace Maas.Core.Rollout;
 
 /// <summary>
 /// The background half of shadow traffic: runs each queued copy on its shadow version through the data plane
-/// (<c>Rollout:ShadowConcurrency</c> at a time), compares the outputs with the default's, and records the run as a
+/// (<c>Rollout:ShadowConcurrency</c> at a time, each first letting the instance's live calls go, up to
+/// <c>Rollout:ShadowYieldToLiveCalls</c>), compares the outputs with the default's, and records the run as a
 /// prediction of the shadow version marked <see cref="PredictionRecord.Shadow"/>, with its own latency, failure and
 /// agreement, so the minute rollups merge them across instances. A shadow's answer never reaches a caller.
 /// </summary>
@@ -34,6 +35,7 @@ public sealed partial class ShadowRunner(
             {
                 using (call)
                 {
+                    await inference.Live.WaitForQuietAsync(options.Value.ShadowYieldToLiveCalls, stoppingToken);
                     await RunAsync(call, stoppingToken);
                 }
             }
