@@ -80,6 +80,26 @@ public sealed class RolloutServingTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task Split_StickyByRequest_SendsTheRequestIdsTheHashPicksToTheCanary()
+    {
+        var name = await _serving.AddModelAsync(TestModels.Linear());
+        await _serving.AddVersionAsync(name, TestModels.Linear(), """{"rollout": {"canary": {"version": 2, "percent": 30, "sticky": "request"}}}""", version: 2);
+        var body = """{"input": [[1, 2, 3, 4]]}"""u8.ToArray();
+
+        var answered = new List<(string Id, string Version)>();
+        for (var i = 0; i < Callers; i++)
+        {
+            var id = $"req-{i}";
+            using var response = await _serving.RunAsync(_serving.Simple, new WireRequest("application/json", body.Length, header => header == PredictionPipeline.RequestIdHeader ? id : null, new MemoryStream(body)), name, version: null);
+            answered.Add((id, VersionOf(response)));
+        }
+
+        var canary = new CanaryConfig(2, 30, CanarySticky.Request);
+        Assert.Equal(answered.Select(a => CanarySplit.ToCanary(name, canary, a.Id) ? "2" : "1"), answered.Select(a => a.Version));
+        Assert.Contains(answered, a => a.Version == "2");
+    }
+
+    [Fact]
     public async Task Shadow_VersionDifferingOnAKnownShareOfInputs_GivesThatAgreementAndNeverTheCallersAnswer()
     {
         // The default is Relu, the shadow Identity: they agree exactly on the rows with no negative value, 35 of 50.
