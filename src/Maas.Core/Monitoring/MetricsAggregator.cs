@@ -172,13 +172,11 @@ public sealed partial class MetricsAggregator(
     private static async Task<MetricsAggregate> MergeHourAsync(TableClient rollup, string model, string version, DateTimeOffset hour, CancellationToken cancellationToken)
     {
         var hourly = new MetricsAggregate();
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {MetricsTables.RollupPartition(model, MetricsGrain.Minute)} and RowKey ge {MetricsTables.TimeKey(hour)} and RowKey lt {MetricsTables.TimeKey(hour.AddHours(1))}");
-        await foreach (var entity in rollup.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var minute in MetricsTables.ReadMinutesAsync(rollup, model, hour, hour.AddHours(1), cancellationToken))
         {
-            if (entity.GetString("Version") == version)
+            if (minute.Version == version)
             {
-                hourly.Merge(MetricsAggregate.ReadFrom(entity));
+                hourly.Merge(minute.Figures);
             }
         }
 

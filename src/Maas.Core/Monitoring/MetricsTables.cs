@@ -56,6 +56,19 @@ public sealed record MetricsTables(string Raw, string Rollup)
 
     public static string RollupRowKey(DateTimeOffset period, string version) => $"{TimeKey(period)}|{version}";
 
+    /// <summary>A model's minute rollups from <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive), every version: each minute, version and its figures merged across instances.</summary>
+    public static async IAsyncEnumerable<(DateTimeOffset Minute, string Version, MetricsAggregate Figures)> ReadMinutesAsync(
+        TableClient rollup, string model, DateTimeOffset from, DateTimeOffset to, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rollup);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {RollupPartition(model, MetricsGrain.Minute)} and RowKey ge {TimeKey(from)} and RowKey lt {TimeKey(to)}");
+        await foreach (var entity in rollup.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            yield return (ParseTimeKey(entity.RowKey[..TimeFormat.Length]), entity.GetString("Version") ?? string.Empty, MetricsAggregate.ReadFrom(entity));
+        }
+    }
+
     /// <summary>Deletes the rows of a minute-partitioned table (metrics' or another rollup's raw table) before <paramref name="before"/>; returns how many.</summary>
     public static async Task<int> DeleteMinutesBeforeAsync(TableClient raw, DateTimeOffset before, CancellationToken cancellationToken)
     {

@@ -133,16 +133,13 @@ public sealed partial class RolloutJudge(
     /// <summary>The version's closed minutes from <paramref name="began"/> to <paramref name="watermark"/>, as the rollup merged them.</summary>
     private async Task<List<RolloutFigures>> MinutesAsync(string name, long version, DateTimeOffset began, DateTimeOffset watermark, CancellationToken cancellationToken)
     {
-        var rollup = tables.GetTableClient(names.Rollup);
-        var figures = new List<RolloutFigures>();
         var number = version.ToString(CultureInfo.InvariantCulture);
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {MetricsTables.RollupPartition(name, MetricsGrain.Minute)} and RowKey ge {MetricsTables.TimeKey(began)} and RowKey lt {MetricsTables.TimeKey(watermark.AddMinutes(1))}");
-        await foreach (var entity in rollup.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        var figures = new List<RolloutFigures>();
+        await foreach (var minute in MetricsTables.ReadMinutesAsync(tables.GetTableClient(names.Rollup), name, began, watermark.AddMinutes(1), cancellationToken))
         {
-            if (entity.GetString("Version") == number)
+            if (minute.Version == number)
             {
-                figures.Add(RolloutFigures.Of(MetricsTables.ParseTimeKey(entity.RowKey[..entity.RowKey.IndexOf('|', StringComparison.Ordinal)]), MetricsAggregate.ReadFrom(entity)));
+                figures.Add(RolloutFigures.Of(minute.Minute, minute.Figures));
             }
         }
 

@@ -69,17 +69,14 @@ public sealed class RolloutQuery(ModelResolver repository, TableServiceClient ta
         var rollup = tables.GetTableClient(names.Rollup);
         await rollup.CreateIfNotExistsAsync(cancellationToken);
         var merged = new Dictionary<string, MetricsAggregate>(StringComparer.Ordinal);
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {MetricsTables.RollupPartition(model, MetricsGrain.Minute)} and RowKey ge {MetricsTables.TimeKey(from)} and RowKey lt {MetricsTables.TimeKey(to)}");
-        await foreach (var entity in rollup.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        await foreach (var (_, version, figures) in MetricsTables.ReadMinutesAsync(rollup, model, from, to, cancellationToken))
         {
-            var version = entity.GetString("Version") ?? string.Empty;
             if (!merged.TryGetValue(version, out var aggregate))
             {
                 merged[version] = aggregate = new MetricsAggregate();
             }
 
-            aggregate.Merge(MetricsAggregate.ReadFrom(entity));
+            aggregate.Merge(figures);
         }
 
         return merged;
