@@ -43,7 +43,7 @@ public sealed partial class RolloutJudge(
         return decisions;
     }
 
-    /// <summary>The decision on one model's rollout; returns 1 when one was written.</summary>
+    /// <summary>Starts one model's rollout when due and decides on it; returns the decisions written (a start counts).</summary>
     private async Task<int> DecideAsync(List<ModelVersionRecord> versions, RolloutConfig rollout, DateTimeOffset watermark, CancellationToken cancellationToken)
     {
         var plan = PromotionPolicy.Decide(versions).Rollout!;

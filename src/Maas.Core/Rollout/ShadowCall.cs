@@ -49,7 +49,7 @@ public sealed class ShadowCall : IDisposable
         }
     }
 
-    /// <summary>The copy as a request to the shadow; the call keeps its inputs (disposing the request frees nothing).</summary>
+    /// <summary>The copy as a request to the shadow, over the call's copied inputs: disposing either gives their buffers back, once.</summary>
     public InferenceRequest ToRequest() => new(id: null, _inputs, _outputs);
 
     /// <summary>
