@@ -64,12 +64,15 @@ public sealed partial class ModelResolver(
     public async Task<ModelVersionRecord> ResolveAsync(string name, string? version, CancellationToken cancellationToken)
     {
         var chosen = version is not null ? await GetVersionAsync(name, version, cancellationToken) : await DefaultAsync(name, cancellationToken);
-        return chosen.Status == ModelStatus.Ready
-            ? chosen
-            : throw new MaasException(
-                ErrorKind.NotReady,
-                string.Create(CultureInfo.InvariantCulture, $"Model '{name}' version {chosen.Version} is {chosen.Status}: {chosen.Reason}"));
+        return Servable(chosen);
     }
+
+    /// <summary>The version when it is Ready; 409 with its registration reason otherwise (a pinned default may be Failed).</summary>
+    private static ModelVersionRecord Servable(ModelVersionRecord chosen) => chosen.Status == ModelStatus.Ready
+        ? chosen
+        : throw new MaasException(
+            ErrorKind.NotReady,
+            string.Create(CultureInfo.InvariantCulture, $"Model '{chosen.Name}' version {chosen.Version} is {chosen.Status}: {chosen.Reason}"));
 
     /// <summary>
     /// The version that serves one prediction call. A call naming a version gets it, as <see cref="ResolveAsync"/> says.
@@ -84,7 +87,7 @@ public sealed partial class ModelResolver(
         }
 
         var lookup = await GetLookupAsync(name, cancellationToken);
-        var chosen = DefaultOf(name, lookup);
+        var chosen = Servable(DefaultOf(name, lookup));
         if (lookup.Promotion.Rollout is not { } rollout)
         {
             return new ResolvedCall(chosen, Shadow: null);

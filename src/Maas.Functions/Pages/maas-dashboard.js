@@ -183,7 +183,7 @@
       report.split.shadow ? `shadow version ${report.split.shadow.version} runs copies of ${report.split.shadow.percent}% of the default's calls${report.split.shadow.running ? "" : " (not now)"}` : null,
     ].filter(Boolean).join("; ");
     const summary = document.createElement("p");
-    summary.textContent = `State: ${report.state}. Default: version ${report.defaultVersion ?? "none"}. ${split}.`;
+    summary.textContent = `State: ${report.state}. Default: version ${report.defaultVersion ?? "none"}. ${split.charAt(0).toUpperCase()}${split.slice(1)}.`;
     const table = document.createElement("table");
     const head = table.createTHead().insertRow();
     const columns = ["version", "role", "calls", "failed", `error rate (max ${gates.maxErrorRate ?? "–"})`, `p95 ms (max ${gates.maxP95Ms ?? "–"})`, "shadow copies", `agreement (min ${gates.minAgreement ?? "–"})`, "copies dropped"];

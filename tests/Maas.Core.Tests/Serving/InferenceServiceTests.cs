@@ -48,6 +48,19 @@ public sealed class InferenceServiceTests(AzuriteFixture azurite) : IDisposable
     };
 
     [Fact]
+    public async Task RunAsync_PinnedDefaultFailedRegistration_Is409WithItsReason()
+    {
+        var name = await _serving.AddModelAsync(TestModels.Linear());
+        await _serving.Registry.UploadAsync($"{name}/config.json", """{"defaultVersion": 2}"""u8.ToArray());
+        await _serving.Registry.UploadAndRegisterAsync($"{name}/2/model.onnx", TestModels.Corrupt());
+
+        var error = await Assert.ThrowsAsync<MaasException>(() => _serving.PredictAsync(name, """{"input": [[1, 2, 3, 4]]}"""));
+
+        Assert.Equal(ErrorKind.NotReady, error.Kind);
+        Assert.StartsWith($"Model '{name}' version 2 is Failed:", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_EitherProtocol_NamesTheVersionThatAnsweredInItsHeader()
     {
         var name = await _serving.AddModelAsync(TestModels.Linear());
