@@ -63,7 +63,8 @@ public sealed record GateBreach(string Gate, double Value, double Limit, DateTim
 /// <param name="Reason">Why, in words.</param>
 /// <param name="Requests">Calls of the judged version since the rollout began, when it was made.</param>
 /// <param name="Breaches">The gates broken, with their values (empty for a start or a promotion).</param>
-public sealed record RolloutDecisionRecord(DateTimeOffset At, RolloutState State, string Reason, long Requests, IReadOnlyList<GateBreach> Breaches);
+/// <param name="Version">The version judged: the canary (else the shadow), or with both, the shadow for its own breaches.</param>
+public sealed record RolloutDecisionRecord(DateTimeOffset At, RolloutState State, string Reason, long Requests, IReadOnlyList<GateBreach> Breaches, long? Version = null);
 
 /// <summary>
 /// A rollout's state, kept on the row of the version it puts in front of traffic (the canary, else the shadow) so that

@@ -61,7 +61,7 @@ public sealed partial class RolloutJudge(
             }
 
             var began = MetricsTables.MinuteOf(versions.Where(v => rollout.Versions.Contains(v.Version)).Max(v => v.UpdatedAt));
-            record = new RolloutRecord(rollout.Canary?.Version, rollout.Shadow?.Version, began, RolloutState.Running, [new RolloutDecisionRecord(began, RolloutState.Running, Describe(rollout), 0, [])]);
+            record = new RolloutRecord(rollout.Canary?.Version, rollout.Shadow?.Version, began, RolloutState.Running, [new RolloutDecisionRecord(began, RolloutState.Running, Describe(rollout), 0, [], home)]);
             var start = record;
             await WriteAsync(name, home, rollout, current => current ?? start, cancellationToken);
             LogStarted(logger, name, home, began);
@@ -74,44 +74,66 @@ public sealed partial class RolloutJudge(
             return written;
         }
 
+        // The canary (else the shadow) is judged by every gate; with both, the shadow is judged too, and its breaches are
+        // recorded, never acted on: its answers reach no caller.
         var until = watermark.AddMinutes(1);
-        var figures = await MinutesAsync(name, judged.Version, record.BeganAt, watermark, cancellationToken);
-        if (rollout.Gates.MaxDriftPsi is not null && judged.Config.Drift is not null)
+        var verdicts = new List<(long Version, RolloutDecision Decision)> { (home, await JudgeAsync(judged, rollout, record, until, cancellationToken)) };
+        if (rollout is { Canary: not null, Shadow: { } shadow } && versions.FirstOrDefault(v => v.Version == shadow.Version) is { } shadowRow)
         {
-            figures.AddRange(await DriftHoursAsync(judged, record.BeganAt, until, cancellationToken));
+            var alone = await JudgeAsync(shadowRow, rollout with { Canary = null, Promote = null }, record, until, cancellationToken);
+            verdicts.Add((shadow.Version, alone with { Reason = FormattableString.Invariant($"shadow version {shadow.Version}, {alone.Reason}") }));
         }
 
-        var decision = RolloutDecisions.Decide(rollout, record.BeganAt, until, figures);
-        var last = record.Decisions[^1];
-        if (decision.State == RolloutState.Running && (decision.Breaches.Count == 0 || last.Breaches.Count > 0))
+        // A decision is written once: an end (promoted, rolled back), or a version's first breach that changes nothing.
+        var made = verdicts
+            .Where(v => v.Decision.State != RolloutState.Running
+                || (v.Decision.Breaches.Count > 0 && !record.Decisions.Any(d => d.Version == v.Version && d.Breaches.Count > 0)))
+            .Select(v => new RolloutDecisionRecord(until, v.Decision.State, v.Decision.Reason, v.Decision.Requests, v.Decision.Breaches, v.Version))
+            .ToList();
+        if (made.Count == 0)
         {
             return written;
         }
 
-        var made = new RolloutDecisionRecord(until, decision.State, decision.Reason, decision.Requests, decision.Breaches);
+        var state = made.FirstOrDefault(d => d.State != RolloutState.Running)?.State ?? RolloutState.Running;
         await WriteAsync(
             name,
             home,
             rollout,
             current => current is { State: RolloutState.Running } running && running.Decisions.Count == record.Decisions.Count
-                ? running with { State = decision.State, Decisions = [.. running.Decisions, made] }
+                ? running with { State = state, Decisions = [.. running.Decisions, .. made] }
                 : current,
             cancellationToken);
-        Count(name, home, RolloutStates.NameOf(decision.State), decision.Breaches is [var first, ..] ? first.Gate : null);
-        switch (decision.State)
+        foreach (var decision in made)
         {
-            case RolloutState.RolledBack:
-                LogRolledBack(logger, name, home, decision.Reason);
-                break;
-            case RolloutState.Promoted:
-                LogPromoted(logger, name, home, decision.Reason);
-                break;
-            default:
-                LogBreachKept(logger, name, home, decision.Reason);
-                break;
+            Count(name, decision.Version ?? home, RolloutStates.NameOf(decision.State), decision.Breaches is [var first, ..] ? first.Gate : null);
+            switch (decision.State)
+            {
+                case RolloutState.RolledBack:
+                    LogRolledBack(logger, name, home, decision.Reason);
+                    break;
+                case RolloutState.Promoted:
+                    LogPromoted(logger, name, home, decision.Reason);
+                    break;
+                default:
+                    LogBreachKept(logger, name, decision.Version ?? home, decision.Reason);
+                    break;
+            }
         }
 
-        return written + 1;
+        return written + made.Count;
+    }
+
+    /// <summary>The decision on <paramref name="version"/> by <paramref name="rollout"/>'s rules over its closed minutes (and drift hours) since the rollout began.</summary>
+    private async Task<RolloutDecision> JudgeAsync(ModelVersionRecord version, RolloutConfig rollout, RolloutRecord record, DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        var figures = await MinutesAsync(version.Name, version.Version, record.BeganAt, until.AddMinutes(-1), cancellationToken);
+        if (rollout.Gates.MaxDriftPsi is not null && version.Config.Drift is not null)
+        {
+            figures.AddRange(await DriftHoursAsync(version, record.BeganAt, until, cancellationToken));
+        }
+
+        return RolloutDecisions.Decide(rollout, record.BeganAt, until, figures);
     }
 
     /// <summary>

@@ -129,6 +129,40 @@ public sealed class RolloutServingTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task Judge_CanaryAndShadowTogether_ShadowsBreachRecordedForItWhileTheHealthyCanaryRuns()
+    {
+        // Relu as default and canary, Identity as the shadow: copies of default calls with a negative value disagree.
+        var name = await _serving.AddModelAsync(Relu());
+        await _serving.AddVersionAsync(name, Relu(), version: 2);
+        await _serving.AddVersionAsync(name, TestModels.Identity(DataType.Float), """
+            {"rollout": {"canary": {"version": 2, "percent": 50}, "shadow": {"version": 3, "percent": 100},
+                         "gates": {"errorRate": {"max": 0.01}, "agreement": {"min": 0.99}}}}
+            """, version: 3);
+        var canary = new CanaryConfig(2, 50, CanarySticky.Caller);
+        var toDefault = Enumerable.Range(0, Callers).Where(i => !CanarySplit.ToCanary(name, canary, $"oid-{i}")).ToList();
+        for (var i = 0; i < Callers; i++)
+        {
+            using var response = await _serving.PredictAsync(name, i < 30 ? """{"input": [[1, -2, 3]]}""" : """{"input": [[1, 2, 3]]}""", caller: CallerNumber(i));
+        }
+
+        await _serving.RunShadowsAsync();
+        await _serving.RollUpAsync(DateTimeOffset.UtcNow);
+        var report = await _serving.RolloutQuery.GetAsync(name, CancellationToken.None);
+
+        // Hand count: the shadow saw only the default's calls; those from callers 0-29 sent a negative value.
+        var agreement = (double)toDefault.Count(i => i >= 30) / toDefault.Count;
+        Assert.InRange(toDefault.Count(i => i < 30), 1, 29);
+        Assert.Equal(agreement, report.Versions.Single(v => v.Role == PromotionPolicy.Shadow).Agreement);
+        Assert.Equal("running", report.State);
+        var shadowDecision = Assert.Single(report.Decisions, d => d.Version == 3);
+        Assert.Equal([(RolloutGates.Agreement, agreement, 0.99)], shadowDecision.Breaches.Select(b => (b.Gate, b.Value, b.Limit)));
+        Assert.StartsWith("shadow version 3, running: agreement", shadowDecision.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(report.Decisions, d => d.Version == 2 && d.Breaches.Count > 0);
+        await _serving.RollUpAsync(DateTimeOffset.UtcNow.AddMinutes(1));
+        Assert.Single((await _serving.RolloutQuery.GetAsync(name, CancellationToken.None)).Decisions, d => d.Version == 3);
+    }
+
+    [Fact]
     public async Task Shadow_ThatFailsEveryCopy_CountsItsFailuresAndCallersGetTheDefaultsAnswer()
     {
         var name = await _serving.AddModelAsync(RealModels.OcrClassifier());
