@@ -92,6 +92,17 @@ public sealed class PromotionPolicyRolloutTests
     }
 
     [Fact]
+    public void Decide_CanaryNotUploadedYet_NothingIsSplitAndTheHighestReadyStaysDefault()
+    {
+        var rollout = new RolloutConfig { Canary = new CanaryConfig(5, 10, CanarySticky.Caller) };
+
+        var decision = PromotionPolicy.Decide([Row(1, rollout), Row(2, rollout)]);
+
+        Assert.Equal(2, decision.Default?.Version);
+        Assert.Equal((RolloutState.Running, null, null), (decision.Rollout!.State, decision.Rollout.Canary, decision.Rollout.Record));
+    }
+
+    [Fact]
     public void Decide_ShadowNotReady_IsNotCopiedTo()
     {
         var rollout = new RolloutConfig { Shadow = new ShadowConfig(2, 100) };
