@@ -178,7 +178,8 @@ public sealed partial class RolloutJudge(
             .SelectMany(tensor => tensor.Hours)
             .Where(hour => hour.Hour >= MetricsTables.HourOf(began) && hour.Values >= minimum && hour.Features.Any(f => f.Psi is not null))
             .GroupBy(hour => hour.Hour)
-            .Select(hour => RolloutFigures.OfDrift(hour.Key, hour.SelectMany(h => h.Features).Max(f => f.Psi ?? 0)));
+            // The hour the rollout began in is judged from the rollout's start.
+            .Select(hour => RolloutFigures.OfDrift(hour.Key < began ? began : hour.Key, hour.SelectMany(h => h.Features).Max(f => f.Psi ?? 0)));
     }
 
     private static void Count(string model, long version, string decision, string? gate)

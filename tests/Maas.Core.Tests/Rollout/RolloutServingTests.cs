@@ -50,6 +50,36 @@ public sealed class RolloutServingTests(AzuriteFixture azurite) : IDisposable
     }
 
     [Fact]
+    public async Task Judge_CanaryWhoseInputsDrift_RolledBackOnTheDriftGate()
+    {
+        // The canary's baseline holds features 1 … 10 and 10 … 100; its calls move the first feature to 21 … 30.
+        using var serving = new ServingHarness(azurite);
+        serving.Monitoring.DriftOptions.MinimumValues = 100;
+        var name = await serving.AddModelAsync(TestModels.Identity(DataType.Float), """
+            {"drift": {"sampleRate": 1, "features": "feature"},
+             "rollout": {"canary": {"version": 2, "percent": 100}, "gates": {"driftPsi": {"max": 0.2}}}}
+            """);
+        await serving.AddVersionAsync(name, TestModels.Identity(DataType.Float), version: 2);
+        await serving.Registry.UploadAndRegisterAsync($"{name}/2/evaluation.jsonl", EvaluationSets.TenRows());
+        var rows = string.Join(", ", Enumerable.Range(1, 10).Select(i => $"[{i + 20}, {i * 10}]"));
+        for (var i = 0; i < 10; i++)
+        {
+            using var response = await serving.PredictAsync(name, $"{{\"input\": [{rows}]}}");
+            Assert.Equal("2", VersionOf(response));
+        }
+
+        await serving.RollUpAsync(DateTimeOffset.UtcNow);
+        var report = await serving.RolloutQuery.GetAsync(name, CancellationToken.None);
+
+        var drift = await serving.DriftQuery.GetAsync(name, "2", null, null, CancellationToken.None);
+        Assert.Equal("rolled back", report.State);
+        var breach = Assert.Single(report.Decisions[^1].Breaches);
+        Assert.Equal(RolloutGates.DriftPsi, breach.Gate);
+        // The largest PSI of the canary's input features in the hour, as the drift API has it.
+        Assert.Equal(drift.Tensors.Single(t => t.Side == "input").Hours.Single().Features.Max(f => f.Psi), breach.Value);
+    }
+
+    [Fact]
     public async Task Judge_HealthyCanaryPastItsWindow_IsPromotedToTheDefault()
     {
         var name = await _serving.AddModelAsync(TestModels.Linear());
