@@ -47,6 +47,14 @@ public sealed class RolloutServingTests(AzuriteFixture azurite) : IDisposable
         Assert.All(after, version => Assert.Equal("1", version));
         Assert.Equal(PromotionPolicy.RolledBack, (await _serving.Registry.Resolver.PromotionOfAsync(name, CancellationToken.None)).States[2].State);
         Assert.Contains(_serving.Monitoring.Logs.Entries, entry => entry.Level == Microsoft.Extensions.Logging.LogLevel.Warning && entry.Message.StartsWith($"Rollout of model {name} version 2: rolled back: errorRate 1", StringComparison.Ordinal));
+
+        // A config.json edit registers every version again: the rollout's state stays on the canary's row.
+        await _serving.Registry.UploadAndRegisterAsync($"{name}/config.json", """
+            {"description": "edited", "rollout": {"canary": {"version": 2, "percent": 30, "sticky": "caller"}, "gates": {"errorRate": {"max": 0.05}}, "rollback": true}}
+            """u8.ToArray());
+        Assert.Equal("edited", (await _serving.Registry.RowAsync(name, 2))!.Config.Description);
+        Assert.Equal(RolloutState.RolledBack, (await _serving.Registry.RowAsync(name, 2))!.Rollout!.State);
+        Assert.Equal(PromotionPolicy.RolledBack, (await _serving.Registry.Resolver.PromotionOfAsync(name, CancellationToken.None)).States[2].State);
     }
 
     [Fact]
