@@ -47,6 +47,9 @@ public sealed class MetricsAggregate
     /// <summary>Rollout shadow copies run on this version (counted in <see cref="Requests"/> too).</summary>
     public long ShadowCalls { get; private set; }
 
+    /// <summary>The share of compared shadow copies whose outputs agreed with the default's; null when none were compared.</summary>
+    public double? ShadowAgreement => ShadowCompared == 0 ? null : (double)ShadowAgreed / ShadowCompared;
+
     /// <summary>Calls to the default whose shadow copy was dropped (the shadow queue was full).</summary>
     public long ShadowDropped { get; private set; }
 

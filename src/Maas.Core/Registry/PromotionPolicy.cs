@@ -38,7 +38,8 @@ public static class PromotionPolicy
         var config = versions.MaxBy(v => v.Version)?.Config ?? ModelConfig.Default;
         var evaluation = config.Evaluation;
         var rollout = config.Rollout;
-        var rolloutState = rollout is null ? RolloutState.Running : RolloutStateOf(rollout, versions);
+        var record = RolloutHome(rollout, versions);
+        var rolloutState = record?.State ?? RolloutState.Running;
         var states = new Dictionary<long, Promotion>();
         ModelVersionRecord? promoted = null;
         foreach (var version in versions.OrderBy(v => v.Version))
@@ -58,7 +59,7 @@ public static class PromotionPolicy
             }
 
             states[version.Version] = state == Passed && version.Version == rollout?.Canary?.Version
-                ? new Promotion(Passed, PromotedByRollout + (RolloutHome(rollout, versions)?.Decisions is [.., var last] ? last.Reason : "the canary passed its window."))
+                ? new Promotion(Passed, PromotedByRollout + (record?.Decisions is [.., var last] ? last.Reason : "the canary passed its window."))
                 : new Promotion(state, reason);
             if (state == Passed)
             {
@@ -80,14 +81,10 @@ public static class PromotionPolicy
             states[chosen.Version] = new Promotion(Default, $"config.json defaultVersion pins this version ({pinnedState.State}: {pinnedState.Reason})");
         }
 
-        return new PromotionDecision(chosen, states, rollout is null ? null : PlanOf(rollout, rolloutState, versions, states));
+        return new PromotionDecision(chosen, states, rollout is null ? null : PlanOf(rollout, record, versions, states));
     }
 
-    /// <summary>The rollout's state as its record says, when the record is about this config's versions; a rollout without one runs.</summary>
-    private static RolloutState RolloutStateOf(RolloutConfig rollout, IReadOnlyList<ModelVersionRecord> versions)
-        => RolloutHome(rollout, versions) is { } record && record.IsFor(rollout) ? record.State : RolloutState.Running;
-
-    /// <summary>The record kept on the rollout's home row (its canary, else its shadow), if any.</summary>
+    /// <summary>The record kept on the rollout's home row (its canary, else its shadow) when it is about this config's versions; a rollout without one runs.</summary>
     private static RolloutRecord? RolloutHome(RolloutConfig? rollout, IReadOnlyList<ModelVersionRecord> versions)
         => rollout is null ? null : versions.FirstOrDefault(v => v.Version == RolloutRecord.HomeOf(rollout))?.Rollout is { } record && record.IsFor(rollout) ? record : null;
 
@@ -113,12 +110,13 @@ public static class PromotionPolicy
             : own with { Reason = own.Reason + " It is named as the rollout's shadow." };
     }
 
-    private static RolloutPlan PlanOf(RolloutConfig rollout, RolloutState state, IReadOnlyList<ModelVersionRecord> versions, Dictionary<long, Promotion> states)
+    private static RolloutPlan PlanOf(RolloutConfig rollout, RolloutRecord? record, IReadOnlyList<ModelVersionRecord> versions, Dictionary<long, Promotion> states)
     {
+        var state = record?.State ?? RolloutState.Running;
         ModelVersionRecord? Serving(long? number, string role) => state == RolloutState.Running && number is { } n && states.TryGetValue(n, out var promotion) && promotion.State == role
             ? versions.First(v => v.Version == n)
             : null;
-        return new RolloutPlan(rollout, RolloutHome(rollout, versions), state, Serving(rollout.Canary?.Version, Canary), Serving(rollout.Shadow?.Version, Shadow));
+        return new RolloutPlan(rollout, record, state, Serving(rollout.Canary?.Version, Canary), Serving(rollout.Shadow?.Version, Shadow));
     }
 
     private static string DefaultReason(EvaluationConfig? evaluation) => evaluation is null

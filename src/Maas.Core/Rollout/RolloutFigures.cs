@@ -20,7 +20,7 @@ public sealed record RolloutFigures(DateTimeOffset Minute, long Requests, long F
             aggregate.Requests,
             aggregate.ModelFailures,
             aggregate.Latency.Quantile(0.95).TotalMilliseconds,
-            Agreement: aggregate.ShadowCompared == 0 ? null : (double)aggregate.ShadowAgreed / aggregate.ShadowCompared);
+            Agreement: aggregate.ShadowAgreement);
     }
 
     /// <summary>An hour of drift: no calls counted here (the minutes count them), only the largest PSI over the version's features.</summary>

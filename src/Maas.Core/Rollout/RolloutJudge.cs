@@ -127,7 +127,7 @@ public sealed partial class RolloutJudge(
     /// <summary>The decision on <paramref name="version"/> by <paramref name="rollout"/>'s rules over its closed minutes (and drift hours) since the rollout began.</summary>
     private async Task<RolloutDecision> JudgeAsync(ModelVersionRecord version, RolloutConfig rollout, RolloutRecord record, DateTimeOffset until, CancellationToken cancellationToken)
     {
-        var figures = await MinutesAsync(version.Name, version.Version, record.BeganAt, until.AddMinutes(-1), cancellationToken);
+        var figures = await MinutesAsync(version.Name, version.Version, record.BeganAt, until, cancellationToken);
         if (rollout.Gates.MaxDriftPsi is not null && version.Config.Drift is not null)
         {
             figures.AddRange(await DriftHoursAsync(version, record.BeganAt, until, cancellationToken));
@@ -152,12 +152,12 @@ public sealed partial class RolloutJudge(
             },
             cancellationToken);
 
-    /// <summary>The version's closed minutes from <paramref name="began"/> to <paramref name="watermark"/>, as the rollup merged them.</summary>
-    private async Task<List<RolloutFigures>> MinutesAsync(string name, long version, DateTimeOffset began, DateTimeOffset watermark, CancellationToken cancellationToken)
+    /// <summary>The version's closed minutes from <paramref name="began"/> to <paramref name="until"/> (exclusive), as the rollup merged them.</summary>
+    private async Task<List<RolloutFigures>> MinutesAsync(string name, long version, DateTimeOffset began, DateTimeOffset until, CancellationToken cancellationToken)
     {
         var number = version.ToString(CultureInfo.InvariantCulture);
         var figures = new List<RolloutFigures>();
-        await foreach (var minute in MetricsTables.ReadMinutesAsync(tables.GetTableClient(names.Rollup), name, began, watermark.AddMinutes(1), cancellationToken))
+        await foreach (var minute in MetricsTables.ReadMinutesAsync(tables.GetTableClient(names.Rollup), name, began, until, cancellationToken))
         {
             if (minute.Version == number)
             {

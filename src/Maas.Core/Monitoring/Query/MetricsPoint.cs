@@ -73,7 +73,7 @@ public sealed record MetricsPoint(
             aggregate.ModelFailures,
             aggregate.ShadowCalls,
             aggregate.ShadowDropped,
-            aggregate.ShadowCompared == 0 ? null : (double)aggregate.ShadowAgreed / aggregate.ShadowCompared);
+            aggregate.ShadowAgreement);
     }
 
     /// <summary>p50, p95 and max of a histogram in milliseconds; null when it holds nothing (not a generative model).</summary>
