@@ -44,17 +44,17 @@ public static class RolloutCommand
                 .AddColumns("version", "role", "calls", "failed", $"error rate (max {Limit(gates["maxErrorRate"])})", $"p95 ms (max {Limit(gates["maxP95Ms"])})", "shadow copies", $"agreement (min {Limit(gates["minAgreement"])})", "copies dropped");
             foreach (var version in report["versions"]!.AsArray().Select(v => v!))
             {
-                var judged = (string?)version["role"] != "default" && (long)version["requests"]! > 0;
+                var past = version["pastGates"]!.AsArray().Select(gate => (string?)gate).ToHashSet();
                 var agreement = (double?)version["agreement"];
                 table.AddRow(
                     version["version"]!.ToString(),
                     Markup.Escape((string?)version["role"] ?? string.Empty),
                     version["requests"]!.ToString(),
                     version["failed"]!.ToString(),
-                    Past(Format.Number((double)version["errorRate"]!), judged && (double)version["errorRate"]! > ((double?)gates["maxErrorRate"] ?? double.MaxValue)),
-                    Past(Format.Number((double)version["p95Ms"]!), judged && (double)version["p95Ms"]! > ((double?)gates["maxP95Ms"] ?? double.MaxValue)),
+                    Past(Format.Number((double)version["errorRate"]!), past.Contains("errorRate")),
+                    Past(Format.Number((double)version["p95Ms"]!), past.Contains("p95Ms")),
                     version["shadowCalls"]!.ToString(),
-                    agreement is { } share ? Past(Format.Number(share), share < ((double?)gates["minAgreement"] ?? double.MinValue)) : "-",
+                    agreement is { } share ? Past(Format.Number(share), past.Contains("agreement")) : "-",
                     version["shadowDropped"]!.ToString());
             }
 

@@ -52,15 +52,16 @@ public sealed class RolloutQuery(ModelResolver repository, TableServiceClient ta
             plan.Record?.BeganAt,
             from,
             to,
-            [.. roles.Select(role => Report(role.Version, role.Role, figures.TryGetValue(role.Version.ToString(CultureInfo.InvariantCulture), out var aggregate) ? aggregate : new MetricsAggregate()))],
+            [.. roles.Select(role => Report(role.Version, role.Role, gates, figures.TryGetValue(role.Version.ToString(CultureInfo.InvariantCulture), out var aggregate) ? aggregate : new MetricsAggregate()))],
             plan.Record?.Decisions ?? []);
     }
 
-    private static RolloutVersionReport Report(long version, string role, MetricsAggregate aggregate)
+    private static RolloutVersionReport Report(long version, string role, RolloutGates gates, MetricsAggregate aggregate)
     {
         var figures = RolloutFigures.Of(default, aggregate);
+        IReadOnlyList<string> past = role == PromotionPolicy.Default ? [] : [.. RolloutDecisions.Breaches(gates, figures).Select(breach => breach.Gate)];
         return new RolloutVersionReport(
-            version, role, figures.Requests, figures.Failed, figures.ErrorRate, figures.P95Ms, aggregate.ShadowCalls, aggregate.ShadowCompared, figures.Agreement, aggregate.ShadowDropped);
+            version, role, figures.Requests, figures.Failed, figures.ErrorRate, figures.P95Ms, aggregate.ShadowCalls, aggregate.ShadowCompared, figures.Agreement, aggregate.ShadowDropped, past);
     }
 
     /// <summary>Every version's minutes in [<paramref name="from"/>, <paramref name="to"/>), merged per version.</summary>

@@ -44,6 +44,7 @@ public sealed record PromoteReport(TimeSpan After, long MinRequests);
 /// <param name="ShadowCalls">Shadow copies among <paramref name="Requests"/>.</param>
 /// <param name="Agreement">The share of compared shadow copies whose outputs agreed with the default's; null when none were compared.</param>
 /// <param name="ShadowDropped">For the default: calls whose shadow copy was dropped because the queue was full.</param>
+/// <param name="PastGates">The gates this range's figures are past (the canary's and the shadow's; the default is not held to them).</param>
 public sealed record RolloutVersionReport(
     long Version,
     string Role,
@@ -54,4 +55,5 @@ public sealed record RolloutVersionReport(
     long ShadowCalls,
     long Compared,
     double? Agreement,
-    long ShadowDropped);
+    long ShadowDropped,
+    IReadOnlyList<string> PastGates);

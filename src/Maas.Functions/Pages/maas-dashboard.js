@@ -195,12 +195,9 @@
       label.scope = "row";
       label.textContent = v.version;
       const cells = [v.role, v.requests, v.failed, v.errorRate.toFixed(4), v.p95Ms.toFixed(1), v.shadowCalls, v.agreement === null ? "–" : v.agreement.toFixed(4), v.shadowDropped];
-      const breaches = [false, false, false,
-        v.role !== "default" && gates.maxErrorRate !== null && v.requests > 0 && v.errorRate > gates.maxErrorRate,
-        v.role !== "default" && gates.maxP95Ms !== null && v.requests > 0 && v.p95Ms > gates.maxP95Ms,
-        false,
-        gates.minAgreement !== null && v.agreement !== null && v.agreement < gates.minAgreement,
-        false];
+      // Which figure each gate outlines: the API says which gates the version's figures are past.
+      const gateOf = [null, null, null, "errorRate", "p95Ms", null, "agreement", null];
+      const breaches = gateOf.map(gate => gate !== null && v.pastGates.includes(gate));
       cells.forEach((text, i) => {
         const cell = row.insertCell();
         cell.textContent = text;

@@ -162,6 +162,7 @@ public sealed class DashboardPageBrowserTests(AzuriteFixture azurite) : IDisposa
         Assert.Equal(versions.Select(v => ((long)v!["version"]!, (long)v["requests"]!, (double)v["p95Ms"]!)), rows.Select(r => ((long)r!["version"]!, (long)r["requests"]!, (double)r["p95Ms"]!)));
         // Any call takes more than 1 µs: the canary's p95 is past its gate and outlined; the default is not held to the gates.
         Assert.Equal([0L, 1L], rows.Select(r => (long)r!["breaches"]!));
+        Assert.Equal([[], ["p95Ms"]], versions.Select(v => v!["pastGates"]!.AsArray().Select(g => (string)g!).ToArray()));
         Assert.Contains("State: running", text, StringComparison.Ordinal);
         Assert.Contains("p95Ms", (string?)api["decisions"]!.AsArray().Last()!["reason"], StringComparison.Ordinal);
     }
