@@ -24,7 +24,7 @@ public sealed class RolloutQuery(ModelResolver repository, TableServiceClient ta
     {
         var promotion = await repository.PromotionOfAsync(model, cancellationToken);
         var plan = promotion.Rollout
-            ?? throw new MaasException(ErrorKind.NotFound, $"Model '{model}' has no rollout: config.json has no 'rollout' (see docs/apis.md, Rollouts).");
+            ?? throw new MaasException(ErrorKind.NotFound, $"Model '{model}' has no rollout: config.json has no 'rollout' (see docs/model-folder.md, Rollouts).");
         var config = plan.Config;
         var to = MetricsTables.LastClosedMinute(clock.GetUtcNow(), options.Value.FlushInterval).AddMinutes(1);
         var from = plan.Record?.BeganAt ?? to - FiguresBeforeStart;
