@@ -7,6 +7,7 @@ using Maas.Core.Registry;
 using Maas.Core.Rollout;
 using Maas.TestKit.Azurite;
 using Maas.TestKit.Logging;
+using Maas.TestKit.Registry;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Maas.TestKit.Monitoring;
@@ -82,7 +83,7 @@ public sealed class MonitoringHarness
     /// <summary>The registry as serving reads it (no lookup cache), on the harness clock.</summary>
     public ModelResolver Resolver => _resolver ??= new ModelResolver(
         Registry,
-        Microsoft.Extensions.Options.Options.Create(new RegistryOptions { LookupCacheTtl = TimeSpan.Zero }),
+        Microsoft.Extensions.Options.Options.Create(new RegistryOptions { LookupCacheTtl = TimeSpan.Zero, LookupTimeout = RegistryHarness.TestLookupTimeout }),
         new Microsoft.Extensions.Caching.Memory.MemoryCache(new Microsoft.Extensions.Caching.Memory.MemoryCacheOptions()),
         new DependencyHealth(Clock),
         Clock,

@@ -20,6 +20,9 @@ namespace Maas.TestKit.Registry;
 /// </summary>
 public sealed class RegistryHarness
 {
+    /// <summary>The registry lookup budget of tests that do not test it (Registry:LookupTimeout's upper bound).</summary>
+    public static readonly TimeSpan TestLookupTimeout = TimeSpan.FromMinutes(1);
+
     /// <param name="inference">The session options registration inspects graphs with (serving's; the defaults when null).</param>
     /// <param name="capture">The capture settings registration checks config.json's <c>capture</c> against (the defaults, no hash key, when null).</param>
     public RegistryHarness(
@@ -35,6 +38,10 @@ public sealed class RegistryHarness
             ContainerName = AzuriteFixture.UniqueName("models"),
             OptimizedContainerName = AzuriteFixture.UniqueName("optimized"),
             EvaluationContainerName = AzuriteFixture.UniqueName("evaluations"),
+
+            // A bound, not a figure under test: a lookup on a loaded CI machine may take longer than the app's 2 s budget,
+            // which then answers 503 where the test expects its own outcome. Outage tests set their own, shorter budget.
+            LookupTimeout = TestLookupTimeout,
         };
         configure?.Invoke(Options);
         var blobOptions = new BlobClientOptions();
