@@ -15,13 +15,16 @@ public sealed class AzuriteOutageTests : IAsyncLifetime, IDisposable
 {
     private const string LinearRequest = """{"inputs":[{"name":"x","shape":[1,4],"datatype":"FP32","data":[1,2,3,4]}]}""";
 
+    /// <summary>The lookup budget while Azurite is down or frozen.</summary>
+    private static readonly TimeSpan OutageBudget = TimeSpan.FromMilliseconds(500);
+
     private readonly AzuriteFixture _azurite = AzuriteFixture.Persistent();
     private ServingHarness _serving = null!;
 
     public async Task InitializeAsync()
     {
         await _azurite.InitializeAsync();
-        _serving = new ServingHarness(_azurite, registry: options => options.LookupTimeout = TimeSpan.FromMilliseconds(500));
+        _serving = new ServingHarness(_azurite);
     }
 
     public Task DisposeAsync()
@@ -42,16 +45,19 @@ public sealed class AzuriteOutageTests : IAsyncLifetime, IDisposable
         var name = await _serving.AddModelAsync(TestModels.Linear());
         await PredictAsync(name, "1");
 
-        _azurite.Stop();
-        for (var call = 0; call < 3; call++)
+        using (_serving.Registry.LookupBudget(OutageBudget))
         {
-            await PredictAsync(name, "1");
-        }
+            _azurite.Stop();
+            for (var call = 0; call < 3; call++)
+            {
+                await PredictAsync(name, "1");
+            }
 
-        Assert.Contains(_serving.Registry.Health.Degraded, d => d.Dependency == DependencyHealth.Storage);
-        var unknown = await Assert.ThrowsAsync<MaasException>(() => _serving.InferV2Async("not-loaded-here", Encoding.UTF8.GetBytes(LinearRequest)));
-        Assert.Equal(ErrorKind.Unavailable, unknown.Kind);
-        await Assert.ThrowsAnyAsync<Exception>(() => _serving.Metrics.FlushAsync(CancellationToken.None));
+            Assert.Contains(_serving.Registry.Health.Degraded, d => d.Dependency == DependencyHealth.Storage);
+            var unknown = await Assert.ThrowsAsync<MaasException>(() => _serving.InferV2Async("not-loaded-here", Encoding.UTF8.GetBytes(LinearRequest)));
+            Assert.Equal(ErrorKind.Unavailable, unknown.Kind);
+            await Assert.ThrowsAnyAsync<Exception>(() => _serving.Metrics.FlushAsync(CancellationToken.None));
+        }
 
         await _azurite.RestartAsync();
         await _serving.Metrics.FlushAsync(CancellationToken.None);
@@ -66,15 +72,18 @@ public sealed class AzuriteOutageTests : IAsyncLifetime, IDisposable
         var name = await _serving.AddModelAsync(TestModels.Linear());
         await PredictAsync(name, "1");
 
-        _azurite.Freeze();
-        try
+        using (_serving.Registry.LookupBudget(OutageBudget))
         {
-            await PredictAsync(name, "1");
-            await PredictAsync(name, "1");
-        }
-        finally
-        {
-            _azurite.Thaw();
+            _azurite.Freeze();
+            try
+            {
+                await PredictAsync(name, "1");
+                await PredictAsync(name, "1");
+            }
+            finally
+            {
+                _azurite.Thaw();
+            }
         }
 
         Assert.Contains(_serving.Registry.Health.Degraded, d => d.Dependency == DependencyHealth.Storage);

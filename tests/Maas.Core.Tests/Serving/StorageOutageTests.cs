@@ -15,6 +15,9 @@ public sealed class StorageOutageTests(AzuriteFixture azurite) : IDisposable
 {
     private const string LinearRequest = """{"inputs":[{"name":"x","shape":[1,4],"datatype":"FP32","data":[1,2,3,4]}]}""";
 
+    /// <summary>The lookup budget while storage fails.</summary>
+    private static readonly TimeSpan OutageBudget = TimeSpan.FromMilliseconds(300);
+
     private readonly StorageFaultPolicy _faults = new() { Mode = StorageFault.None, Applies = StorageFaultPolicy.Reads };
     private ServingHarness? _serving;
 
@@ -30,6 +33,7 @@ public sealed class StorageOutageTests(AzuriteFixture azurite) : IDisposable
         {
         }
 
+        using var budget = serving.Registry.LookupBudget(OutageBudget);
         _faults.Mode = fault;
         for (var call = 0; call < 3; call++)
         {
@@ -49,6 +53,7 @@ public sealed class StorageOutageTests(AzuriteFixture azurite) : IDisposable
     {
         var serving = Serving();
         var name = await serving.AddModelAsync(TestModels.Linear());
+        using var budget = serving.Registry.LookupBudget(OutageBudget);
         _faults.Mode = fault;
 
         var error = await Assert.ThrowsAsync<MaasException>(() => serving.InferV2Async(name, Encoding.UTF8.GetBytes(LinearRequest)));
@@ -68,6 +73,7 @@ public sealed class StorageOutageTests(AzuriteFixture azurite) : IDisposable
         {
         }
 
+        using var budget = serving.Registry.LookupBudget(OutageBudget);
         _faults.Mode = StorageFault.Unavailable;
 
         var error = await Assert.ThrowsAsync<MaasException>(() => serving.InferV2Async(name, Encoding.UTF8.GetBytes(LinearRequest)));
@@ -83,9 +89,12 @@ public sealed class StorageOutageTests(AzuriteFixture azurite) : IDisposable
         {
         }
 
-        _faults.Mode = StorageFault.Unavailable;
-        using (await serving.InferV2Async(name, Encoding.UTF8.GetBytes(LinearRequest)))
+        using (serving.Registry.LookupBudget(OutageBudget))
         {
+            _faults.Mode = StorageFault.Unavailable;
+            using (await serving.InferV2Async(name, Encoding.UTF8.GetBytes(LinearRequest)))
+            {
+            }
         }
 
         _faults.Mode = StorageFault.None;
@@ -99,9 +108,5 @@ public sealed class StorageOutageTests(AzuriteFixture azurite) : IDisposable
     public void Dispose() => _serving?.Dispose();
 
     private ServingHarness Serving(Action<RegistryOptions>? registry = null)
-        => _serving = new ServingHarness(azurite, tableFaults: _faults, registry: options =>
-        {
-            options.LookupTimeout = TimeSpan.FromMilliseconds(300);
-            registry?.Invoke(options);
-        });
+        => _serving = new ServingHarness(azurite, tableFaults: _faults, registry: registry);
 }

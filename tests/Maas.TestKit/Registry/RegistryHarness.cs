@@ -82,6 +82,22 @@ public sealed class RegistryHarness
 
     public RegistryOptions Options { get; }
 
+    /// <summary>
+    /// Gives the resolver's lookups <paramref name="budget"/> until disposed, then <see cref="TestLookupTimeout"/> again.
+    /// Outage tests tighten the budget only while storage fails: a cold first lookup, or the first after a restart, on a
+    /// loaded machine can take longer than an outage budget and would then be mistaken for the outage.
+    /// </summary>
+    public IDisposable LookupBudget(TimeSpan budget)
+    {
+        Options.LookupTimeout = budget;
+        return new BudgetScope(Options);
+    }
+
+    private sealed class BudgetScope(RegistryOptions options) : IDisposable
+    {
+        public void Dispose() => options.LookupTimeout = TestLookupTimeout;
+    }
+
     /// <summary>How sessions are created, for registration's inspection and (in <see cref="Serving.ServingHarness"/>) for serving.</summary>
     public SessionFactory Sessions { get; }
 
