@@ -73,12 +73,7 @@ public sealed record CaptureConfig
             {
                 case "sampleRate":
                     sawRate = true;
-                    config = config with
-                    {
-                        SampleRate = field.Value.ValueKind == JsonValueKind.Number && field.Value.GetDouble() is >= 0 and <= 1 and var rate
-                            ? rate
-                            : throw new FormatException("config.json field 'capture.sampleRate' must be a number from 0 to 1."),
-                    };
+                    config = config with { SampleRate = ConfigNumber.Fraction(field.Value, "capture.sampleRate") };
                     break;
                 case "sampleBy":
                     config = config with

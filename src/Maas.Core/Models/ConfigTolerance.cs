@@ -18,9 +18,7 @@ internal static class ConfigTolerance
 
         foreach (var field in value.EnumerateObject())
         {
-            var number = field.Value.ValueKind == JsonValueKind.Number && field.Value.GetDouble() is >= 0 and var x && double.IsFinite(x)
-                ? x
-                : throw new FormatException($"config.json field '{path}.{field.Name}' must be a number >= 0.");
+            var number = ConfigNumber.NotNegative(field.Value, $"{path}.{field.Name}");
             (absolute, relative) = field.Name switch
             {
                 "absolute" => (number, relative),

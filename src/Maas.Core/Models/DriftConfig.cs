@@ -74,7 +74,7 @@ public sealed record DriftConfig
             {
                 case "sampleRate":
                     sawRate = true;
-                    config = config with { SampleRate = Fraction(field.Value, "drift.sampleRate") };
+                    config = config with { SampleRate = ConfigNumber.Fraction(field.Value, "drift.sampleRate") };
                     break;
                 case "baseline":
                     config = BaselineOf(field.Value, config);
@@ -158,16 +158,11 @@ public sealed record DriftConfig
                         ? psi
                         : throw new FormatException("config.json field 'drift.thresholds.psi' must be a number above 0."),
                 },
-                "jsd" => config with { JsdThreshold = Fraction(field.Value, "drift.thresholds.jsd") is > 0 and var jsd ? jsd : throw new FormatException("config.json field 'drift.thresholds.jsd' must be a number above 0, at most 1.") },
+                "jsd" => config with { JsdThreshold = ConfigNumber.Fraction(field.Value, "drift.thresholds.jsd") is > 0 and var jsd ? jsd : throw new FormatException("config.json field 'drift.thresholds.jsd' must be a number above 0, at most 1.") },
                 _ => throw new FormatException($"config.json field 'drift.thresholds.{field.Name}' is unknown; expected psi or jsd."),
             };
         }
 
         return config;
     }
-
-    private static double Fraction(JsonElement value, string path)
-        => value.ValueKind == JsonValueKind.Number && value.GetDouble() is >= 0 and <= 1 and var fraction
-            ? fraction
-            : throw new FormatException($"config.json field '{path}' must be a number from 0 to 1.");
 }

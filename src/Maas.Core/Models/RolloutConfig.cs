@@ -171,9 +171,9 @@ public sealed record RolloutConfig
         {
             gates = field.Name switch
             {
-                "errorRate" => gates with { MaxErrorRate = Limit(field.Value, $"{Path}.errorRate", "max", fraction: true) },
-                "p95Ms" => gates with { MaxP95Ms = Limit(field.Value, $"{Path}.p95Ms", "max", fraction: false) },
-                "driftPsi" => gates with { MaxDriftPsi = Limit(field.Value, $"{Path}.driftPsi", "max", fraction: false) },
+                "errorRate" => gates with { MaxErrorRate = Max(field.Value, $"{Path}.errorRate", ConfigNumber.Fraction) },
+                "p95Ms" => gates with { MaxP95Ms = Max(field.Value, $"{Path}.p95Ms", ConfigNumber.NotNegative) },
+                "driftPsi" => gates with { MaxDriftPsi = Max(field.Value, $"{Path}.driftPsi", ConfigNumber.NotNegative) },
                 "agreement" => AgreementOf(field.Value, gates),
                 _ => throw new FormatException($"config.json field '{Path}.{field.Name}' is unknown; expected errorRate, p95Ms, driftPsi or agreement."),
             };
@@ -189,7 +189,7 @@ public sealed record RolloutConfig
         {
             gates = field.Name switch
             {
-                "min" => gates with { MinAgreement = Number(field.Value, $"{Path}.min", fraction: true) },
+                "min" => gates with { MinAgreement = ConfigNumber.Fraction(field.Value, $"{Path}.min") },
                 "tolerance" => ToleranceOf(field.Value, gates),
                 _ => throw new FormatException($"config.json field '{Path}.{field.Name}' is unknown; expected min or tolerance."),
             };
@@ -236,17 +236,18 @@ public sealed record RolloutConfig
             ? value.EnumerateObject()
             : throw new FormatException($"config.json field '{path}' must be an object: {expected}.");
 
-    private static double Limit(JsonElement value, string path, string bound, bool fraction)
+    /// <summary>A gate's <c>{"max": x}</c>, x read by <paramref name="number"/>.</summary>
+    private static double Max(JsonElement value, string path, Func<JsonElement, string, double> number)
     {
-        double? limit = null;
-        foreach (var field in Fields(value, path, $"{{\"{bound}\": x}}"))
+        double? max = null;
+        foreach (var field in Fields(value, path, "{\"max\": x}"))
         {
-            limit = field.Name == bound
-                ? Number(field.Value, $"{path}.{bound}", fraction)
-                : throw new FormatException($"config.json field '{path}.{field.Name}' is unknown; expected {bound}.");
+            max = field.Name == "max"
+                ? number(field.Value, $"{path}.max")
+                : throw new FormatException($"config.json field '{path}.{field.Name}' is unknown; expected max.");
         }
 
-        return limit ?? throw new FormatException($"config.json field '{path}' needs '{bound}'.");
+        return max ?? throw new FormatException($"config.json field '{path}' needs 'max'.");
     }
 
     private static long Version(JsonElement value, string path)
@@ -258,9 +259,4 @@ public sealed record RolloutConfig
         => value.ValueKind == JsonValueKind.Number && value.GetDouble() is >= 0 and <= 100 and var percent
             ? percent
             : throw new FormatException($"config.json field '{path}' must be a number from 0 to 100.");
-
-    private static double Number(JsonElement value, string path, bool fraction)
-        => value.ValueKind == JsonValueKind.Number && value.GetDouble() is >= 0 and var number && double.IsFinite(number) && (!fraction || number <= 1)
-            ? number
-            : throw new FormatException($"config.json field '{path}' must be a number {(fraction ? "from 0 to 1" : ">= 0")}.");
 }
