@@ -21,6 +21,14 @@ public sealed class InputTensor : IDisposable
         _rented = rented;
     }
 
+    /// <summary>A numeric tensor over a pooled copy of <paramref name="data"/> (for bytes that do not outlive the caller, or are misaligned).</summary>
+    public static InputTensor CopyOf(string name, TensorElementType elementType, long[] shape, ReadOnlySpan<byte> data)
+    {
+        var rented = ArrayPool<byte>.Shared.Rent(Math.Max(1, data.Length));
+        data.CopyTo(rented);
+        return new InputTensor(name, elementType, shape, rented.AsMemory(0, data.Length), rented);
+    }
+
     /// <summary>A BYTES (ONNX string) tensor.</summary>
     public InputTensor(string name, long[] shape, IReadOnlyList<byte[]> strings)
     {

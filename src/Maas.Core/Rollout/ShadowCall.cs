@@ -1,4 +1,3 @@
-using System.Buffers;
 using Maas.Core.Inference;
 using Maas.Core.Registry;
 
@@ -95,15 +94,7 @@ public sealed class ShadowCall : IDisposable
         _inputs.Clear();
     }
 
-    private static InputTensor CopyOf(InputTensor input)
-    {
-        if (input.Strings is { } strings)
-        {
-            return new InputTensor(input.Name, [.. input.Shape], [.. strings.Select(bytes => bytes.ToArray())]);
-        }
-
-        var rented = ArrayPool<byte>.Shared.Rent(Math.Max(input.Data.Length, 1));
-        input.Data.Span.CopyTo(rented);
-        return new InputTensor(input.Name, input.ElementType, [.. input.Shape], rented.AsMemory(0, input.Data.Length), rented);
-    }
+    private static InputTensor CopyOf(InputTensor input) => input.Strings is { } strings
+        ? new InputTensor(input.Name, [.. input.Shape], [.. strings.Select(bytes => bytes.ToArray())])
+        : InputTensor.CopyOf(input.Name, input.ElementType, [.. input.Shape], input.Data.Span);
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -37,9 +36,7 @@ internal static class BinaryTensorData
             return new InputTensor(name, type, shape, chunk);
         }
 
-        var copy = ArrayPool<byte>.Shared.Rent(Math.Max(1, chunk.Length));
-        chunk.Span.CopyTo(copy);
-        return new InputTensor(name, type, shape, copy.AsMemory(0, chunk.Length), copy);
+        return InputTensor.CopyOf(name, type, shape, chunk.Span);
     }
 
     /// <summary>Bytes an output tensor takes in binary form.</summary>
