@@ -11,7 +11,7 @@ public sealed class EncodedResponse(PooledBufferWriter body, string contentType,
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; } = headers ?? [];
 
     /// <summary>The same response with one more header; the result owns the body (dispose it, not this one).</summary>
-    public EncodedResponse WithHeader(string name, string value) => new(body, ContentType, [.. Headers, new(name, value)]);
+    public EncodedResponse WithHeader(KeyValuePair<string, string> header) => new(body, ContentType, [.. Headers, header]);
 
     public void Dispose() => body.Dispose();
 }

@@ -32,7 +32,7 @@ public static class PredictionPipeline
         try
         {
             result = await inference.InferAsync(model, decoded, measurement, cancellationToken);
-            var response = protocol.WriteResponse(model, decoded, result).WithHeader(ResponseHeaders.ModelVersion, model.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var response = protocol.WriteResponse(model, decoded, result).WithHeader(ResponseHeaders.ModelVersionOf(model));
             measurement.BytesOut = response.Body.Length;
             inference.Observe(model, decoded, result, requestId, caller, measurement, failure: null);
             return response;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Maas.Core.Errors;
 using Maas.Core.Protocol;
 using Microsoft.AspNetCore.Http;
@@ -15,7 +14,8 @@ internal static class GenerationHttp
     public static async Task WriteAsync(this GenerationResponse generation, HttpContext http, Func<MaasException, byte[]> errorEvent)
     {
         var response = http.Response;
-        response.Headers[ResponseHeaders.ModelVersion] = generation.Model.Version.ToString(CultureInfo.InvariantCulture);
+        var (name, version) = ResponseHeaders.ModelVersionOf(generation.Model);
+        response.Headers[name] = version;
         if (generation.Body is { } body)
         {
             response.ContentType = body.ContentType;

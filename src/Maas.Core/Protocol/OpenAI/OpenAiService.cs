@@ -87,7 +87,7 @@ public sealed class OpenAiService(InferenceService inference, ModelResolver reso
         var output = new PooledBufferWriter();
         OpenAiResponses.WriteEmbeddings(output, OpenAiModelId.Of(model.Name, model.Version), result, call.Base64);
         measurement.BytesOut = output.WrittenCount;
-        return new EncodedResponse(output, MediaTypes.Json, [new(ResponseHeaders.ModelVersion, model.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        return new EncodedResponse(output, MediaTypes.Json, [ResponseHeaders.ModelVersionOf(model)]);
     }
 
     /// <summary><c>GET /v1/models</c>: every model whose default version is generative, by name.</summary>
