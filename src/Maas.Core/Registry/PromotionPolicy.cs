@@ -81,7 +81,7 @@ public static class PromotionPolicy
             states[chosen.Version] = new Promotion(Default, $"config.json defaultVersion pins this version ({pinnedState.State}: {pinnedState.Reason})");
         }
 
-        return new PromotionDecision(chosen, states, rollout is null ? null : PlanOf(rollout, record, versions, states));
+        return new PromotionDecision(chosen, states, rollout is null ? null : PlanOf(rollout, record, rolloutState, versions, states));
     }
 
     /// <summary>The record kept on the rollout's home row (its canary, else its shadow) when it is about this config's versions; a rollout without one runs.</summary>
@@ -110,9 +110,8 @@ public static class PromotionPolicy
             : own with { Reason = own.Reason + " It is named as the rollout's shadow." };
     }
 
-    private static RolloutPlan PlanOf(RolloutConfig rollout, RolloutRecord? record, IReadOnlyList<ModelVersionRecord> versions, Dictionary<long, Promotion> states)
+    private static RolloutPlan PlanOf(RolloutConfig rollout, RolloutRecord? record, RolloutState state, IReadOnlyList<ModelVersionRecord> versions, Dictionary<long, Promotion> states)
     {
-        var state = record?.State ?? RolloutState.Running;
         ModelVersionRecord? Serving(long? number, string role) => state == RolloutState.Running && number is { } n && states.TryGetValue(n, out var promotion) && promotion.State == role
             ? versions.First(v => v.Version == n)
             : null;
