@@ -28,14 +28,17 @@ public sealed class BatchApi(BatchJobs jobs, BatchFileStore files, IOptions<Limi
         }
 
         var file = await files.UploadAsync(BatchOwner.KeyOf(caller), string.IsNullOrWhiteSpace(filename) ? "upload.jsonl" : filename, purpose, content, clock.GetUtcNow(), cancellationToken);
-        return Encode(output => BatchApiObjects.WriteFile(output, file, TimeSpan.FromDays(options.Value.RetentionDays)));
+        return FileObject(file);
     }
 
     public async Task<EncodedResponse> GetFileAsync(Caller caller, string id, CancellationToken cancellationToken)
     {
         var file = await FileOf(caller, id, cancellationToken);
-        return Encode(output => BatchApiObjects.WriteFile(output, file, TimeSpan.FromDays(options.Value.RetentionDays)));
+        return FileObject(file);
     }
+
+    /// <summary>OpenAI's file object, expiring <c>Batch:RetentionDays</c> after it was created.</summary>
+    private EncodedResponse FileObject(BatchFileInfo file) => Encode(output => BatchApiObjects.WriteFile(output, file, TimeSpan.FromDays(options.Value.RetentionDays)));
 
     /// <summary><c>GET /v1/files/{id}/content</c>: the file's bytes, streamed from storage.</summary>
     public async Task<(BatchFileInfo File, Stream Content)> OpenFileAsync(Caller caller, string id, CancellationToken cancellationToken)

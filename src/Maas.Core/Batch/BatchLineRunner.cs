@@ -32,7 +32,6 @@ public sealed partial class BatchLineRunner(
     TimeProvider clock,
     ILogger<BatchLineRunner> logger)
 {
-
     /// <summary>The answers to <paramref name="lines"/> of <paramref name="batch"/>, in the lines' order.</summary>
     public async Task<IReadOnlyList<BatchLineOutcome>> RunAsync(BatchRecord batch, IReadOnlyList<BatchLine> lines, CancellationToken cancellationToken)
     {
