@@ -91,9 +91,6 @@ public sealed class MonitoringHarness
 
     private ModelResolver? _resolver;
 
-    /// <summary>The rollout report as <c>GET /models/{name}/rollout</c> reads it.</summary>
-    public RolloutQuery RolloutQuery() => new(Resolver, Client(null), Tables, Microsoft.Extensions.Options.Options.Create(Options), Clock);
-
     /// <summary>The drift half of the rollup, on its own (the aggregator runs it).</summary>
     public DriftAggregator DriftAggregator(TableServiceClient? client = null)
         => new(client ?? Client(null), DriftTables, Registry, Baselines, Microsoft.Extensions.Options.Options.Create(DriftOptions), Logs.CreateLogger<DriftAggregator>());

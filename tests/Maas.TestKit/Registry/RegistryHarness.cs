@@ -83,19 +83,20 @@ public sealed class RegistryHarness
     public RegistryOptions Options { get; }
 
     /// <summary>
-    /// Gives the resolver's lookups <paramref name="budget"/> until disposed, then <see cref="TestLookupTimeout"/> again.
+    /// Gives the resolver's lookups <paramref name="budget"/> until disposed, then the budget they had again.
     /// Outage tests tighten the budget only while storage fails: a cold first lookup, or the first after a restart, on a
     /// loaded machine can take longer than an outage budget and would then be mistaken for the outage.
     /// </summary>
     public IDisposable LookupBudget(TimeSpan budget)
     {
+        var scope = new BudgetScope(Options, Options.LookupTimeout);
         Options.LookupTimeout = budget;
-        return new BudgetScope(Options);
+        return scope;
     }
 
-    private sealed class BudgetScope(RegistryOptions options) : IDisposable
+    private sealed class BudgetScope(RegistryOptions options, TimeSpan before) : IDisposable
     {
-        public void Dispose() => options.LookupTimeout = TestLookupTimeout;
+        public void Dispose() => options.LookupTimeout = before;
     }
 
     /// <summary>How sessions are created, for registration's inspection and (in <see cref="Serving.ServingHarness"/>) for serving.</summary>
